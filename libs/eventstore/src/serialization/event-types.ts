@@ -1,0 +1,10 @@
+import { QUEUE_EVENT_TYPES } from '../../../domain/src/queue/queue.events.js';
+import type { EventTypeDefinition } from './event-type.registry.js';
+
+/**
+ * Every event type this service writes, at its current schema version. Adding an aggregate adds
+ * its list here; changing a payload shape bumps the version and adds an upcaster beside it.
+ */
+export const EVENT_TYPES: readonly EventTypeDefinition[] = [
+  ...QUEUE_EVENT_TYPES.map((type) => ({ type, schemaVersion: 1 })),
+];
