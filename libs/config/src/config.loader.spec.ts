@@ -1,0 +1,285 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig, type CosmosConfig } from './config.loader.js';
+import { listSettings } from './config.schema.js';
+import { acceptValue } from './setting.values.js';
+
+const workspaces: string[] = [];
+afterAll(() => workspaces.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A fresh working directory holding the given files. */
+function workspace(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cosmos-config-'));
+  workspaces.push(dir);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+function problemsOf(load: () => unknown): string[] {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('uses the defaults when there is no file and no environment', () => {
+    const cwd = workspace();
+    const config: CosmosConfig = loadConfig({ cwd, env: {} });
+
+    expect(config).toEqual({
+      server: { host: '127.0.0.1', port: 3000, playground: true, graphqlMaxDepth: 12, graphqlMaxComplexity: 2000 },
+      runtime: { role: 'all', shutdownGraceSeconds: 10 },
+      storage: {
+        dataDir: path.join(cwd, 'data'),
+        sqlitePath: path.join(cwd, 'data', 'cosmos.db'),
+        eventstoreConnectionString: '',
+        mongodbUri: '',
+        mongodbDatabase: 'cosmos',
+        mode: 'embedded',
+      },
+      log: { level: 'info' },
+      projections: { batchSize: 500, consistencyTimeoutMs: 2000 },
+    });
+  });
+
+  it('returns a frozen object, sections included', () => {
+    const config = loadConfig({ cwd: workspace(), env: {} });
+
+    expect(Object.isFrozen(config)).toBe(true);
+    for (const section of Object.values(config)) expect(Object.isFrozen(section)).toBe(true);
+    // The type says so too (checked by tsc): camelCase keys, enum values as unions, read-only.
+    const role: 'all' | 'api' | 'worker' = config.runtime.role;
+    // @ts-expect-error read-only
+    expect(() => (config.server.port = 1)).toThrow(TypeError);
+    expect(role).toBe('all');
+  });
+
+  it('takes <cwd>/cosmos.toml over the defaults', () => {
+    const cwd = workspace({
+      'cosmos.toml': '[server]\nhost = "0.0.0.0"\nport = 8080\nplayground = false\n\n[runtime]\nrole = "worker"\n\n[log]\nlevel = "debug"\n',
+    });
+
+    const config = loadConfig({ cwd, env: {} });
+
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 8080, playground: false, graphqlMaxDepth: 12, graphqlMaxComplexity: 2000 });
+    expect(config.runtime.role).toBe('worker');
+    expect(config.log.level).toBe('debug');
+    expect(config.projections.batchSize).toBe(500);
+  });
+
+  it('takes the environment over the file', () => {
+    const cwd = workspace({ 'cosmos.toml': '[server]\nport = 8080\nplayground = true\n[storage]\nmongodb_database = "from-file"\n' });
+
+    const config = loadConfig({
+      cwd,
+      env: { COSMOS_PORT: '9090', COSMOS_PLAYGROUND: 'no', MONGODB_DATABASE: 'from-env', COSMOS_ROLE: 'api' },
+    });
+
+    expect(config.server.port).toBe(9090);
+    expect(config.server.playground).toBe(false);
+    expect(config.storage.mongodbDatabase).toBe('from-env');
+    expect(config.runtime.role).toBe('api');
+  });
+
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['1', true],
+    ['0', false],
+    ['yes', true],
+    ['no', false],
+    ['YES', true],
+  ])('reads the boolean %s from the environment', (raw, expected) => {
+    expect(loadConfig({ cwd: workspace(), env: { COSMOS_PLAYGROUND: raw } }).server.playground).toBe(expected);
+  });
+
+  it('reads the file COSMOS_CONFIG names, relative to cwd', () => {
+    const cwd = workspace({ 'etc/prod.toml': '[server]\nport = 4000\n', 'cosmos.toml': '[server]\nport = 5000\n' });
+
+    expect(loadConfig({ cwd, env: { COSMOS_CONFIG: 'etc/prod.toml' } }).server.port).toBe(4000);
+  });
+
+  it('prefers an explicit file over COSMOS_CONFIG', () => {
+    const cwd = workspace({ 'a.toml': '[server]\nport = 4001\n', 'b.toml': '[server]\nport = 4002\n' });
+
+    expect(loadConfig({ cwd, file: 'a.toml', env: { COSMOS_CONFIG: 'b.toml' } }).server.port).toBe(4001);
+  });
+
+  it('refuses an explicitly named file that does not exist', () => {
+    const cwd = workspace();
+
+    expect(problemsOf(() => loadConfig({ cwd, file: 'missing.toml', env: {} }))).toEqual(['missing.toml: config file not found']);
+    expect(problemsOf(() => loadConfig({ cwd, env: { COSMOS_CONFIG: '/nowhere/cosmos.toml' } }))).toEqual([
+      '/nowhere/cosmos.toml: config file not found (named by COSMOS_CONFIG)',
+    ]);
+  });
+
+  it('reports unknown keys and sections by full name, with a suggestion when one is close', () => {
+    const cwd = workspace({
+      'cosmos.toml': [
+        'log_level = "info"',
+        '[server]',
+        'prot = 3000',
+        'graphqlMaxDepth = 10',
+        'colour = "blue"',
+        '[runtime]',
+        'port = 3000',
+        '[sever]',
+        'host = "x"',
+        '[gpu]',
+        'nodes = 1',
+      ].join('\n'),
+    });
+
+    expect(problemsOf(() => loadConfig({ cwd, env: {} }))).toEqual([
+      'cosmos.toml: unknown key "log_level" (did you mean "log.level"?)',
+      'cosmos.toml: unknown key "server.prot" (did you mean "server.port"?)',
+      'cosmos.toml: unknown key "server.graphqlMaxDepth" (did you mean "server.graphql_max_depth"?)',
+      'cosmos.toml: unknown key "server.colour"',
+      'cosmos.toml: unknown key "runtime.port" (did you mean "server.port"?)',
+      'cosmos.toml: unknown section [sever] (did you mean [server]?)',
+      'cosmos.toml: unknown section [gpu]',
+    ]);
+  });
+
+  it('reports every bad value from the file and the environment at once', () => {
+    const cwd = workspace({
+      'cosmos.toml': [
+        '[server]',
+        'port = "3000"',
+        'graphql_max_depth = 0',
+        'playground = "yes"',
+        '[runtime]',
+        'role = "gpu"',
+        'shutdown_grace_seconds = 3.0',
+        '[projections]',
+        'batch_size = 1e3',
+        '[storage]',
+        'data_dir = 7',
+        '[log]',
+        'level = ["info"]',
+      ].join('\n'),
+    });
+
+    const problems = problemsOf(() =>
+      loadConfig({ cwd, env: { COSMOS_PORT: 'abc', COSMOS_LOG_LEVEL: 'verbose', COSMOS_PLAYGROUND: 'maybe' } }),
+    );
+
+    expect(problems).toEqual([
+      'cosmos.toml: server.port must be an integer between 0 and 65535, got "3000" (a quoted string: write it without quotes)',
+      'cosmos.toml: server.graphql_max_depth must be an integer between 1 and 50, got 0',
+      'cosmos.toml: server.playground must be a boolean (true or false), got "yes"',
+      'cosmos.toml: runtime.role must be one of all, api, worker, got "gpu"',
+      'cosmos.toml: runtime.shutdown_grace_seconds must be an integer between 1 and 600, got 3.0',
+      'cosmos.toml: projections.batch_size must be an integer between 1 and 10000, got 1000.0',
+      'cosmos.toml: storage.data_dir must be a string, got 7',
+      'cosmos.toml: log.level must be one of debug, info, warn, error, got an array',
+      'server.port must be an integer between 0 and 65535, got "abc" (from COSMOS_PORT)',
+      'server.playground must be a boolean (true, yes, 1, false, no, 0), got "maybe" (from COSMOS_PLAYGROUND)',
+      'log.level must be one of debug, info, warn, error, got "verbose" (from COSMOS_LOG_LEVEL)',
+    ]);
+  });
+
+  it.each(['3000 ', '+3000', '3e3', '0x10', '3000.0', '', '-1', '65536'])(
+    'refuses COSMOS_PORT=%j: integers from the environment are plain decimal digits within range',
+    (raw) => {
+      expect(problemsOf(() => loadConfig({ cwd: workspace(), env: { COSMOS_PORT: raw } }))).toEqual([
+        `server.port must be an integer between 0 and 65535, got ${JSON.stringify(raw)} (from COSMOS_PORT)`,
+      ]);
+    },
+  );
+
+  it('reports a TOML syntax error with its line, alongside environment problems', () => {
+    const cwd = workspace({ 'cosmos.toml': '[server]\nport = = 3000\n' });
+
+    const problems = problemsOf(() => loadConfig({ cwd, env: { COSMOS_ROLE: 'gpu' } }));
+
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^cosmos\.toml:2:\d+: TOML syntax error: \S/);
+    expect(problems[1]).toBe('runtime.role must be one of all, api, worker, got "gpu" (from COSMOS_ROLE)');
+  });
+
+  it('lists every problem in the error message', () => {
+    const error = (() => {
+      try {
+        loadConfig({ cwd: workspace(), env: { COSMOS_PORT: 'abc', COSMOS_ROLE: 'gpu' } });
+      } catch (caught) {
+        return caught as Error;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toBe(
+      [
+        'Invalid configuration:',
+        '  - server.port must be an integer between 0 and 65535, got "abc" (from COSMOS_PORT)',
+        '  - runtime.role must be one of all, api, worker, got "gpu" (from COSMOS_ROLE)',
+      ].join('\n'),
+    );
+  });
+
+  describe('storage', () => {
+    it('is distributed when both connection strings are set', () => {
+      const env = { EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', MONGODB_URI: 'mongodb://localhost:27017' };
+
+      const { storage } = loadConfig({ cwd: workspace(), env });
+
+      expect(storage.mode).toBe('distributed');
+      expect(storage.eventstoreConnectionString).toBe('esdb://localhost:2113?tls=false');
+      expect(storage.mongodbUri).toBe('mongodb://localhost:27017');
+    });
+
+    it('combines a connection string from the file with one from the environment', () => {
+      const cwd = workspace({ 'cosmos.toml': '[storage]\nmongodb_uri = "mongodb://db:27017"\n' });
+
+      expect(loadConfig({ cwd, env: { EVENTSTORE_CONNECTION_STRING: 'esdb://es:2113' } }).storage.mode).toBe('distributed');
+    });
+
+    it.each([
+      [{ EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113' }, 'storage.eventstore_connection_string is set but storage.mongodb_uri is not'],
+      [{ MONGODB_URI: 'mongodb://localhost:27017' }, 'storage.mongodb_uri is set but storage.eventstore_connection_string is not'],
+    ])('refuses only one connection string (%j)', (env, lead) => {
+      expect(problemsOf(() => loadConfig({ cwd: workspace(), env }))).toEqual([
+        `${lead}: set both EVENTSTORE_CONNECTION_STRING and MONGODB_URI for the distributed mode, or neither`,
+      ]);
+    });
+
+    it('lets an empty environment value switch a file connection string back off', () => {
+      const cwd = workspace({ 'cosmos.toml': '[storage]\nmongodb_uri = "mongodb://db:27017"\n' });
+
+      expect(loadConfig({ cwd, env: { MONGODB_URI: '' } }).storage.mode).toBe('embedded');
+    });
+
+    it('allows the api and worker roles on embedded storage (one machine, two processes)', () => {
+      expect(loadConfig({ cwd: workspace(), env: { COSMOS_ROLE: 'worker' } }).storage.mode).toBe('embedded');
+    });
+
+    it('resolves a relative data_dir against cwd and keeps an absolute one', () => {
+      const cwd = workspace({ 'cosmos.toml': '[storage]\ndata_dir = "var/cosmos"\n' });
+      const elsewhere = workspace();
+
+      expect(loadConfig({ cwd, env: {} }).storage).toMatchObject({
+        dataDir: path.join(cwd, 'var', 'cosmos'),
+        sqlitePath: path.join(cwd, 'var', 'cosmos', 'cosmos.db'),
+      });
+      expect(loadConfig({ cwd, env: { COSMOS_DATA_DIR: elsewhere } }).storage.sqlitePath).toBe(path.join(elsewhere, 'cosmos.db'));
+    });
+  });
+});
+
+describe('configSchema', () => {
+  it.each(listSettings().map((entry) => [entry.name, entry.setting] as const))('%s: the default satisfies its own rule', (_, setting) => {
+    const asToml = setting.type === 'integer' ? BigInt(setting.default) : setting.default;
+
+    expect(acceptValue(setting, asToml)).toBe(setting.default);
+  });
+});
