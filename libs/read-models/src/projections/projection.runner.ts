@@ -1,0 +1,320 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AllSubscription, EventStore, RecordedEvent } from '../../../eventstore/src/event-store.port.js';
+import type { EventTypeRegistry } from '../../../eventstore/src/serialization/event-type.registry.js';
+import type { DocumentStore } from '../document-store.port.js';
+import { applyProjectionBatch } from './projection-batch.js';
+import type { Projection } from './projection.js';
+
+export type ProjectionState = 'stopped' | 'catching_up' | 'live' | 'rebuilding' | 'failed';
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly state: ProjectionState;
+  /** Position of the last event written to the read model (null: none yet). */
+  readonly checkpoint: number | null;
+  readonly head: number;
+  /** How far behind the head it is, in positions (0 when nothing it wants is pending). */
+  readonly lag: number;
+  /** The initial catch-up finished since start-up. */
+  readonly caughtUp: boolean;
+  readonly lastError: string | null;
+  readonly rebuild: RebuildProgress | null;
+}
+
+export interface RebuildProgress {
+  readonly startedAt: string;
+  readonly processedEvents: number;
+  readonly position: number;
+  readonly targetPosition: number;
+  /** 0..100 */
+  readonly percent: number;
+  readonly finishedAt: string | null;
+}
+
+export interface RunnerOptions {
+  readonly batchSize: number;
+  /** Attempts per batch before the projection is marked failed (it restarts after `restartDelayMs`). */
+  readonly maxAttempts?: number;
+  readonly restartDelayMs?: number;
+  readonly log?: (entry: { level: 'info' | 'warn' | 'error'; msg: string; [k: string]: unknown }) => void;
+}
+
+interface Live {
+  readonly projection: Projection;
+  state: ProjectionState;
+  caughtUp: boolean;
+  /** Everything up to here is reflected, including positions the filter skipped. */
+  processedUpTo: number;
+  lastError: string | null;
+  rebuild: RebuildProgress | null;
+  subscription: AllSubscription | null;
+  loop: Promise<void> | null;
+  /** Aborted to stop the loop: ends waits and the subscription promptly. */
+  stop: AbortController;
+}
+
+const IDLE = Symbol('idle');
+
+/**
+ * Keeps each projection's read model in step with `$all`: one checkpointed catch-up subscription
+ * per projection, events applied in batches with the checkpoint, status for operators, and a
+ * blue/green rebuild. Only worker processes run it; API processes only read what it writes.
+ */
+export class ProjectionRunner {
+  private readonly live = new Map<string, Live>();
+  private readonly options: Required<Omit<RunnerOptions, 'log'>> & Pick<RunnerOptions, 'log'>;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly documents: DocumentStore,
+    private readonly registry: EventTypeRegistry,
+    projections: readonly Projection[],
+    options: RunnerOptions,
+  ) {
+    this.options = { maxAttempts: 5, restartDelayMs: 30_000, ...options };
+    for (const projection of projections) {
+      if (this.live.has(projection.name)) throw new Error(`Projection "${projection.name}" is registered twice`);
+      this.live.set(projection.name, {
+        projection,
+        state: 'stopped',
+        caughtUp: false,
+        processedUpTo: 0,
+        lastError: null,
+        rebuild: null,
+        subscription: null,
+        loop: null,
+        stop: new AbortController(),
+      });
+    }
+  }
+
+  async start(): Promise<void> {
+    for (const live of this.live.values()) {
+      for (const index of live.projection.indexes ?? []) await this.documents.ensureIndex(live.projection.collection, index);
+      this.startLoop(live);
+    }
+  }
+
+  /** Ends every subscription after the batch in flight; nothing half-applied is left behind. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.live.values()].map((live) => this.stopLoop(live)));
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    const head = await this.events.headPosition();
+    return Promise.all(
+      [...this.live.values()].map(async (live) => {
+        const checkpoint = await this.documents.getCheckpoint(live.projection.name);
+        const reflected = Math.max(checkpoint ?? 0, live.processedUpTo);
+        return {
+          name: live.projection.name,
+          state: live.state,
+          checkpoint,
+          head,
+          lag: Math.max(0, head - reflected),
+          caughtUp: live.caughtUp,
+          lastError: live.lastError,
+          rebuild: live.rebuild,
+        };
+      }),
+    );
+  }
+
+  /** True once every projection finished its initial catch-up and none has failed. */
+  isCaughtUp(): boolean {
+    return [...this.live.values()].every((live) => live.caughtUp && live.state !== 'failed');
+  }
+
+  names(): string[] {
+    return [...this.live.keys()];
+  }
+
+  /**
+   * Rebuilds one projection from the first event into a fresh collection while the live one keeps
+   * serving, then stops the live loop, catches the fresh collection up to the head, swaps it in
+   * with its checkpoint, and resumes live processing from there.
+   */
+  async rebuild(name: string, onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress> {
+    const live = this.require(name);
+    if (live.rebuild && !live.rebuild.finishedAt) throw new Error(`Projection "${name}" is already rebuilding`);
+    const shadow = await this.rebuildInto(live.projection, `${live.projection.collection}__rebuild`, (progress) => {
+      live.rebuild = progress;
+      onProgress?.(progress);
+    });
+    const wasRunning = live.loop !== null;
+    await this.stopLoop(live);
+    live.state = 'rebuilding';
+    try {
+      const position = await this.catchUp(live.projection, shadow.collection, shadow.checkpoint, shadow.position, (p) => {
+        live.rebuild = { ...live.rebuild!, position: p.position, processedEvents: live.rebuild!.processedEvents + p.events };
+      });
+      await this.documents.replaceCollection(live.projection.collection, shadow.collection);
+      await this.documents.applyBatch([], { name: live.projection.name, position });
+      await this.documents.deleteCheckpoint(shadow.checkpoint);
+      live.rebuild = { ...live.rebuild!, position, percent: 100, finishedAt: new Date().toISOString() };
+      onProgress?.(live.rebuild);
+      return live.rebuild;
+    } finally {
+      if (wasRunning) this.startLoop(live);
+      else live.state = 'stopped';
+    }
+  }
+
+  /**
+   * Folds every event into `collection` (emptied first) without touching the live read model;
+   * used by rebuilds and by integrity checks that diff a shadow copy against the live documents.
+   */
+  async rebuildInto(
+    projection: Projection,
+    collection: string,
+    onProgress?: (progress: RebuildProgress) => void,
+  ): Promise<{ collection: string; checkpoint: string; position: number }> {
+    const checkpoint = `${projection.name}:shadow`;
+    await this.documents.dropCollection(collection);
+    await this.documents.deleteCheckpoint(checkpoint);
+    for (const index of projection.indexes ?? []) await this.documents.ensureIndex(collection, index);
+    const targetPosition = await this.events.headPosition();
+    let progress: RebuildProgress = {
+      startedAt: new Date().toISOString(),
+      processedEvents: 0,
+      position: 0,
+      targetPosition,
+      percent: targetPosition === 0 ? 100 : 0,
+      finishedAt: null,
+    };
+    onProgress?.(progress);
+    const position = await this.catchUp(projection, collection, checkpoint, 0, (p) => {
+      progress = {
+        ...progress,
+        processedEvents: progress.processedEvents + p.events,
+        position: p.position,
+        percent: targetPosition === 0 ? 100 : Math.min(100, Math.floor((p.position / targetPosition) * 100)),
+      };
+      onProgress?.(progress);
+    });
+    return { collection, checkpoint, position };
+  }
+
+  /** Reads `$all` page by page from `after` to the current head into `collection`. */
+  private async catchUp(
+    projection: Projection,
+    collection: string,
+    checkpoint: string,
+    after: number,
+    onPage: (page: { events: number; position: number }) => void,
+  ): Promise<number> {
+    let position = after;
+    for (;;) {
+      const page = await this.events.readAll({ afterPosition: position, filter: projection.filter, maxCount: this.options.batchSize });
+      if (page.length === 0) return position;
+      await applyProjectionBatch(this.documents, projection, page.map((e) => this.registry.upcast(e)), { collection, checkpoint });
+      position = page[page.length - 1].position;
+      onPage({ events: page.length, position });
+    }
+  }
+
+  private startLoop(live: Live): void {
+    live.stop = new AbortController();
+    live.loop = this.runLoop(live);
+  }
+
+  private async stopLoop(live: Live): Promise<void> {
+    live.stop.abort();
+    await live.subscription?.close();
+    await live.loop;
+    live.loop = null;
+    live.state = 'stopped';
+  }
+
+  private async runLoop(live: Live): Promise<void> {
+    while (!live.stop.signal.aborted) {
+      try {
+        await this.follow(live);
+      } catch (error) {
+        live.state = 'failed';
+        live.lastError = error instanceof Error ? error.message : String(error);
+        this.options.log?.({ level: 'error', msg: 'projection failed; restarting from its checkpoint later', projection: live.projection.name, error: live.lastError });
+        await this.pause(live, this.options.restartDelayMs);
+      }
+    }
+  }
+
+  private async follow(live: Live): Promise<void> {
+    const { projection } = live;
+    const checkpoint = await this.documents.getCheckpoint(projection.name);
+    live.state = live.caughtUp ? 'live' : 'catching_up';
+    const subscription = this.events.subscribeToAll({ afterPosition: checkpoint ?? undefined, filter: projection.filter });
+    live.subscription = subscription;
+    const iterator = subscription[Symbol.asyncIterator]();
+    let applied = checkpoint ?? 0;
+    let pending: Promise<IteratorResult<RecordedEvent>> | null = null;
+    try {
+      for (;;) {
+        pending ??= iterator.next();
+        let first = await Promise.race([pending, nextTurn()]);
+        // Nothing buffered: before waiting for the next event, note that everything so far is reflected.
+        if (first === IDLE) {
+          await this.markIdle(live, applied);
+          first = await pending;
+        }
+        pending = null;
+        if (first.done || live.stop.signal.aborted) return;
+        const batch = [first.value];
+        // Take whatever is already buffered, without waiting, so catch-up goes in large batches.
+        while (batch.length < this.options.batchSize) {
+          pending = iterator.next();
+          const next = await Promise.race([pending, nextTurn()]);
+          if (next === IDLE) break;
+          pending = null;
+          if (next.done) break;
+          batch.push(next.value);
+        }
+        await this.applyWithRetry(live, batch);
+        applied = batch[batch.length - 1].position;
+      }
+    } finally {
+      live.subscription = null;
+      await subscription.close();
+    }
+  }
+
+  private async applyWithRetry(live: Live, batch: RecordedEvent[]): Promise<void> {
+    const upcast = batch.map((e) => this.registry.upcast(e));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await applyProjectionBatch(this.documents, live.projection, upcast, { collection: live.projection.collection, checkpoint: live.projection.name });
+        live.processedUpTo = Math.max(live.processedUpTo, batch[batch.length - 1].position);
+        live.lastError = null;
+        return;
+      } catch (error) {
+        if (attempt >= this.options.maxAttempts) throw error;
+        this.options.log?.({ level: 'warn', msg: 'projection batch failed; retrying', projection: live.projection.name, attempt, error: String(error) });
+        await this.pause(live, 100 * 2 ** attempt);
+      }
+    }
+  }
+
+  /** Nothing is buffered: if nothing the projection wants is stored either, it is caught up to the head. */
+  private async markIdle(live: Live, after: number): Promise<void> {
+    const head = await this.events.headPosition();
+    const more = await this.events.readAll({ afterPosition: after, filter: live.projection.filter, maxCount: 1 });
+    if (more.length > 0) return;
+    live.processedUpTo = Math.max(live.processedUpTo, head);
+    live.caughtUp = true;
+    live.state = 'live';
+  }
+
+  private async pause(live: Live, ms: number): Promise<void> {
+    await sleep(ms, undefined, { signal: live.stop.signal }).catch(() => undefined);
+  }
+
+  private require(name: string): Live {
+    const live = this.live.get(name);
+    if (!live) throw new Error(`Unknown projection "${name}"; known: ${[...this.live.keys()].join(', ')}`);
+    return live;
+  }
+}
+
+function nextTurn(): Promise<typeof IDLE> {
+  return new Promise((resolve) => setImmediate(() => resolve(IDLE)));
+}

@@ -1,0 +1,28 @@
+import type { AllFilter, RecordedEvent } from '../../../eventstore/src/event-store.port.js';
+import type { Doc, IndexSpec } from '../document-store.port.js';
+
+/** Fields the runner stamps on every document it writes; guards and subscriptions read them. */
+export interface ProjectedFields {
+  /** Global position of the last event folded into the document. */
+  readonly _position: number;
+  /** How many times the document changed; subscribers use it to drop stale pushes. */
+  readonly _revision: number;
+}
+
+/**
+ * A read model as a pure fold: which events it wants, which document each event touches, and how
+ * the document changes (`null` removes it). The runner does all I/O, stamping and idempotency, so
+ * a projection is tested with plain values and a rebuild reproduces live processing exactly.
+ */
+export interface Projection<D extends Doc = Doc> {
+  /** Also the checkpoint's name; never reuse a name for a different fold. */
+  readonly name: string;
+  readonly collection: string;
+  readonly filter: AllFilter;
+  readonly indexes?: readonly IndexSpec[];
+  documentIds(event: RecordedEvent): readonly string[];
+  /** Pure: same document and event, same result. Returning `doc` itself means "no change". */
+  evolve(doc: (D & ProjectedFields) | null, event: RecordedEvent): D | null;
+}
+
+export const PROJECTIONS = Symbol('PROJECTIONS');
