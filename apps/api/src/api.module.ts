@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { COSMOS_CONFIG, type CosmosConfig } from '../../../libs/config/src/index.js';
+import { CommandIssuer } from './graphql/command.issuer.js';
+import { DomainErrorInterceptor } from './graphql/domain-error.interceptor.js';
+import { graphqlOptions } from './graphql/graphql.options.js';
+import { inputValidationPipe } from './graphql/input-validation.pipe.js';
+import { HealthController } from './health/health.controller.js';
+import { ProjectionsResolver } from './projections/projections.resolver.js';
+import { QueueResolver } from './queue/queue.resolver.js';
+
+/** The API role: GraphQL (queries read read models; mutations issue commands) and health. */
+@Module({
+  imports: [
+    GraphQLModule.forRootAsync<ApolloDriverConfig>({
+      driver: ApolloDriver,
+      inject: [COSMOS_CONFIG],
+      useFactory: (config: CosmosConfig) => graphqlOptions(config),
+    }),
+  ],
+  controllers: [HealthController],
+  providers: [
+    CommandIssuer,
+    QueueResolver,
+    ProjectionsResolver,
+    { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
+    { provide: APP_PIPE, useValue: inputValidationPipe },
+  ],
+})
+export class ApiModule {}

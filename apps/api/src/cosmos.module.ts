@@ -1,0 +1,27 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { CosmosConfigModule, type CosmosConfig } from '../../../libs/config/src/index.js';
+import { StorageModule } from '../../../libs/read-models/src/storage.module.js';
+import { WorkerModule } from '../../worker/src/worker.module.js';
+import { ApiModule } from './api.module.js';
+
+/**
+ * The root module for a role: `all` (embedded default) puts API and worker in one process; `api`
+ * and `worker` are the halves the distributed mode runs separately.
+ */
+@Module({})
+export class CosmosModule {
+  static forRole(config: CosmosConfig): DynamicModule {
+    const role = config.runtime.role;
+    return {
+      module: CosmosModule,
+      imports: [
+        CosmosConfigModule.forRoot(config),
+        CqrsModule.forRoot(),
+        StorageModule,
+        ...(role === 'api' ? [] : [WorkerModule]),
+        ...(role === 'worker' ? [] : [ApiModule]),
+      ],
+    };
+  }
+}

@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
+import type { Decider } from '../../../../libs/domain/src/shared/decider.js';
+import type { DomainEvent } from '../../../../libs/domain/src/shared/domain-event.js';
+import { CLOCK, type Clock } from '../../../../libs/eventstore/src/clock.js';
+import { DecideCommand } from '../../../../libs/eventstore/src/commands/decide.command.js';
+import { ReadModelConsistency } from '../../../../libs/read-models/src/projections/read-model.consistency.js';
+import type { CommandAccepted } from './command-accepted.model.js';
+import type { RequestContext } from './request-context.js';
+
+export interface IssueOptions {
+  readonly streamId: string;
+  readonly expectedRevision?: number | null;
+  /** Projections a follow-up query will read; the answer waits (bounded) until they show the change. */
+  readonly readModels: readonly string[];
+}
+
+/**
+ * How a mutation becomes a command: a fresh command id, the clock's time and the caller's name,
+ * sent through the CommandBus to the generic handler, then a bounded wait for read-your-writes.
+ */
+@Injectable()
+export class CommandIssuer {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly consistency: ReadModelConsistency,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(COSMOS_CONFIG) private readonly config: CosmosConfig,
+  ) {}
+
+  now(): string {
+    return this.clock.now().toISOString();
+  }
+
+  async issue<C, E extends DomainEvent, S>(
+    decider: Decider<C, E, S>,
+    command: C,
+    request: RequestContext,
+    options: IssueOptions,
+  ): Promise<CommandAccepted> {
+    const result = await this.commandBus.execute(
+      new DecideCommand(decider, options.streamId, command, {
+        commandId: randomUUID(),
+        actor: request.actor,
+        now: this.now(),
+        expectedRevision: options.expectedRevision ?? undefined,
+      }),
+    );
+    const timeout = this.config.projections.consistencyTimeoutMs;
+    const consistent =
+      result.position === null ||
+      (await Promise.all(options.readModels.map((name) => this.consistency.waitFor(name, result.position!, timeout)))).every(Boolean);
+    return {
+      streamId: result.streamId,
+      revision: result.revision,
+      position: result.position === null ? null : String(result.position),
+      consistent,
+    };
+  }
+}

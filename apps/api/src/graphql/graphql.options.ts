@@ -1,0 +1,47 @@
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { GraphQLError } from 'graphql';
+import depthLimit from 'graphql-depth-limit';
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import type { CosmosConfig } from '../../../../libs/config/src/index.js';
+import { requestContext } from './request-context.js';
+
+// Typed through Nest's config: @apollo/server ships separate CJS and ESM declarations that clash.
+type ApolloPlugin = NonNullable<ApolloDriverConfig['plugins']>[number];
+
+/** Refuses operations costlier than `max` (each field costs 1 unless it declares otherwise). */
+function complexityLimit(max: number): ApolloPlugin {
+  return {
+    async requestDidStart({ schema }) {
+      return {
+        async didResolveOperation({ request, document }) {
+          const complexity = getComplexity({
+            schema,
+            query: document,
+            operationName: request.operationName ?? undefined,
+            variables: request.variables ?? {},
+            estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+          });
+          if (complexity > max) {
+            throw new GraphQLError(`Query complexity ${complexity} exceeds the limit of ${max}`, {
+              extensions: { code: 'QUERY_TOO_COMPLEX' },
+            });
+          }
+        },
+      };
+    },
+  };
+}
+
+export function graphqlOptions(config: CosmosConfig): ApolloDriverConfig {
+  return {
+    // The schema is built in memory at start-up; `npm run schema` writes schema.gql, and a test
+    // fails when the committed file differs from what the code builds.
+    autoSchemaFile: true,
+    sortSchema: true,
+    graphiql: config.server.playground,
+    subscriptions: { 'graphql-ws': { path: '/graphql' } },
+    context: requestContext,
+    validationRules: [depthLimit(config.server.graphqlMaxDepth)],
+    plugins: [complexityLimit(config.server.graphqlMaxComplexity)],
+  };
+}

@@ -1,0 +1,52 @@
+import { Controller, Get, HttpCode, Inject, Optional, Res } from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
+import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
+import { ProjectionRunner } from '../../../../libs/read-models/src/projections/projection.runner.js';
+
+const CHECK_TIMEOUT_MS = 2000;
+
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Optional() private readonly runner?: ProjectionRunner,
+  ) {}
+
+  /** Liveness: the process answers. */
+  @Get('healthz')
+  @HttpCode(200)
+  healthz() {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: both stores answer, and projections run here have caught up with the history. */
+  @Get('readyz')
+  async readyz(@Res({ passthrough: true }) response: { status(code: number): unknown }) {
+    const [eventStore, documentStore] = await Promise.all([
+      check(() => this.events.headPosition()),
+      check(() => this.documents.ping()),
+    ]);
+    const projections = this.runner ? (this.runner.isCaughtUp() ? 'caught_up' : 'catching_up') : 'not_run_here';
+    const ready = eventStore === 'ok' && documentStore === 'ok' && projections !== 'catching_up';
+    response.status(ready ? 200 : 503);
+    return { status: ready ? 'ready' : 'not_ready', eventStore, documentStore, projections };
+  }
+}
+
+async function check(probe: () => Promise<unknown>): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+      }),
+    ]);
+    return 'ok';
+  } catch (error) {
+    return `error: ${error instanceof Error ? error.message : String(error)}`;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,69 @@
+import { Inject } from '@nestjs/common';
+import { Args, Context, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { QUEUE_STREAM } from '../../../../libs/domain/src/queue/queue.events.js';
+import { queueDecider } from '../../../../libs/domain/src/queue/queue.decider.js';
+import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
+import { INITIAL_QUEUE, QUEUE_DOCUMENT_ID, queueProjection, type QueueDoc } from '../../../../libs/read-models/src/queue/queue.projection.js';
+import { CommandIssuer } from '../graphql/command.issuer.js';
+import type { RequestContext } from '../graphql/request-context.js';
+import { ChangeQueueStateInput } from './queue.inputs.js';
+import { Queue } from './queue.model.js';
+import { PauseQueueResult, QueueChanged, ResumeQueueResult } from './queue.results.js';
+
+@Resolver(() => Queue)
+export class QueueResolver {
+  constructor(
+    private readonly commands: CommandIssuer,
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+  ) {}
+
+  @Query(() => Queue, { description: 'The queue as the read model shows it now.' })
+  async queue(): Promise<Queue> {
+    return Queue.from(await this.read());
+  }
+
+  @Mutation(() => PauseQueueResult, { description: 'Stop GPU nodes from claiming new jobs; running jobs finish.' })
+  async pauseQueue(
+    @Context() request: RequestContext,
+    @Args('input', { type: () => ChangeQueueStateInput, nullable: true }) input?: ChangeQueueStateInput,
+  ): Promise<typeof PauseQueueResult> {
+    const reason = input?.reason ?? null;
+    const command = { type: 'PauseQueue' as const, actor: request.actor, reason, now: this.commands.now() };
+    return this.changed(await this.commands.issue(queueDecider, command, request, this.target(input)));
+  }
+
+  @Mutation(() => ResumeQueueResult, { description: 'Let GPU nodes claim jobs again.' })
+  async resumeQueue(
+    @Context() request: RequestContext,
+    @Args('input', { type: () => ChangeQueueStateInput, nullable: true }) input?: ChangeQueueStateInput,
+  ): Promise<typeof ResumeQueueResult> {
+    const reason = input?.reason ?? null;
+    const command = { type: 'ResumeQueue' as const, actor: request.actor, reason, now: this.commands.now() };
+    return this.changed(await this.commands.issue(queueDecider, command, request, this.target(input)));
+  }
+
+  @Subscription(() => Queue, { description: 'The queue after each change, once the read model has it.', resolve: (queue: Queue) => queue })
+  async *queueChanged(): AsyncGenerator<Queue> {
+    const watch = this.documents.watch<QueueDoc>(queueProjection.collection);
+    try {
+      for await (const change of watch) {
+        if (change.operation === 'upsert' && change.id === QUEUE_DOCUMENT_ID) yield Queue.from(change.doc);
+        if (change.operation === 'reset') yield Queue.from(await this.read());
+      }
+    } finally {
+      await watch.close();
+    }
+  }
+
+  private target(input?: ChangeQueueStateInput) {
+    return { streamId: QUEUE_STREAM, expectedRevision: input?.expectedRevision, readModels: [queueProjection.name] };
+  }
+
+  private async changed(accepted: QueueChanged['accepted']): Promise<QueueChanged> {
+    return Object.assign(new QueueChanged(), { accepted, queue: Queue.from(await this.read()) });
+  }
+
+  private async read(): Promise<QueueDoc> {
+    return (await this.documents.get<QueueDoc>(queueProjection.collection, QUEUE_DOCUMENT_ID)) ?? INITIAL_QUEUE;
+  }
+}

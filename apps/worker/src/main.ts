@@ -1,0 +1,3 @@
+import { runProcess } from '../../api/src/run-process.js';
+
+void runProcess({ role: 'worker' });

@@ -1,0 +1,118 @@
+import { createClient, type Client } from 'graphql-ws';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { startCosmos, type RunningCosmos } from '../../../apps/api/src/bootstrap.js';
+import { loadConfig } from '../../config/src/index.js';
+
+export interface GraphqlResponse<T = Record<string, any>> {
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+/**
+ * A real Cosmos process (embedded mode, random port, its own data folder) for e2e tests, with a
+ * GraphQL-over-HTTP helper and graphql-ws subscriptions. `restart()` keeps the data folder.
+ */
+export class CosmosHarness {
+  private running: RunningCosmos | null = null;
+  private readonly clients: Client[] = [];
+
+  private constructor(readonly dataDir: string, private readonly env: Record<string, string>) {}
+
+  /** `toml` becomes the instance's cosmos.toml; `env` overrides it, as in production. */
+  static async start(options: { env?: Record<string, string>; toml?: string } = {}): Promise<CosmosHarness> {
+    const harness = new CosmosHarness(mkdtempSync(join(tmpdir(), 'cosmos-e2e-')), options.env ?? {});
+    if (options.toml) writeFileSync(join(harness.dataDir, 'cosmos.toml'), options.toml);
+    await harness.boot();
+    return harness;
+  }
+
+  get url(): string {
+    if (!this.running?.url) throw new Error('Cosmos is not running');
+    return this.running.url;
+  }
+
+  get baseUrl(): string {
+    return this.url.replace(/\/graphql$/, '');
+  }
+
+  async gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, actor = 'e2e'): Promise<GraphqlResponse<T>> {
+    const response = await fetch(this.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-cosmos-actor': actor },
+      body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    return (await response.json()) as GraphqlResponse<T>;
+  }
+
+  /** Collects a subscription's payloads; `next(n)` waits (bounded) until n have arrived. */
+  subscribe<T = Record<string, any>>(query: string): { next(count?: number, timeoutMs?: number): Promise<T[]>; stop(): void } {
+    const client = createClient({ url: this.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
+    this.clients.push(client);
+    const received: T[] = [];
+    const waiters: (() => void)[] = [];
+    let failure: Error | null = null;
+    const stop = client.subscribe<T>(
+      { query },
+      {
+        next: (value) => {
+          if (value.data) received.push(value.data as T);
+          waiters.splice(0).forEach((wake) => wake());
+        },
+        error: (error) => {
+          failure = error instanceof Error ? error : new Error(JSON.stringify(error));
+          waiters.splice(0).forEach((wake) => wake());
+        },
+        complete: () => undefined,
+      },
+    );
+    return {
+      stop,
+      next: async (count = 1, timeoutMs = 5000) => {
+        const deadline = Date.now() + timeoutMs;
+        while (received.length < count) {
+          if (failure) throw failure;
+          const left = deadline - Date.now();
+          if (left <= 0) throw new Error(`expected ${count} subscription payloads, got ${received.length}: ${JSON.stringify(received)}`);
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, left);
+            waiters.push(() => {
+              clearTimeout(timer);
+              resolve();
+            });
+          });
+        }
+        return received.slice(0, count);
+      },
+    };
+  }
+
+  /** Waits until a subscription is registered server-side (graphql-ws acknowledges lazily). */
+  async settle(ms = 150): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  async restart(): Promise<void> {
+    await this.stopApp();
+    await this.boot();
+  }
+
+  async stop(): Promise<void> {
+    await this.stopApp();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  private async boot(): Promise<void> {
+    const config = loadConfig({ env: { COSMOS_PORT: '0', COSMOS_DATA_DIR: this.dataDir, ...this.env }, cwd: this.dataDir });
+    this.running = await startCosmos(config);
+  }
+
+  private async stopApp(): Promise<void> {
+    await Promise.all(this.clients.splice(0).map((client) => client.dispose()));
+    await this.running?.close();
+    this.running = null;
+  }
+}
