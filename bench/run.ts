@@ -1,0 +1,10 @@
+import { benchEventStore } from './eventstore.bench.js';
+
+// Benchmarks are measurements, not tests: each figure stands beside its raw ceiling from the same run.
+void (async () => {
+  const report = {
+    machine: { node: process.version, platform: `${process.platform}-${process.arch}` },
+    eventStore: await benchEventStore(),
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+})();
