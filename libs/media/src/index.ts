@@ -1,0 +1,20 @@
+export { resolveMediaBinaries, type MediaBinaries, type MediaBinarySource } from './ffmpeg-binaries.js';
+export { probeVideo, type ProbeOptions, type VideoFacts } from './video-probe.js';
+export {
+  resolveInputFolder,
+  scanInputVideos,
+  type InputFolder,
+  type InputVideo,
+  type ScanOptions,
+  type ScannedInputs,
+} from './input-folder.js';
+export { ASPECT_TOLERANCE, controlMismatches, describeSize } from './control-match.js';
+export { makeThumbnail, type ThumbnailOptions } from './thumbnail.js';
+export { makeTestVideo, type TestVideoOptions } from './test-videos.js';
+export {
+  InputFolderError,
+  MediaToolError,
+  VideoProbeError,
+  type InputFolderErrorCode,
+  type VideoProbeFailure,
+} from './media.errors.js';
