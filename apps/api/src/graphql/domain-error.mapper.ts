@@ -1,6 +1,17 @@
 import { assertNever } from '../../../../libs/domain/src/shared/assert-never.js';
 import type { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
-import { InvalidInput, NotFound, QueueAlreadyPaused, QueueNotPaused, RevisionConflict, type UserError } from './user-errors.model.js';
+import {
+  Conflict,
+  InvalidInput,
+  NotFound,
+  PromptHasActiveRuns,
+  QueueAlreadyPaused,
+  QueueNotPaused,
+  RevisionConflict,
+  RunActive,
+  RunNotCompleted,
+  type UserError,
+} from './user-errors.model.js';
 
 /** The one place a domain error becomes a GraphQL result-union member. */
 export function toUserError(error: DomainError): UserError {
@@ -20,6 +31,18 @@ export function toUserError(error: DomainError): UserError {
       return Object.assign(new QueueAlreadyPaused(), base, { pausedAt: new Date(String(details.pausedAt)), pausedBy: details.pausedBy });
     case 'QUEUE_NOT_PAUSED':
       return Object.assign(new QueueNotPaused(), base);
+    case 'PROMPT_HAS_ACTIVE_RUNS':
+      return Object.assign(new PromptHasActiveRuns(), base, { activeRunIds: details.activeRunIds ?? [] });
+    case 'RUN_NOT_COMPLETED':
+      return Object.assign(new RunNotCompleted(), base);
+    case 'RUN_ACTIVE':
+      return Object.assign(new RunActive(), base);
+    // Server-side ids and the workers' own commands make these rare for users; one type says enough.
+    case 'PROMPT_ALREADY_EXISTS':
+    case 'RUN_ALREADY_EXISTS':
+    case 'RUN_INVALID_TRANSITION':
+    case 'RUN_NOT_ACTIVE':
+      return Object.assign(new Conflict(), base);
     default:
       return assertNever(error.code);
   }

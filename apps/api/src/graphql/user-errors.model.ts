@@ -63,3 +63,30 @@ export class QueueNotPaused implements UserError {
   code: string;
   message: string;
 }
+
+@ObjectType({ implements: () => [UserError], description: 'The prompt has runs still in progress; cancel them or wait.' })
+export class PromptHasActiveRuns implements UserError {
+  code: string;
+  message: string;
+
+  @Field(() => [String])
+  activeRunIds: string[];
+}
+
+@ObjectType({ implements: () => [UserError], description: 'Only completed runs can be rated or upscaled.' })
+export class RunNotCompleted implements UserError {
+  code: string;
+  message: string;
+}
+
+@ObjectType({ implements: () => [UserError], description: 'The run is still in progress; cancel it or wait.' })
+export class RunActive implements UserError {
+  code: string;
+  message: string;
+}
+
+@ObjectType({ implements: () => [UserError], description: 'The request does not fit the current state (for example, ending a run that already ended).' })
+export class Conflict implements UserError {
+  code: string;
+  message: string;
+}

@@ -7,7 +7,14 @@ export type DomainErrorCode =
   | 'NOT_FOUND'
   | 'REVISION_CONFLICT'
   | 'QUEUE_ALREADY_PAUSED'
-  | 'QUEUE_NOT_PAUSED';
+  | 'QUEUE_NOT_PAUSED'
+  | 'PROMPT_ALREADY_EXISTS'
+  | 'PROMPT_HAS_ACTIVE_RUNS'
+  | 'RUN_ALREADY_EXISTS'
+  | 'RUN_INVALID_TRANSITION'
+  | 'RUN_NOT_ACTIVE'
+  | 'RUN_NOT_COMPLETED'
+  | 'RUN_ACTIVE';
 
 export class DomainError<Details extends object = Record<string, unknown>> extends Error {
   constructor(

@@ -1,4 +1,6 @@
+import { PROMPT_EVENT_TYPES } from '../../../domain/src/prompt/prompt.events.js';
 import { QUEUE_EVENT_TYPES } from '../../../domain/src/queue/queue.events.js';
+import { RUN_EVENT_TYPES } from '../../../domain/src/run/run.events.js';
 import type { EventTypeDefinition } from './event-type.registry.js';
 
 /**
@@ -6,5 +8,5 @@ import type { EventTypeDefinition } from './event-type.registry.js';
  * its list here; changing a payload shape bumps the version and adds an upcaster beside it.
  */
 export const EVENT_TYPES: readonly EventTypeDefinition[] = [
-  ...QUEUE_EVENT_TYPES.map((type) => ({ type, schemaVersion: 1 })),
+  ...[...QUEUE_EVENT_TYPES, ...PROMPT_EVENT_TYPES, ...RUN_EVENT_TYPES].map((type) => ({ type, schemaVersion: 1 })),
 ];

@@ -1,0 +1,33 @@
+import { DomainError } from '../shared/domain-error.js';
+
+/** A deleted prompt is reported as not found too: it no longer exists for any command. */
+export class PromptNotFound extends DomainError<{ promptId: string; deletedAt: string | null }> {
+  constructor(promptId: string, deletedAt: string | null = null) {
+    super(
+      'NOT_FOUND',
+      deletedAt === null ? `Prompt ${promptId} not found` : `Prompt ${promptId} not found: it was deleted at ${deletedAt}`,
+      { promptId, deletedAt },
+    );
+  }
+}
+
+export class PromptAlreadyExists extends DomainError<{ promptId: string }> {
+  constructor(promptId: string, deleted: boolean) {
+    super(
+      'PROMPT_ALREADY_EXISTS',
+      deleted ? `Prompt ${promptId} existed and was deleted; prompt ids are never reused` : `Prompt ${promptId} already exists`,
+      { promptId },
+    );
+  }
+}
+
+export class PromptHasActiveRuns extends DomainError<{ promptId: string; activeRunIds: string[] }> {
+  constructor(promptId: string, activeRunIds: readonly string[]) {
+    super(
+      'PROMPT_HAS_ACTIVE_RUNS',
+      `Prompt ${promptId} has ${activeRunIds.length} active run(s) (${activeRunIds.join(', ')}): ` +
+        'cancel them or wait for them to finish before deleting it',
+      { promptId, activeRunIds: [...activeRunIds] },
+    );
+  }
+}
