@@ -4,6 +4,7 @@ import { CosmosConfigModule, type CosmosConfig } from '../../../libs/config/src/
 import { StorageModule } from '../../../libs/read-models/src/storage.module.js';
 import { WorkerModule } from '../../worker/src/worker.module.js';
 import { ApiModule } from './api.module.js';
+import { OutputsModule } from './outputs/outputs.module.js';
 
 /**
  * The root module for a role: `all` (embedded default) puts API and worker in one process; `api`
@@ -20,7 +21,7 @@ export class CosmosModule {
         CqrsModule.forRoot(),
         StorageModule,
         ...(role === 'api' ? [] : [WorkerModule]),
-        ...(role === 'worker' ? [] : [ApiModule]),
+        ...(role === 'worker' ? [] : [ApiModule, OutputsModule.forRoot(config.paths.outputsRoot)]),
       ],
     };
   }

@@ -45,6 +45,8 @@ describe('loadConfig', () => {
         mongodbDatabase: 'cosmos',
         mode: 'embedded',
       },
+      paths: { inputsRoot: path.join(cwd, 'inputs', 'videos'), outputsRoot: path.join(cwd, 'outputs') },
+      generation: { negativePrompt: expect.stringMatching(/^The video captures a game playing, .* unrealistic at all\.$/) },
       log: { level: 'info' },
       projections: { batchSize: 500, consistencyTimeoutMs: 2000 },
     });

@@ -21,6 +21,8 @@ export type ServerConfig = CosmosConfig['server'];
 export type RuntimeConfig = CosmosConfig['runtime'];
 export type LogConfig = CosmosConfig['log'];
 export type ProjectionsConfig = CosmosConfig['projections'];
+/** Both absolute, resolved against the working directory. */
+export type PathsConfig = CosmosConfig['paths'];
 
 export interface LoadConfigOptions {
   /** A config file that must exist; otherwise COSMOS_CONFIG, otherwise an optional <cwd>/cosmos.toml. */
@@ -187,7 +189,11 @@ function assemble(values: Map<string, unknown>, cwd: string, mode: StorageMode):
     ]),
   ) as unknown as SchemaConfig;
   const dataDir = path.resolve(cwd, sections.storage.dataDir);
-  const config = { ...sections, storage: { ...sections.storage, dataDir, sqlitePath: path.join(dataDir, SQLITE_FILE), mode } };
+  const config = {
+    ...sections,
+    storage: { ...sections.storage, dataDir, sqlitePath: path.join(dataDir, SQLITE_FILE), mode },
+    paths: { inputsRoot: path.resolve(cwd, sections.paths.inputsRoot), outputsRoot: path.resolve(cwd, sections.paths.outputsRoot) },
+  };
   for (const section of Object.values(config)) Object.freeze(section);
   return Object.freeze(config);
 }

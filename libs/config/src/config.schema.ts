@@ -96,6 +96,29 @@ export const configSchema = {
     mongodb_uri: { type: 'string', default: '', env: 'MONGODB_URI', description: 'MongoDB URI for read models; empty = embedded SQLite' },
     mongodb_database: { type: 'string', default: 'cosmos', env: 'MONGODB_DATABASE', description: 'MongoDB database name' },
   },
+  paths: {
+    inputs_root: {
+      type: 'string',
+      default: 'inputs/videos',
+      env: 'COSMOS_INPUTS_ROOT',
+      description: "Folder that prompts' input video folders live under; a prompt's videoDir is relative to it",
+    },
+    outputs_root: {
+      type: 'string',
+      default: 'outputs',
+      env: 'COSMOS_OUTPUTS_ROOT',
+      description: 'Folder run outputs are downloaded into (run_<runId>/ each) and served from at /outputs/',
+    },
+  },
+  generation: {
+    negative_prompt: {
+      type: 'string',
+      default:
+        'The video captures a game playing, with bad crappy graphics and cartoonish frames. It represents a recording of old outdated games. The lighting looks very fake. The textures are very raw and basic. The geometries are very primitive. The images are very pixelated and of poor CG quality. There are many subtitles in the footage. Overall, the video is unrealistic at all.',
+      env: 'COSMOS_NEGATIVE_PROMPT',
+      description: "Negative prompt for prompts created without one (the model's own default)",
+    },
+  },
   log: {
     level: {
       type: 'enum',
