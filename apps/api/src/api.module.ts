@@ -3,13 +3,17 @@ import { APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../libs/config/src/index.js';
+import { catalogProvider } from './graphql/catalog.provider.js';
 import { CommandIssuer } from './graphql/command.issuer.js';
 import { DomainErrorInterceptor } from './graphql/domain-error.interceptor.js';
 import { graphqlOptions } from './graphql/graphql.options.js';
 import { inputValidationPipe } from './graphql/input-validation.pipe.js';
 import { HealthController } from './health/health.controller.js';
 import { ProjectionsResolver } from './projections/projections.resolver.js';
+import { PromptCreationService } from './prompts/prompt-creation.service.js';
+import { PromptsResolver } from './prompts/prompts.resolver.js';
 import { QueueResolver } from './queue/queue.resolver.js';
+import { RunsResolver } from './runs/runs.resolver.js';
 
 /** The API role: GraphQL (queries read read models; mutations issue commands) and health. */
 @Module({
@@ -23,7 +27,11 @@ import { QueueResolver } from './queue/queue.resolver.js';
   controllers: [HealthController],
   providers: [
     CommandIssuer,
+    catalogProvider,
+    PromptCreationService,
     QueueResolver,
+    PromptsResolver,
+    RunsResolver,
     ProjectionsResolver,
     { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
     { provide: APP_PIPE, useValue: inputValidationPipe },

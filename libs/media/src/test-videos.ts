@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { resolveMediaBinaries } from './ffmpeg-binaries.js';
 import { MediaToolError } from './media.errors.js';
 import { lastLine, runProcess } from './run-process.js';
@@ -14,6 +16,7 @@ export interface TestVideoOptions {
 /** A synthetic test-pattern video (for tests and demos); tiny by default so suites stay fast. */
 export async function makeTestVideo(file: string, options: TestVideoOptions = {}): Promise<void> {
   const { width = 320, height = 180, frames = 24, fps = 24, codec = 'libx264', timeoutMs = 20_000 } = options;
+  await mkdir(dirname(file), { recursive: true });
   const args = [
     '-hide_banner', '-loglevel', 'error',
     '-f', 'lavfi', '-i', `testsrc=size=${width}x${height}:rate=${fps}`,

@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startCosmos, type RunningCosmos } from '../../../apps/api/src/bootstrap.js';
 import { loadConfig } from '../../config/src/index.js';
+import type { Decider } from '../../domain/src/shared/decider.js';
+import type { DomainEvent } from '../../domain/src/shared/domain-event.js';
+import { EventSourcedCommandHandler, type CommandResult } from '../../eventstore/src/commands/event-sourced.command-handler.js';
+import { ids } from '../../eventstore/src/ids.js';
 
 export interface GraphqlResponse<T = Record<string, any>> {
   data?: T;
@@ -27,6 +31,29 @@ export class CosmosHarness {
     if (options.toml) writeFileSync(join(harness.dataDir, 'cosmos.toml'), options.toml);
     await harness.boot();
     return harness;
+  }
+
+  /** Where tests put input video folders (the instance's inputs root). */
+  get inputsRoot(): string {
+    return join(this.dataDir, 'inputs');
+  }
+
+  get outputsRoot(): string {
+    return join(this.dataDir, 'outputs');
+  }
+
+  /**
+   * Issues a command straight through the app's command handler, as a worker would: for states
+   * that later capabilities produce (a run that completed, say) before those capabilities exist.
+   */
+  async execute<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string, command: C, actor = 'system:test'): Promise<CommandResult<E>> {
+    const handler = this.running!.app.get(EventSourcedCommandHandler);
+    return handler.handle(decider, streamId, command, { commandId: ids.command(), actor, now: new Date().toISOString() });
+  }
+
+  /** A provider of the running app (EVENT_STORE, DOCUMENT_STORE, …), for checks behind the API. */
+  get<T>(token: string | symbol): T {
+    return this.running!.app.get<T>(token);
   }
 
   get url(): string {
@@ -106,7 +133,8 @@ export class CosmosHarness {
   }
 
   private async boot(): Promise<void> {
-    const config = loadConfig({ env: { COSMOS_PORT: '0', COSMOS_DATA_DIR: this.dataDir, ...this.env }, cwd: this.dataDir });
+    const env = { COSMOS_PORT: '0', COSMOS_DATA_DIR: this.dataDir, COSMOS_INPUTS_ROOT: this.inputsRoot, COSMOS_OUTPUTS_ROOT: this.outputsRoot };
+    const config = loadConfig({ env: { ...env, ...this.env }, cwd: this.dataDir });
     this.running = await startCosmos(config);
   }
 

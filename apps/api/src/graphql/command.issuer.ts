@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
 import type { Decider } from '../../../../libs/domain/src/shared/decider.js';
 import type { DomainEvent } from '../../../../libs/domain/src/shared/domain-event.js';
 import { CLOCK, type Clock } from '../../../../libs/eventstore/src/clock.js';
 import { DecideCommand } from '../../../../libs/eventstore/src/commands/decide.command.js';
+import { ids } from '../../../../libs/eventstore/src/ids.js';
 import { ReadModelConsistency } from '../../../../libs/read-models/src/projections/read-model.consistency.js';
 import type { CommandAccepted } from './command-accepted.model.js';
 import type { RequestContext } from './request-context.js';
@@ -42,7 +42,7 @@ export class CommandIssuer {
   ): Promise<CommandAccepted> {
     const result = await this.commandBus.execute(
       new DecideCommand(decider, options.streamId, command, {
-        commandId: randomUUID(),
+        commandId: ids.command(),
         actor: request.actor,
         now: this.now(),
         expectedRevision: options.expectedRevision ?? undefined,

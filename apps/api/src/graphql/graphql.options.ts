@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import depthLimit from 'graphql-depth-limit';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { CosmosConfig } from '../../../../libs/config/src/index.js';
+import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
 import { requestContext } from './request-context.js';
 
 // Typed through Nest's config: @apollo/server ships separate CJS and ESM declarations that clash.
@@ -42,6 +43,13 @@ export function graphqlOptions(config: CosmosConfig): ApolloDriverConfig {
     subscriptions: { 'graphql-ws': { path: '/graphql' } },
     context: requestContext,
     validationRules: [depthLimit(config.server.graphqlMaxDepth)],
+    // Mutations answer rule violations inside their result unions; a query has no union, so its
+    // DomainError becomes a GraphQL error that still carries the machine-readable code.
+    formatError: (formatted, error) => {
+      const original = (error as { originalError?: unknown }).originalError;
+      if (!(original instanceof DomainError)) return formatted;
+      return { ...formatted, message: original.message, extensions: { code: original.code, details: original.details } };
+    },
     plugins: [complexityLimit(config.server.graphqlMaxComplexity)],
   };
 }
