@@ -1,3 +1,4 @@
+import { benchCatalog } from './catalog.bench.js';
 import { benchEventStore } from './eventstore.bench.js';
 
 // Benchmarks are measurements, not tests: each figure stands beside its raw ceiling from the same run.
@@ -5,6 +6,7 @@ void (async () => {
   const report = {
     machine: { node: process.version, platform: `${process.platform}-${process.arch}` },
     eventStore: await benchEventStore(),
+    catalogQueries: await benchCatalog(),
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 })();
