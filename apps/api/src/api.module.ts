@@ -3,12 +3,19 @@ import { APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../libs/config/src/index.js';
+import { DeletionPlanner } from './deletion/deletion.planner.js';
+import { DeletionResolver } from './deletion/deletion.resolver.js';
+import { DeletionService } from './deletion/deletion.service.js';
+import { RunOutputFolders } from './deletion/run-output-folders.js';
 import { catalogProvider } from './graphql/catalog.provider.js';
 import { CommandIssuer } from './graphql/command.issuer.js';
 import { DomainErrorInterceptor } from './graphql/domain-error.interceptor.js';
 import { graphqlOptions } from './graphql/graphql.options.js';
 import { inputValidationPipe } from './graphql/input-validation.pipe.js';
 import { HealthController } from './health/health.controller.js';
+import { IntegrityResolver } from './integrity/integrity.resolver.js';
+import { IntegrityService } from './integrity/integrity.service.js';
+import { ProjectionDriftCheck } from './integrity/projection-drift.check.js';
 import { ProjectionsResolver } from './projections/projections.resolver.js';
 import { PromptCreationService } from './prompts/prompt-creation.service.js';
 import { PromptsResolver } from './prompts/prompts.resolver.js';
@@ -33,6 +40,13 @@ import { RunsResolver } from './runs/runs.resolver.js';
     PromptsResolver,
     RunsResolver,
     ProjectionsResolver,
+    RunOutputFolders,
+    DeletionPlanner,
+    DeletionService,
+    DeletionResolver,
+    ProjectionDriftCheck,
+    IntegrityService,
+    IntegrityResolver,
     { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
     { provide: APP_PIPE, useValue: inputValidationPipe },
   ],

@@ -169,7 +169,8 @@ export class ProjectionRunner {
     collection: string,
     onProgress?: (progress: RebuildProgress) => void,
   ): Promise<{ collection: string; checkpoint: string; position: number }> {
-    const checkpoint = `${projection.name}:shadow`;
+    // One checkpoint per target collection, so a rebuild and an integrity check never share one.
+    const checkpoint = `${projection.name}:shadow:${collection}`;
     await this.documents.dropCollection(collection);
     await this.documents.deleteCheckpoint(checkpoint);
     for (const index of projection.indexes ?? []) await this.documents.ensureIndex(collection, index);

@@ -1,0 +1,185 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { promptDecider } from '../../../../libs/domain/src/prompt/prompt.decider.js';
+import { PromptHasActiveRuns } from '../../../../libs/domain/src/prompt/prompt.errors.js';
+import { promptStream } from '../../../../libs/domain/src/prompt/prompt.events.js';
+import { runDecider } from '../../../../libs/domain/src/run/run.decider.js';
+import { runStream } from '../../../../libs/domain/src/run/run.events.js';
+import { DomainError, RevisionConflict } from '../../../../libs/domain/src/shared/domain-error.js';
+import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
+import type { DeletedRunFolder } from '../../../../libs/media/src/outputs/output-folders.js';
+import { promptsProjection } from '../../../../libs/read-models/src/prompts/prompts.projection.js';
+import { runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
+import type { CommandAccepted } from '../graphql/command-accepted.model.js';
+import { CommandIssuer } from '../graphql/command.issuer.js';
+import type { RequestContext } from '../graphql/request-context.js';
+import { lastEvent } from '../../../../libs/eventstore/src/last-event.js';
+import { activeRunIds, DeletionPlanner, type PlannedPrompt } from './deletion.planner.js';
+import { RunOutputFolders } from './run-output-folders.js';
+
+export interface PromptDeletion extends DeletedRunFolder {
+  readonly accepted: CommandAccepted;
+  readonly promptId: string;
+  readonly runIds: readonly string[];
+}
+
+export interface RunDeletion extends DeletedRunFolder {
+  readonly accepted: CommandAccepted;
+  readonly runId: string;
+}
+
+export interface BulkDeletion extends DeletedRunFolder {
+  readonly promptIds: readonly string[];
+  readonly runIds: readonly string[];
+  /** What a rule kept (active runs, or a change that raced the deletion), with the rule's message. */
+  readonly skipped: readonly { readonly id: string; readonly reason: string }[];
+}
+
+/**
+ * Deletions as commands: RunDeleted for every run, then PromptDeleted, each decided by its
+ * aggregate. Events first, files after: a folder is removed only once its run's deletion is
+ * stored, so a crash leaves files of a deleted run at worst (removal is idempotent), never a run
+ * whose files are gone. Output files are kept unless the caller asks for them to go.
+ */
+@Injectable()
+export class DeletionService {
+  constructor(
+    private readonly planner: DeletionPlanner,
+    private readonly folders: RunOutputFolders,
+    private readonly commands: CommandIssuer,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+  ) {}
+
+  async deletePrompt(
+    promptId: string,
+    options: { deleteOutputs: boolean; expectedRevision?: number | null },
+    request: RequestContext,
+  ): Promise<PromptDeletion> {
+    return this.deletePlanned(await this.planner.prompt(promptId), options, request);
+  }
+
+  /** The run aggregate refuses an active run (RUN_ACTIVE) and an unknown or deleted one (NOT_FOUND). */
+  async deleteRun(runId: string, deleteOutputs: boolean, request: RequestContext): Promise<RunDeletion> {
+    const accepted = await this.issueDeleteRun(runId, deleteOutputs, request);
+    const files = deleteOutputs ? await this.folders.remove(runId) : NOTHING;
+    return { accepted, runId, ...files };
+  }
+
+  /** Each prompt goes as deletePrompt would take it; prompts a rule keeps are listed, not fatal. */
+  async deleteAllPrompts(deleteOutputs: boolean, request: RequestContext): Promise<BulkDeletion> {
+    const plan = await this.planner.plan({ kind: 'allPrompts' });
+    const bulk = new BulkTally();
+    for (const planned of plan.prompts) {
+      await bulk.attempt(planned.prompt.id, async () => {
+        const deleted = await this.deletePlanned(planned, { deleteOutputs }, request);
+        bulk.add(deleted, [deleted.promptId], deleted.runIds);
+      });
+    }
+    return bulk.result();
+  }
+
+  /** Every run, prompts stay; active runs are refused by their aggregate and listed. */
+  async deleteAllRuns(deleteOutputs: boolean, request: RequestContext): Promise<BulkDeletion> {
+    const plan = await this.planner.plan({ kind: 'allRuns' });
+    const bulk = new BulkTally();
+    for (const run of plan.runs) {
+      await bulk.attempt(run.id, async () => {
+        const deleted = await this.deleteRun(run.id, deleteOutputs, request);
+        bulk.add(deleted, [], [deleted.runId]);
+      });
+    }
+    return bulk.result();
+  }
+
+  private async deletePlanned(
+    { prompt, runs }: PlannedPrompt,
+    options: { deleteOutputs: boolean; expectedRevision?: number | null },
+    request: RequestContext,
+  ): Promise<PromptDeletion> {
+    const active = activeRunIds(runs);
+    const runIds = runs.map((run) => run.id);
+    let files = NOTHING;
+    // With active runs the prompt aggregate refuses DeletePrompt below, so nothing is deleted
+    // first. Otherwise the runs go first: a failure part-way leaves a prompt with fewer runs,
+    // which deleting it again finishes, never runs whose prompt is gone.
+    if (active.length === 0) {
+      if (options.expectedRevision != null) await this.requireRevision(promptStream(prompt.id), options.expectedRevision);
+      for (const runId of runIds) files = sum(files, await this.deleteRunOfPrompt(prompt.id, runId, options.deleteOutputs, request));
+    }
+    const command = {
+      type: 'DeletePrompt' as const,
+      promptId: prompt.id,
+      deleteOutputs: options.deleteOutputs,
+      runIds,
+      activeRunIds: active,
+      now: this.commands.now(),
+      actor: request.actor,
+    };
+    const accepted = await this.commands.issue(promptDecider, command, request, {
+      streamId: promptStream(prompt.id),
+      expectedRevision: options.expectedRevision,
+      readModels: [promptsProjection.name],
+    });
+    return { accepted, promptId: prompt.id, runIds, ...files };
+  }
+
+  /** A run that started since the catalog was read blocks its prompt; one deleted meanwhile is already gone. */
+  private async deleteRunOfPrompt(promptId: string, runId: string, deleteOutputs: boolean, request: RequestContext): Promise<DeletedRunFolder> {
+    try {
+      await this.issueDeleteRun(runId, deleteOutputs, request);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      if (error.code === 'RUN_ACTIVE') throw new PromptHasActiveRuns(promptId, [runId]);
+      if (error.code !== 'NOT_FOUND') throw error;
+    }
+    return deleteOutputs ? this.folders.remove(runId) : NOTHING;
+  }
+
+  private issueDeleteRun(runId: string, deleteOutputs: boolean, request: RequestContext): Promise<CommandAccepted> {
+    const command = { type: 'DeleteRun' as const, runId, deleteOutputs, now: this.commands.now(), actor: request.actor };
+    return this.commands.issue(runDecider, command, request, { streamId: runStream(runId), readModels: [runsProjection.name] });
+  }
+
+  /**
+   * Checked before any run is deleted, so a stale revision changes nothing. DeletePrompt checks it
+   * again when it is appended; this only keeps the runs from going first.
+   */
+  private async requireRevision(streamId: string, expectedRevision: number): Promise<void> {
+    const last = await lastEvent(this.events, streamId);
+    const actual = last?.revision ?? -1;
+    if (actual !== expectedRevision) throw new RevisionConflict(streamId, expectedRevision, actual);
+  }
+}
+
+const NOTHING: DeletedRunFolder = { deletedFiles: 0, deletedBytes: 0 };
+
+function sum(a: DeletedRunFolder, b: DeletedRunFolder): DeletedRunFolder {
+  return { deletedFiles: a.deletedFiles + b.deletedFiles, deletedBytes: a.deletedBytes + b.deletedBytes };
+}
+
+/** What a bulk deletion did so far. */
+class BulkTally {
+  private readonly promptIds: string[] = [];
+  private readonly runIds: string[] = [];
+  private readonly skipped: { id: string; reason: string }[] = [];
+  private files = NOTHING;
+
+  /** A rule refusing one item (it is active, or changed meanwhile) skips it; faults still end the whole. */
+  async attempt(id: string, deletion: () => Promise<void>): Promise<void> {
+    try {
+      await deletion();
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      this.skipped.push({ id, reason: error.message });
+    }
+  }
+
+  add(files: DeletedRunFolder, promptIds: readonly string[], runIds: readonly string[]): void {
+    this.files = sum(this.files, files);
+    this.promptIds.push(...promptIds);
+    this.runIds.push(...runIds);
+  }
+
+  result(): BulkDeletion {
+    return { promptIds: this.promptIds, runIds: this.runIds, skipped: this.skipped, ...this.files };
+  }
+}

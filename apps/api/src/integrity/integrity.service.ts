@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
+import { runDecider } from '../../../../libs/domain/src/run/run.decider.js';
+import { runStream } from '../../../../libs/domain/src/run/run.events.js';
+import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
+import { CLOCK, type Clock } from '../../../../libs/eventstore/src/clock.js';
+import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
+import { EVENT_TYPE_REGISTRY, type EventTypeRegistry } from '../../../../libs/eventstore/src/serialization/event-type.registry.js';
+import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
+import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
+import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
+import { runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
+import { everyPrompt, everyRun } from '../../../../libs/read-models/src/catalog/catalog-scan.js';
+import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
+import { CommandIssuer } from '../graphql/command.issuer.js';
+import type { RequestContext } from '../graphql/request-context.js';
+import { IntegrityActionKind, IntegrityIssueKind } from './integrity-report.model.js';
+import { stuckRuns } from './live-jobs.js';
+import { ProjectionDriftCheck } from './projection-drift.check.js';
+import { missingInputs, missingOutputs, orphanFolders, type Finding } from './storage.checks.js';
+
+export interface IntegrityFindings {
+  readonly checkedPrompts: number;
+  readonly checkedRuns: number;
+  readonly issues: readonly Finding[];
+  readonly actions: readonly { readonly kind: IntegrityActionKind; readonly subject: string; readonly detail: string }[];
+  readonly projectionsChecked: readonly string[];
+  readonly notes: readonly string[];
+}
+
+/**
+ * verify_integrity done over everything (the predecessor looked at the newest 50 prompts and runs
+ * and never counted orphaned folders). `fix` repairs only what the events own: it rebuilds drifted
+ * read models and fails stuck runs; it never deletes or moves user files.
+ */
+@Injectable()
+export class IntegrityService {
+  /** Checks run one at a time: they share the shadow collections. */
+  private previous: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    @Inject(CATALOG_QUERIES) private readonly catalog: CatalogQueries,
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(EVENT_TYPE_REGISTRY) private readonly registry: EventTypeRegistry,
+    @Inject(COSMOS_CONFIG) private readonly config: CosmosConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly commands: CommandIssuer,
+    private readonly drift: ProjectionDriftCheck,
+  ) {}
+
+  verify(fix: boolean, request: RequestContext): Promise<IntegrityFindings> {
+    const next = this.previous.then(() => this.check(fix, request));
+    this.previous = next.catch(() => undefined);
+    return next;
+  }
+
+  private async check(fix: boolean, request: RequestContext): Promise<IntegrityFindings> {
+    const issues: Finding[] = [];
+    const actions: IntegrityFindings['actions'][number][] = [];
+    const notes: string[] = [];
+
+    // Read models first: with `fix`, the checks below then read rebuilt ones.
+    const drift = await this.drift.check();
+    notes.push(...drift.notes);
+    for (const { projection, detail } of drift.drifted) {
+      issues.push({ kind: IntegrityIssueKind.PROJECTION_DRIFT, subject: projection, detail });
+      if (!fix) continue;
+      const rebuilt = await this.drift.rebuild(projection);
+      actions.push({ kind: IntegrityActionKind.REBUILT_PROJECTION, subject: projection, detail: `Rebuilt from ${rebuilt.processedEvents} events.` });
+    }
+
+    const now = this.clock.now();
+    const [prompts, runs] = await Promise.all([everyPrompt(this.catalog, now), everyRun(this.catalog, now)]);
+    const { inputsRoot, outputsRoot } = this.config.paths;
+    issues.push(...(await missingOutputs(outputsRoot, runs)));
+    issues.push(...(await missingInputs(inputsRoot, prompts)));
+    issues.push(...(await orphanFolders(outputsRoot, new Set(runs.map((run) => run.id)), { events: this.events, registry: this.registry })));
+
+    for (const run of await stuckRuns(this.documents, runs)) {
+      issues.push({ kind: IntegrityIssueKind.STUCK_RUN, subject: run.id, detail: `${run.status} since ${run.statusChangedAt}, and no live job is executing it.` });
+      if (!fix) continue;
+      const failed = await this.failOrphan(run, request);
+      if (failed) actions.push({ kind: IntegrityActionKind.FAILED_ORPHAN_RUN, subject: run.id, detail: failed });
+      else notes.push(`Run ${run.id} changed while it was checked; it was left as it is.`);
+    }
+
+    return { checkedPrompts: prompts.length, checkedRuns: runs.length, issues, actions, projectionsChecked: drift.checked, notes };
+  }
+
+  /** The message recorded with the failure, or null when the run finished or went meanwhile. */
+  private async failOrphan(run: RunDoc, request: RequestContext): Promise<string | null> {
+    const message = `No live job was executing this run (${run.status} since ${run.statusChangedAt}); failed by verifyIntegrity.`;
+    const command = { type: 'FailRun' as const, runId: run.id, reason: 'ORPHANED' as const, message, exitCode: null, now: this.commands.now() };
+    try {
+      await this.commands.issue(runDecider, command, request, { streamId: runStream(run.id), readModels: [runsProjection.name] });
+      return `Failed with reason ORPHANED: ${message}`;
+    } catch (error) {
+      // RUN_NOT_ACTIVE or NOT_FOUND: it finished or was deleted since it was read; nothing to fix.
+      if (error instanceof DomainError) return null;
+      throw error;
+    }
+  }
+}
