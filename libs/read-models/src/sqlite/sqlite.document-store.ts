@@ -1,4 +1,4 @@
-import { find, Query } from 'mingo';
+import { Query } from 'mingo/query';
 import type { Options as MingoOptions } from 'mingo/types';
 import { type Clock, systemClock } from '../../../eventstore/src/clock.js';
 import type { SqliteDatabase } from '../../../eventstore/src/sqlite/open-sqlite.js';
@@ -16,12 +16,13 @@ import type {
   WriteOutcome,
 } from '../document-store.port.js';
 import { type DocumentTables, prepareDocumentTables } from './document-tables.js';
+import { MINGO_CONTEXT } from './mingo-context.js';
 import { UniqueIndex, UniqueIndexViolation } from './unique-index.js';
 import { WatchQueue } from './watch-queue.js';
 import { guardAllows } from './write-guard.js';
 
 /** `$where` and friends would run arbitrary JS; MongoDB's `id` is our `id`, not `_id`. */
-const MINGO_OPTIONS: Partial<MingoOptions> = { idKey: 'id', scriptEnabled: false };
+const MINGO_OPTIONS: Partial<MingoOptions> = { idKey: 'id', scriptEnabled: false, context: MINGO_CONTEXT };
 
 /** A write that committed: the document's new version, or null when it was deleted. */
 interface CommittedWrite {
@@ -70,7 +71,7 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async find<T extends Doc = Doc>(collection: string, filter: Filter = {}, options: FindOptions = {}): Promise<T[]> {
-    let cursor = find(this.docs(collection).values(), filter, undefined, MINGO_OPTIONS);
+    let cursor = new Query(filter, MINGO_OPTIONS).find(this.docs(collection).values());
     if (options.sort) cursor = cursor.sort(options.sort);
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit) cursor = cursor.limit(options.limit);
