@@ -130,3 +130,26 @@ describe('projection runner (SQLite)', () => {
     expect(await caughtUpTo(documents)).toBeGreaterThan(stoppedAt);
   });
 });
+
+describe('projection status', () => {
+  it('reports no lag for events its filter skips', async () => {
+    const db = openSqlite(':memory:');
+    const events = new SqliteEventStore(db);
+    const documents = new SqliteDocumentStore(db);
+    const runner = new ProjectionRunner(events, documents, new EventTypeRegistry(), [tally], { batchSize: 50 });
+    try {
+      await events.append('tally-1', [event('Step0')], 'no_stream');
+      await runner.start();
+      await eventually(async () => (await runner.status())[0].lag === 0);
+      await events.append('other-1', [event('Noise'), event('Noise')], 'no_stream');
+      const [status] = await runner.status();
+      expect(status.head).toBeGreaterThan(status.checkpoint!);
+      expect(status.lag).toBe(0);
+    } finally {
+      await runner.stop();
+      await documents.close();
+      await events.close();
+      db.close();
+    }
+  });
+});

@@ -13,7 +13,7 @@ export interface ProjectionStatus {
   /** Position of the last event written to the read model (null: none yet). */
   readonly checkpoint: number | null;
   readonly head: number;
-  /** How far behind the head it is, in positions (0 when nothing it wants is pending). */
+  /** Positions between what it reflects and the head, when an event it wants is among them; else 0. */
   readonly lag: number;
   /** The initial catch-up finished since start-up. */
   readonly caughtUp: boolean;
@@ -106,12 +106,14 @@ export class ProjectionRunner {
       [...this.live.values()].map(async (live) => {
         const checkpoint = await this.documents.getCheckpoint(live.projection.name);
         const reflected = Math.max(checkpoint ?? 0, live.processedUpTo);
+        // Positions the filter skips are not lag: only count it when something it wants is pending.
+        const pending = reflected < head && (await this.events.readAll({ afterPosition: reflected, filter: live.projection.filter, maxCount: 1 })).length > 0;
         return {
           name: live.projection.name,
           state: live.state,
           checkpoint,
           head,
-          lag: Math.max(0, head - reflected),
+          lag: pending ? head - reflected : 0,
           caughtUp: live.caughtUp,
           lastError: live.lastError,
           rebuild: live.rebuild,
