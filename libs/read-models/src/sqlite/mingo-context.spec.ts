@@ -31,7 +31,7 @@ const filters: Record<string, unknown>[] = [
 describe('set-backed $in / $nin', () => {
   it.each(filters.map((filter) => [JSON.stringify(filter).slice(0, 80), filter]))('matches mingo exactly: %s', (_, filter) => {
     const expected = find(docs, filter as Record<string, unknown>, undefined, { idKey: 'id' }).all().map((d) => d.id);
-    const actual = new Query(filter as Record<string, unknown>, { idKey: 'id', context: MINGO_CONTEXT }).find(docs).all().map((d) => d.id);
+    const actual = new Query(filter as Record<string, unknown>, { idKey: 'id', context: MINGO_CONTEXT }).find<(typeof docs)[number]>(docs).all().map((d) => d.id);
     expect(actual).toEqual(expected);
     expect(expected.length).toBeGreaterThan(0);
   });
