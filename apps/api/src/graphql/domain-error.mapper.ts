@@ -42,6 +42,13 @@ export function toUserError(error: DomainError): UserError {
     case 'RUN_ALREADY_EXISTS':
     case 'RUN_INVALID_TRANSITION':
     case 'RUN_NOT_ACTIVE':
+    case 'JOB_ALREADY_EXISTS':
+    case 'JOB_NOT_QUEUED':
+    case 'JOB_NOT_CLAIMED':
+    case 'JOB_NOT_ACTIVE':
+    case 'JOB_INVALID_TRANSITION':
+    case 'JOB_NOT_RETRYABLE':
+    case 'JOB_ALREADY_RETRIED':
       return Object.assign(new Conflict(), base);
     default:
       return assertNever(error.code);

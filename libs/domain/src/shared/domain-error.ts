@@ -14,7 +14,14 @@ export type DomainErrorCode =
   | 'RUN_INVALID_TRANSITION'
   | 'RUN_NOT_ACTIVE'
   | 'RUN_NOT_COMPLETED'
-  | 'RUN_ACTIVE';
+  | 'RUN_ACTIVE'
+  | 'JOB_ALREADY_EXISTS'
+  | 'JOB_NOT_QUEUED'
+  | 'JOB_NOT_CLAIMED'
+  | 'JOB_NOT_ACTIVE'
+  | 'JOB_INVALID_TRANSITION'
+  | 'JOB_NOT_RETRYABLE'
+  | 'JOB_ALREADY_RETRIED';
 
 export class DomainError<Details extends object = Record<string, unknown>> extends Error {
   constructor(

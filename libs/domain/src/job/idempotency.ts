@@ -1,0 +1,82 @@
+import { assertNever } from '../shared/assert-never.js';
+import type { Decider } from '../shared/decider.js';
+import { InvalidInput } from '../shared/domain-error.js';
+import type { DomainEvent } from '../shared/domain-event.js';
+
+/**
+ * A key names its own stream, so the store's "stream must not exist" append is the uniqueness
+ * check: two concurrent enqueues with one key cannot both reserve it. The key goes into the
+ * stream name verbatim (the domain does not hash), hence the narrow alphabet: no '/' or spaces,
+ * and short enough for any store's stream-name limit.
+ */
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function idempotencyKeyProblem(key: unknown): string | null {
+  if (typeof key === 'string' && IDEMPOTENCY_KEY.test(key)) return null;
+  return `must be 1 to 128 letters, digits, '.', '_', ':' or '-' (got ${JSON.stringify(key)})`;
+}
+
+export function idempotencyStream(key: string): string {
+  const problem = idempotencyKeyProblem(key);
+  if (problem !== null) throw new InvalidInput([{ field: 'input.idempotencyKey', problem }]);
+  return `idempotency-${key}`;
+}
+
+export interface ReserveIdempotencyKey {
+  readonly type: 'ReserveIdempotencyKey';
+  readonly key: string;
+  readonly jobId: string;
+  readonly now: string;
+}
+
+export type IdempotencyKeyReserved = DomainEvent<'IdempotencyKeyReserved', { jobId: string; at: string }>;
+
+export type IdempotencyEvent = IdempotencyKeyReserved;
+export type IdempotencyCommand = ReserveIdempotencyKey;
+
+export const IDEMPOTENCY_EVENT_TYPES: readonly IdempotencyEvent['type'][] = ['IdempotencyKeyReserved'];
+
+export type IdempotencyState =
+  | { readonly status: 'Free' }
+  | { readonly status: 'Reserved'; readonly jobId: string; readonly reservedAt: string };
+
+/**
+ * Reserving a reserved key is a no-op whatever the job id: the caller then reads the job that
+ * holds the key with `reservedJobId` and answers with it instead of queueing a duplicate.
+ */
+export const idempotencyDecider: Decider<IdempotencyCommand, IdempotencyEvent, IdempotencyState> = {
+  name: 'idempotency',
+  initialState: { status: 'Free' },
+
+  decide(command, state) {
+    switch (command.type) {
+      case 'ReserveIdempotencyKey':
+        idempotencyStream(command.key);
+        if (state.status === 'Reserved') return [];
+        return [{ type: 'IdempotencyKeyReserved', data: { jobId: command.jobId, at: command.now } }];
+      default:
+        return assertNever(command.type);
+    }
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'IdempotencyKeyReserved':
+        // The first reservation wins for good; a stray second event cannot move the key.
+        return state.status === 'Reserved' ? state : { status: 'Reserved', jobId: event.data.jobId, reservedAt: event.data.at };
+      default:
+        return assertNever(event.type);
+    }
+  },
+};
+
+export function reservedJobId(state: IdempotencyState): string | null {
+  switch (state.status) {
+    case 'Free':
+      return null;
+    case 'Reserved':
+      return state.jobId;
+    default:
+      return assertNever(state);
+  }
+}

@@ -1,0 +1,68 @@
+import type { FieldProblem } from '../shared/domain-error.js';
+import type { QueueJob } from './job.commands.js';
+import { JOB_KINDS } from './job.events.js';
+import { idempotencyKeyProblem } from './idempotency.js';
+
+/**
+ * The id becomes a stream name, a remote folder and part of a Docker container name
+ * (`[a-zA-Z0-9][a-zA-Z0-9_.-]*`), so only the generator's own shape is accepted.
+ */
+const JOB_ID = /^job_[0-9a-f]{12,32}$/;
+
+export const MIN_JOB_PRIORITY = 0;
+export const MAX_JOB_PRIORITY = 100;
+/** The predecessor's default, kept so imported habits still mean "normal". */
+export const DEFAULT_JOB_PRIORITY = 50;
+
+export function jobIdProblem(jobId: unknown): string | null {
+  return typeof jobId === 'string' && JOB_ID.test(jobId) ? null : `must be 'job_' and 12 to 32 lower-case hex digits (got ${JSON.stringify(jobId)})`;
+}
+
+/** `typeof` guards the JSON boundary, as for ratings: `true` must not pass as 1. */
+export function priorityProblem(priority: unknown): string | null {
+  if (typeof priority === 'number' && Number.isInteger(priority) && priority >= MIN_JOB_PRIORITY && priority <= MAX_JOB_PRIORITY) return null;
+  return `must be a whole number from ${MIN_JOB_PRIORITY} to ${MAX_JOB_PRIORITY}, higher runs first (got ${JSON.stringify(priority)})`;
+}
+
+export function percentProblem(percent: unknown): string | null {
+  if (typeof percent === 'number' && Number.isInteger(percent) && percent >= 0 && percent <= 100) return null;
+  return `must be a whole number from 0 to 100 (got ${JSON.stringify(percent)})`;
+}
+
+export function queueProblems(command: QueueJob): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const add = (field: string, problem: string | null) => {
+    if (problem !== null) problems.push({ field, problem });
+  };
+  add('input.jobId', jobIdProblem(command.jobId));
+  if (!(JOB_KINDS as readonly string[]).includes(command.kind)) {
+    add('input.kind', `must be one of ${JOB_KINDS.join(', ')} (got ${JSON.stringify(command.kind)})`);
+  }
+  add('input.runIds', runIdsProblem(command));
+  if (command.promptIds.length !== command.runIds.length) {
+    add('input.promptIds', `needs one prompt per run: ${command.runIds.length} run(s), ${command.promptIds.length} prompt(s)`);
+  }
+  add('input.config', configProblem(command));
+  add('input.priority', priorityProblem(command.priority));
+  if (command.idempotencyKey !== null) add('input.idempotencyKey', idempotencyKeyProblem(command.idempotencyKey));
+  if (command.retryOf !== null) {
+    add('input.retryOf', command.retryOf === command.jobId ? 'a job cannot retry itself' : jobIdProblem(command.retryOf));
+  }
+  return problems;
+}
+
+function runIdsProblem({ kind, runIds }: QueueJob): string | null {
+  if (runIds.length === 0) return 'a job produces at least one run';
+  if (kind !== 'batch_inference' && runIds.length !== 1) {
+    return `an ${kind} job produces exactly one run (got ${runIds.length}); queue a batch_inference job for several`;
+  }
+  const duplicates = [...new Set(runIds.filter((id, index) => runIds.indexOf(id) !== index))];
+  return duplicates.length === 0 ? null : `lists ${duplicates.join(', ')} more than once`;
+}
+
+function configProblem({ kind, runIds, config }: QueueJob): string | null {
+  if (kind !== 'batch_inference') return null;
+  const runs = config.runs;
+  if (!Array.isArray(runs)) return 'a batch_inference job holds one config per run under "runs"';
+  return runs.length === runIds.length ? null : `"runs" holds ${runs.length} config(s) for ${runIds.length} run(s)`;
+}
