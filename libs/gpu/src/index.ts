@@ -1,0 +1,55 @@
+export { shellCommand, shellQuote } from './shell-quote.js';
+export {
+  CONTAINER_LABELS,
+  dockerImages,
+  dockerInfo,
+  dockerInspect,
+  dockerKill,
+  dockerLogs,
+  dockerPs,
+  dockerRemove,
+  dockerRun,
+  dockerWait,
+  type ContainerLabels,
+  type DockerInvocation,
+  type DockerLogsOptions,
+  type DockerPsOptions,
+  type DockerRunSpec,
+  type GpuSelection,
+  type VolumeMount,
+} from './docker-command.js';
+export { NVIDIA_SMI_CUDA_QUERY, NVIDIA_SMI_QUERY, parseNvidiaSmi, type GpuReading, type NvidiaSmiReport } from './nvidia-smi.js';
+export { SshConnection, type SshConnectionEvents, type SshConnectionOptions, type SshLogger } from './ssh-connection.js';
+export type { ExecOptions, ExecResult } from './ssh-exec.js';
+export {
+  SSH_NODE_DEFAULTS,
+  resolveSshNode,
+  type ReconnectPolicy,
+  type ResolvedSshNode,
+  type SshNodeConfig,
+} from './ssh-node.config.js';
+export { hostKeyFingerprint, knownHostsLine, parseKnownHosts, type HostKeyPolicy } from './host-key.js';
+export {
+  download,
+  ensureRemoteDir,
+  removeRemoteTree,
+  upload,
+  type DownloadResult,
+  type TransferOptions,
+  type TransferProgress,
+  type UploadResult,
+} from './sftp-transfer.js';
+export {
+  GpuTransportError,
+  RemotePathRefused,
+  SshAborted,
+  SshAuthFailed,
+  SshConnectionLost,
+  SshHostKeyRejected,
+  SshTimeout,
+  SshUnavailable,
+  TransferFailed,
+  type GpuTransportErrorCode,
+  type HostKeyRejection,
+  type TransferFailure,
+} from './gpu.errors.js';

@@ -1,0 +1,213 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+export const SSHD_PATH = '/usr/sbin/sshd';
+const HOST = '127.0.0.1';
+const START_TIMEOUT_MS = 10_000;
+
+/** A real OpenSSH sshd on 127.0.0.1 with throwaway keys, for integration tests. */
+export interface OpenSshServer {
+  readonly host: typeof HOST;
+  readonly port: number;
+  readonly user: string;
+  /** The client's private key (OpenSSH format, no passphrase) and where it is stored. */
+  readonly privateKey: string;
+  readonly privateKeyPath: string;
+  /** `SHA256:…` of the host key, as `ssh-keygen -lf` prints it and ssh2 presents the key. */
+  readonly hostKeyFingerprint: string;
+  readonly knownHostsLine: string;
+  /** Scratch folder of this server; tests may create their remote folders in it. */
+  readonly dir: string;
+  /** sshd's own log so far (`-e` sends it to stderr). */
+  log(): string;
+  /** Successful logins so far, counted from sshd's log. */
+  acceptedLogins(): number;
+  /** Stops sshd and every connection it serves, like a host going down. Files are kept. */
+  stop(): Promise<void>;
+  /** Starts again on the same port with the same keys. */
+  start(): Promise<void>;
+  /** Stops and removes the scratch folder. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Starts `/usr/sbin/sshd -D -e` with a config of its own (stack.md §4). Fails with a clear message
+ * when sshd is not installed: CI installs it (`.ci/run`), so a missing sshd is an error, not a skip.
+ */
+export async function startOpenSshServer(): Promise<OpenSshServer> {
+  try {
+    accessSync(SSHD_PATH, constants.X_OK);
+  } catch {
+    throw new Error(
+      `OpenSSH sshd not found at ${SSHD_PATH}; the GPU integration tests need a real sshd on 127.0.0.1. ` +
+        'Install it: apt-get install -y --no-install-recommends openssh-server (CI does this in .ci/run).',
+    );
+  }
+  // sshd refuses to start without its compiled-in privilege separation folder.
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+
+  const dir = await mkdtemp(join(tmpdir(), 'cosmos-sshd-'));
+  const hostKeyPath = join(dir, 'ssh_host_ed25519_key');
+  const privateKeyPath = join(dir, 'client_ed25519');
+  await Promise.all([generateKey(hostKeyPath), generateKey(privateKeyPath)]);
+  const [hostPublic, clientPublic, privateKey] = await Promise.all([
+    readFile(`${hostKeyPath}.pub`, 'utf8'),
+    readFile(`${privateKeyPath}.pub`, 'utf8'),
+    readFile(privateKeyPath, 'utf8'),
+  ]);
+  await writeFile(join(dir, 'authorized_keys'), clientPublic);
+  const port = await freePort();
+  const configPath = join(dir, 'sshd_config');
+  await writeFile(
+    configPath,
+    [
+      `Port ${port}`,
+      `ListenAddress ${HOST}`,
+      `HostKey ${hostKeyPath}`,
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PermitRootLogin prohibit-password',
+      'UsePAM no',
+      'StrictModes no',
+      'Subsystem sftp internal-sftp',
+      'MaxSessions 100',
+      'MaxStartups 100:30:200',
+      '',
+    ].join('\n'),
+  );
+
+  const [keyType, keyBase64] = hostPublic.trim().split(/\s+/) as [string, string];
+  let child: ChildProcess | null = null;
+  let log = '';
+  const killAtExit = (): void => {
+    if (child?.pid) killTree(child.pid, 'SIGKILL');
+  };
+  process.once('exit', killAtExit);
+
+  const start = async (): Promise<void> => {
+    if (child) return;
+    const started = spawn(SSHD_PATH, ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = started;
+    started.stderr?.setEncoding('utf8').on('data', (text: string) => {
+      log += text;
+    });
+    const exited = new Promise<never>((_, reject) => {
+      started.once('exit', (code, signal) => {
+        if (child === started) child = null;
+        reject(new Error(`sshd exited during start-up (${signal ?? code}):\n${log}`));
+      });
+      started.once('error', reject);
+    });
+    exited.catch(() => {});
+    await Promise.race([waitForPort(port, START_TIMEOUT_MS), exited]);
+  };
+
+  const stop = async (): Promise<void> => {
+    const running = child;
+    if (!running?.pid) return;
+    const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+    killTree(running.pid, 'SIGTERM');
+    await exited;
+    child = null;
+  };
+
+  await start();
+  return {
+    host: HOST,
+    port,
+    user: userInfo().username,
+    privateKey,
+    privateKeyPath,
+    hostKeyFingerprint: `SHA256:${createHash('sha256').update(Buffer.from(keyBase64, 'base64')).digest('base64').replace(/=+$/, '')}`,
+    knownHostsLine: `[${HOST}]:${port} ${keyType} ${keyBase64}`,
+    dir,
+    log: () => log,
+    acceptedLogins: () => log.match(/^Accepted publickey for /gm)?.length ?? 0,
+    stop,
+    start,
+    dispose: async () => {
+      await stop();
+      process.removeListener('exit', killAtExit);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function generateKey(path: string): Promise<void> {
+  await promisify(execFile)('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'cosmos-test', '-f', path]);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const accepted = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ host: HOST, port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (accepted) return;
+    if (Date.now() > deadline) throw new Error(`sshd did not accept connections on ${HOST}:${port} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * Signals sshd and everything below it. Each connection is served by a child sshd in a session of
+ * its own, which outlives the listener, so a "host going down" has to reach the children too.
+ */
+function killTree(pid: number, signal: NodeJS.Signals): void {
+  for (const target of [...descendantsOf(pid), pid]) {
+    try {
+      process.kill(target, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function descendantsOf(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name, which is in parentheses and may contain spaces: state ppid …
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // exited while we looked
+    }
+  }
+  const found: number[] = [];
+  const visit = (pid: number): void => {
+    for (const child of children.get(pid) ?? []) {
+      visit(child);
+      found.push(child);
+    }
+  };
+  visit(root);
+  return found;
+}
