@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../eventstore/src/event-store.port.js';
+import type { EventStore, RecordedEvent } from '../../eventstore/src/event-store.port.js';
 import { EventTypeRegistry } from '../../eventstore/src/serialization/event-type.registry.js';
 import { openSqlite, type SqliteDatabase } from '../../eventstore/src/sqlite/open-sqlite.js';
 import { SqliteEventStore } from '../../eventstore/src/sqlite/sqlite.event-store.js';
@@ -9,11 +9,19 @@ import { ProjectionRunner } from '../../read-models/src/projections/projection.r
 import { SqliteDocumentStore } from '../../read-models/src/sqlite/sqlite.document-store.js';
 import { busyWeek, wantedBy } from './catalog-history.fixture.js';
 
+/** Recorded events, as a fixture builds them, that can also be written to a real store. */
+export interface LawHistory {
+  readonly events: readonly RecordedEvent[];
+  appendTo(store: EventStore): Promise<void>;
+}
+
 export interface ProjectionLawOptions<D extends Doc> {
-  /** How many documents the busy week leaves. */
+  /** How many documents the history leaves. */
   readonly documents: number;
   /** Asserts the history exercised what matters for this projection (so the laws are not vacuous). */
   readonly coverage: (docs: D[]) => void;
+  /** A fresh history per test; the catalog's busy week unless the projection folds other streams. */
+  readonly history?: () => LawHistory;
 }
 
 /**
@@ -22,6 +30,7 @@ export interface ProjectionLawOptions<D extends Doc> {
  * shadow collection equals what live processing made in batches of varying size.
  */
 export function describeProjectionLaws<D extends Doc>(projection: Projection<D>, options: ProjectionLawOptions<D>): void {
+  const history = options.history ?? busyWeek;
   describe(`${projection.name} projection laws (SQLite)`, () => {
     let db: SqliteDatabase;
     let events: SqliteEventStore;
@@ -43,7 +52,7 @@ export function describeProjectionLaws<D extends Doc>(projection: Projection<D>,
     });
 
     it('changes nothing when the same events are applied again, as a batch or one by one', async () => {
-      const wanted = wantedBy(projection as Projection, busyWeek().events);
+      const wanted = wantedBy(projection as Projection, history().events);
       await apply(wanted);
       const once = await stored();
       options.coverage(once);
@@ -54,7 +63,7 @@ export function describeProjectionLaws<D extends Doc>(projection: Projection<D>,
     });
 
     it('changes nothing when a lost checkpoint makes it replay every event', async () => {
-      const wanted = wantedBy(projection as Projection, busyWeek().events);
+      const wanted = wantedBy(projection as Projection, history().events);
       await apply(wanted);
       const once = await stored();
 
@@ -64,7 +73,7 @@ export function describeProjectionLaws<D extends Doc>(projection: Projection<D>,
     });
 
     it('rebuilds into a shadow collection exactly the documents live processing made in batches', async () => {
-      await busyWeek().appendTo(events);
+      await history().appendTo(events);
       const recorded = await events.readAll({ filter: projection.filter });
       for (let from = 0, size = 1; from < recorded.length; from += size, size = (size % 5) + 1) {
         await apply(recorded.slice(from, from + size));

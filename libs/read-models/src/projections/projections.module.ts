@@ -3,6 +3,7 @@ import { COSMOS_CONFIG, type CosmosConfig } from '../../../config/src/index.js';
 import { EVENT_STORE, type EventStore } from '../../../eventstore/src/event-store.port.js';
 import { EVENT_TYPE_REGISTRY, type EventTypeRegistry } from '../../../eventstore/src/serialization/event-type.registry.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../document-store.port.js';
+import { jobsProjection } from '../jobs/jobs.projection.js';
 import { promptsProjection } from '../prompts/prompts.projection.js';
 import { queueProjection } from '../queue/queue.projection.js';
 import { runsProjection } from '../runs/runs.projection.js';
@@ -10,7 +11,7 @@ import { PROJECTIONS, type Projection } from './projection.js';
 import { ProjectionRunner } from './projection.runner.js';
 
 /** Every read model the worker keeps; a new projection is one more entry here. */
-export const ALL_PROJECTIONS: readonly Projection[] = [queueProjection, promptsProjection, runsProjection];
+export const ALL_PROJECTIONS: readonly Projection[] = [queueProjection, promptsProjection, runsProjection, jobsProjection];
 
 /** Stops projections in the first shutdown phase, while the stores are still open. */
 @Injectable()

@@ -1,0 +1,212 @@
+/**
+ * Test-only: job histories as the event store records them (consecutive positions, per-stream
+ * revisions, actor metadata), typed by the domain's own event payloads so the specs break when a
+ * job event changes shape.
+ */
+import { randomUUID } from 'node:crypto';
+import { jobContainerName } from '../../domain/src/job/job.decider.js';
+import {
+  type JobEvent,
+  type JobFailureReason,
+  type JobKind,
+  type JobQueued,
+  type JobStage,
+  jobStream,
+} from '../../domain/src/job/job.events.js';
+import type { EventStore, RecordedEvent } from '../../eventstore/src/event-store.port.js';
+import { minutesAfter, promptIdOf, runIdOf } from './catalog-history.fixture.js';
+
+export const jobIdOf = (n: number): string => `job_${n.toString(16).padStart(16, '0')}`;
+
+export interface JobSeed {
+  readonly id: string;
+  readonly queuedAt: string;
+  readonly kind?: JobKind;
+  readonly priority?: number;
+  /** Defaults to one run (three for batch_inference) numbered after the job. */
+  readonly runIds?: string[];
+  readonly retryOf?: string | null;
+  readonly idempotencyKey?: string | null;
+  readonly actor?: string;
+}
+
+/** Appends job events to an in-memory log; `events` is what a store's `readAll` would return. */
+export class JobHistory {
+  readonly events: RecordedEvent[] = [];
+  private readonly revisions = new Map<string, number>();
+  private readonly kinds = new Map<string, JobKind>();
+  /** The current attempt's claim, which a success measures its duration from (as the decider does). */
+  private readonly claims = new Map<string, { attempt: number; at: string }>();
+  private position = 0;
+
+  queued(seed: JobSeed): RecordedEvent {
+    const kind = seed.kind ?? 'inference';
+    const n = Number.parseInt(seed.id.slice(4), 16);
+    const runIds = seed.runIds ?? (kind === 'batch_inference' ? [1, 2, 3].map((i) => runIdOf(n * 10 + i)) : [runIdOf(n * 10)]);
+    const config = kind === 'batch_inference' ? { runs: runIds.map((_, seed) => ({ num_steps: 35, seed })) } : { num_steps: 35, guidance: 5, seed: 1 };
+    const data: JobQueued['data'] = {
+      jobId: seed.id,
+      kind,
+      runIds,
+      promptIds: runIds.map((_, i) => promptIdOf(n * 10 + i)),
+      config,
+      priority: seed.priority ?? 50,
+      idempotencyKey: seed.idempotencyKey ?? null,
+      retryOf: seed.retryOf ?? null,
+      queuedAt: seed.queuedAt,
+      queuedBy: seed.actor ?? 'ana',
+    };
+    this.kinds.set(seed.id, kind);
+    return this.job(seed.id, 'JobQueued', data, seed.queuedAt, seed.actor ?? 'ana');
+  }
+
+  priorityChanged(jobId: string, priority: number, at: string, by = 'ben'): RecordedEvent {
+    return this.job(jobId, 'JobPriorityChanged', { priority, changedBy: by, at }, at, by);
+  }
+
+  claimed(jobId: string, at: string, node = 'gpu-1'): RecordedEvent {
+    const attempt = (this.claims.get(jobId)?.attempt ?? 0) + 1;
+    this.claims.set(jobId, { attempt, at });
+    const containerName = jobContainerName(this.kindOf(jobId), jobId, attempt);
+    return this.job(jobId, 'JobClaimed', { node, attempt, containerName, claimedAt: at }, at);
+  }
+
+  stageChanged(jobId: string, stage: JobStage, percent: number, at: string): RecordedEvent {
+    return this.job(jobId, 'JobStageChanged', { stage, percent, at }, at);
+  }
+
+  succeeded(jobId: string, at: string): RecordedEvent {
+    const claim = this.claims.get(jobId);
+    if (claim === undefined) throw new Error(`${jobId} succeeds without a claim`);
+    const durationSeconds = (Date.parse(at) - Date.parse(claim.at)) / 1000;
+    return this.job(jobId, 'JobSucceeded', { at, durationSeconds }, at);
+  }
+
+  failed(jobId: string, at: string, reason: JobFailureReason = 'CONTAINER_EXIT', message = 'exit code 1', exitCode: number | null = 1): RecordedEvent {
+    return this.job(jobId, 'JobFailed', { reason, message, exitCode, at }, at);
+  }
+
+  cancelRequested(jobId: string, at: string, by = 'ben', reason = 'no longer needed'): RecordedEvent {
+    return this.job(jobId, 'JobCancelRequested', { by, reason, at }, at, by);
+  }
+
+  cancelled(jobId: string, at: string, by = 'ben', reason = 'no longer needed'): RecordedEvent {
+    return this.job(jobId, 'JobCancelled', { by, reason, at }, at, by);
+  }
+
+  released(jobId: string, at: string, reason = 'worker restarted during upload'): RecordedEvent {
+    return this.job(jobId, 'JobReleased', { reason, at }, at);
+  }
+
+  retried(jobId: string, newJobId: string, at: string, by = 'ana'): RecordedEvent {
+    return this.job(jobId, 'JobRetried', { newJobId, by, at }, at, by);
+  }
+
+  /** Queued, claimed a minute later, through every stage, succeeded `minutes` after the claim. */
+  succeededJob(seed: JobSeed & { readonly node?: string; readonly minutes?: number }): void {
+    const claimedAt = minutesAfter(seed.queuedAt, 1);
+    const minutes = seed.minutes ?? 10;
+    this.queued(seed);
+    this.claimed(seed.id, claimedAt, seed.node);
+    this.stageChanged(seed.id, 'uploading', 0, claimedAt);
+    this.stageChanged(seed.id, 'running', 0, minutesAfter(claimedAt, 1));
+    this.stageChanged(seed.id, 'running', 50, minutesAfter(claimedAt, minutes / 2));
+    this.stageChanged(seed.id, 'downloading', 0, minutesAfter(claimedAt, minutes - 1));
+    this.succeeded(seed.id, minutesAfter(claimedAt, minutes));
+  }
+
+  /** Writes the same events, in the same order, to a real store (which assigns its own positions). */
+  async appendTo(store: EventStore): Promise<void> {
+    for (const event of this.events) {
+      await store.append(event.streamId, [{ id: randomUUID(), type: event.type, data: event.data, metadata: event.metadata }], 'any');
+    }
+  }
+
+  private kindOf(jobId: string): JobKind {
+    const kind = this.kinds.get(jobId);
+    if (kind === undefined) throw new Error(`${jobId} was never queued in this history`);
+    return kind;
+  }
+
+  private job<E extends JobEvent>(jobId: string, type: E['type'], data: E['data'], at: string, actor = 'system:worker'): RecordedEvent {
+    const streamId = jobStream(jobId);
+    const revision = (this.revisions.get(streamId) ?? -1) + 1;
+    this.revisions.set(streamId, revision);
+    this.position += 1;
+    const event: RecordedEvent = {
+      id: randomUUID(),
+      streamId,
+      revision,
+      position: this.position,
+      type,
+      data,
+      recordedAt: at,
+      metadata: { occurredAt: at, correlationId: `c-${this.position}`, causationId: `c-${this.position}`, schemaVersion: 1, actor },
+    };
+    this.events.push(event);
+    return event;
+  }
+}
+
+/**
+ * A day on two GPU nodes touching every job event, interleaved as workers would write them: jobs
+ * that succeed, fail, are cancelled while queued and while running, a claim released after a crash
+ * during upload and claimed again, a failed job retried, a reprioritized job, and a queue left
+ * behind (queued, claimed, uploading, running, and one with a cancel not yet confirmed).
+ */
+export function busyJobDay(): JobHistory {
+  const h = new JobHistory();
+  const at = (minutes: number) => minutesAfter('2026-11-28T08:00:00.000Z', minutes);
+  const J = jobIdOf;
+
+  // Three that succeed, to give each node's history some durations.
+  h.succeededJob({ id: J(1), queuedAt: at(0), minutes: 12 });
+  h.succeededJob({ id: J(2), queuedAt: at(0), kind: 'enhance', node: 'gpu-2', minutes: 2 });
+  h.succeededJob({ id: J(3), queuedAt: at(14), kind: 'upscale', node: 'gpu-2', minutes: 15, idempotencyKey: 'upscale-rs-3' });
+
+  // An upscale that runs out of memory, retried by its owner as J(9).
+  h.queued({ id: J(4), queuedAt: at(20), kind: 'upscale', priority: 70 });
+  h.queued({ id: J(5), queuedAt: at(21) });
+  h.claimed(J(4), at(22), 'gpu-1');
+  h.claimed(J(5), at(22), 'gpu-2');
+  h.stageChanged(J(4), 'uploading', 0, at(22));
+  h.stageChanged(J(5), 'running', 10, at(23));
+  h.stageChanged(J(4), 'running', 5, at(24));
+  h.failed(J(4), at(26), 'OOM_KILLED', 'CUDA out of memory', 137);
+  // J(5) is cancelled while running: requested, then the worker confirms the kill.
+  h.cancelRequested(J(5), at(27));
+  h.cancelled(J(5), at(28));
+
+  // A batch whose first claim dies during upload: released, then claimed again on the other node.
+  h.queued({ id: J(6), queuedAt: at(30), kind: 'batch_inference', priority: 60 });
+  h.claimed(J(6), at(31), 'gpu-1');
+  h.stageChanged(J(6), 'uploading', 40, at(32));
+  h.released(J(6), at(35));
+  h.claimed(J(6), at(36), 'gpu-2');
+  h.stageChanged(J(6), 'uploading', 0, at(36));
+  h.stageChanged(J(6), 'running', 0, at(38));
+  h.stageChanged(J(6), 'downloading', 90, at(58));
+  h.succeeded(J(6), at(60));
+
+  // Cancelled before any node took it, after a bump in priority.
+  h.queued({ id: J(7), queuedAt: at(40), kind: 'enhance' });
+  h.priorityChanged(J(7), 90, at(41));
+  h.cancelled(J(7), at(42), 'ana', 'wrong prompt');
+
+  h.retried(J(4), J(9), at(45));
+  h.queued({ id: J(9), queuedAt: at(45), kind: 'upscale', priority: 70, retryOf: J(4), runIds: [runIdOf(90)] });
+
+  // The queue as the day goes on: J(9) running, J(8) uploading with a cancel pending, J(10) claimed, two waiting.
+  h.queued({ id: J(8), queuedAt: at(61) });
+  h.claimed(J(9), at(61), 'gpu-1');
+  h.stageChanged(J(9), 'running', 30, at(63));
+  h.claimed(J(8), at(62), 'gpu-2');
+  h.stageChanged(J(8), 'uploading', 20, at(63));
+  h.cancelRequested(J(8), at(64), 'ana', 'duplicate');
+  h.queued({ id: J(10), queuedAt: at(65), kind: 'enhance', priority: 80 });
+  h.claimed(J(10), at(66), 'gpu-3');
+  h.queued({ id: J(11), queuedAt: at(67), priority: 20 });
+  h.queued({ id: J(12), queuedAt: at(68), kind: 'batch_inference' });
+  h.priorityChanged(J(12), 55, at(69));
+  return h;
+}
