@@ -16,3 +16,16 @@ export {
   type StopSignal,
 } from './program.js';
 export { PathEscapeError } from './host-root.js';
+export { simulatedGpuPrograms, type SimulatedGpuPrograms } from './simulated-gpu.programs.js';
+export { createDockerStandIn, type DockerStandIn, type DockerStandInOptions } from './docker.program.js';
+export { createModelPrograms } from './transfer.program.js';
+export { upsampledPrompt } from './prompt-upsampler.program.js';
+export { createNvidiaSmiStandIn, type NvidiaSmiStandInOptions } from './nvidia-smi.program.js';
+export {
+  createSimulatedBehaviour,
+  DEFAULT_IMAGE,
+  H100,
+  type ModelOutcome,
+  type SimulatedBehaviour,
+  type SimulatedGpu,
+} from './simulated-behaviour.js';

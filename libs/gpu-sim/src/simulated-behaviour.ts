@@ -1,0 +1,56 @@
+/**
+ * The knobs of the simulated GPU host. One mutable object is shared by every stand-in, so a test
+ * changes it between jobs (`behaviour.outcome = { kind: 'hang' }`) and the next launch obeys.
+ */
+
+/** How the next model process ends; each is a way a real cosmos-transfer1 run ends (reference §3, §8). */
+export type ModelOutcome =
+  | { readonly kind: 'succeed' }
+  /** Dies halfway through sampling: `message` is the last traceback line, e.g. `torch.OutOfMemoryError: CUDA out of memory`. */
+  | { readonly kind: 'fail'; readonly exitCode: number; readonly message: string }
+  /** Starts sampling and never ends until the container is killed. */
+  | { readonly kind: 'hang' }
+  /** The guardrail rejects every prompt: the model logs it and then crashes with a TypeError (fact 22). */
+  | { readonly kind: 'guardrailBlock'; readonly reason?: string };
+
+export interface SimulatedGpu {
+  readonly name: string;
+  readonly memoryTotalMiB: number;
+  /** What a model process holds on the board while it runs. */
+  readonly busyMemoryMiB: number;
+  readonly powerLimitW: number;
+  readonly maxClockMHz: number;
+}
+
+export interface SimulatedBehaviour {
+  outcome: ModelOutcome;
+  /** Wall time of one model process from start to its outputs; a batch shares it across lines. */
+  durationMs: number;
+  gpus: SimulatedGpu[];
+  /** Image references `docker run` finds locally; any other is "Unable to find image". */
+  images: string[];
+  driverVersion: string;
+  cudaVersion: string;
+}
+
+export const H100: SimulatedGpu = {
+  name: 'NVIDIA H100 80GB HBM3',
+  memoryTotalMiB: 81_559,
+  busyMemoryMiB: 74_312,
+  powerLimitW: 700,
+  maxClockMHz: 1980,
+};
+
+export const DEFAULT_IMAGE = 'cosmos-transfer1:latest';
+
+export function createSimulatedBehaviour(overrides: Partial<SimulatedBehaviour> = {}): SimulatedBehaviour {
+  return {
+    outcome: { kind: 'succeed' },
+    durationMs: 300,
+    gpus: [H100],
+    images: [DEFAULT_IMAGE],
+    driverVersion: '570.124.06',
+    cudaVersion: '12.8',
+    ...overrides,
+  };
+}
