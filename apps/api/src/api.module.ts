@@ -16,6 +16,7 @@ import { HealthController } from './health/health.controller.js';
 import { IntegrityResolver } from './integrity/integrity.resolver.js';
 import { IntegrityService } from './integrity/integrity.service.js';
 import { ProjectionDriftCheck } from './integrity/projection-drift.check.js';
+import { JobsResolver } from './jobs/jobs.resolver.js';
 import { ProjectionsResolver } from './projections/projections.resolver.js';
 import { PromptCreationService } from './prompts/prompt-creation.service.js';
 import { PromptsResolver } from './prompts/prompts.resolver.js';
@@ -39,6 +40,7 @@ import { RunsResolver } from './runs/runs.resolver.js';
     QueueResolver,
     PromptsResolver,
     RunsResolver,
+    JobsResolver,
     ProjectionsResolver,
     RunOutputFolders,
     DeletionPlanner,

@@ -1,17 +1,26 @@
 import { Inject } from '@nestjs/common';
-import { Args, Context, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { JOB_KINDS } from '../../../../libs/domain/src/job/job.events.js';
 import { QUEUE_STREAM } from '../../../../libs/domain/src/queue/queue.events.js';
 import { queueDecider } from '../../../../libs/domain/src/queue/queue.decider.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
+import { queueView, type QueueView } from '../../../../libs/read-models/src/jobs/queue-view.js';
 import { INITIAL_QUEUE, QUEUE_DOCUMENT_ID, queueProjection, type QueueDoc } from '../../../../libs/read-models/src/queue/queue.projection.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';
 import type { RequestContext } from '../graphql/request-context.js';
+import { DurationEstimate, QueueItem, RunningJob } from '../jobs/queue-view.model.js';
 import { ChangeQueueStateInput } from './queue.inputs.js';
 import { Queue } from './queue.model.js';
 import { PauseQueueResult, QueueChanged, ResumeQueueResult } from './queue.results.js';
 
+/** No GPU node list is configured yet; this becomes the length of that list in CosmosConfig. */
+const NODE_COUNT = 1;
+
 @Resolver(() => Queue)
 export class QueueResolver {
+  /** One view per Queue object: `items`, `running` and `estimates` of one answer share a read and a `now`. */
+  private readonly views = new WeakMap<Queue, Promise<QueueView>>();
+
   constructor(
     private readonly commands: CommandIssuer,
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
@@ -20,6 +29,22 @@ export class QueueResolver {
   @Query(() => Queue, { description: 'The queue as the read model shows it now.' })
   async queue(): Promise<Queue> {
     return Queue.from(await this.read());
+  }
+
+  @ResolveField(() => [QueueItem], { description: 'Queued jobs in claim order (higher priority, then first queued), with expected waits.' })
+  async items(@Parent() queue: Queue): Promise<QueueItem[]> {
+    return (await this.view(queue)).items.map((item) => QueueItem.from(item));
+  }
+
+  @ResolveField(() => [RunningJob], { description: 'Jobs a node holds now, oldest claim first.' })
+  async running(@Parent() queue: Queue): Promise<RunningJob[]> {
+    return (await this.view(queue)).running.map((item) => RunningJob.from(item));
+  }
+
+  @ResolveField(() => [DurationEstimate], { description: 'The duration of each kind the ETAs assume, and where it came from.' })
+  async estimates(@Parent() queue: Queue): Promise<DurationEstimate[]> {
+    const { durationsUsed } = await this.view(queue);
+    return JOB_KINDS.map((kind) => DurationEstimate.from(kind, durationsUsed[kind]));
   }
 
   @Mutation(() => PauseQueueResult, { description: 'Stop GPU nodes from claiming new jobs; running jobs finish.' })
@@ -61,6 +86,15 @@ export class QueueResolver {
 
   private async changed(accepted: QueueChanged['accepted']): Promise<QueueChanged> {
     return Object.assign(new QueueChanged(), { accepted, queue: Queue.from(await this.read()) });
+  }
+
+  private view(queue: Queue): Promise<QueueView> {
+    let view = this.views.get(queue);
+    if (!view) {
+      view = queueView(this.documents, { now: this.commands.now(), nodeCount: NODE_COUNT });
+      this.views.set(queue, view);
+    }
+    return view;
   }
 
   private async read(): Promise<QueueDoc> {

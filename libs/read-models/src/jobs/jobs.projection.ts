@@ -23,6 +23,8 @@ export const jobsProjection: Projection<JobDoc> = {
     { keys: { status: 1, priority: -1, queuedAt: 1, id: 1 } },
     { keys: { status: 1, kind: 1, finishedAt: -1 } },
     { keys: { runIds: 1 } },
+    // The jobs history list: newest first.
+    { keys: { queuedAt: -1, id: -1 } },
   ],
   documentIds: (event) => (event.streamId.startsWith(JOB_STREAM_PREFIX) ? [event.streamId.slice(JOB_STREAM_PREFIX.length)] : []),
 

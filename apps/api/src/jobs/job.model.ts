@@ -1,0 +1,199 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
+import type { ProjectedFields } from '../../../../libs/read-models/src/projections/projection.js';
+import { PageInfo } from '../graphql/page.model.js';
+
+export enum JobKindValue {
+  inference = 'inference',
+  batch_inference = 'batch_inference',
+  upscale = 'upscale',
+  enhance = 'enhance',
+}
+registerEnumType(JobKindValue, { name: 'JobKind' });
+
+export enum JobStatusValue {
+  queued = 'queued',
+  claimed = 'claimed',
+  uploading = 'uploading',
+  running = 'running',
+  downloading = 'downloading',
+  succeeded = 'succeeded',
+  failed = 'failed',
+  cancelled = 'cancelled',
+}
+registerEnumType(JobStatusValue, { name: 'JobStatus', description: 'claimed, uploading, running and downloading: a node holds the job.' });
+
+export enum JobStageValue {
+  uploading = 'uploading',
+  running = 'running',
+  downloading = 'downloading',
+}
+registerEnumType(JobStageValue, { name: 'JobStage' });
+
+@ObjectType()
+export class JobCancelRequest {
+  @Field()
+  by: string;
+
+  @Field()
+  reason: string;
+
+  @Field()
+  at: Date;
+}
+
+@ObjectType()
+export class JobFailure {
+  @Field({ description: 'The same reasons as a run failure (RunFailure.reason).' })
+  reason: string;
+
+  @Field()
+  message: string;
+
+  @Field(() => Int, { nullable: true })
+  exitCode: number | null;
+}
+
+@ObjectType()
+export class JobCancellation {
+  @Field()
+  by: string;
+
+  @Field()
+  reason: string;
+}
+
+@ObjectType({ description: 'One unit of GPU work: it produces one run, or several for a batch.' })
+export class Job {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => JobKindValue)
+  kind: JobKindValue;
+
+  @Field(() => JobStatusValue)
+  status: JobStatusValue;
+
+  @Field(() => [String], { description: 'The runs this job produces, in order; run i belongs to promptIds[i].' })
+  runIds: string[];
+
+  @Field(() => [String])
+  promptIds: string[];
+
+  @Field(() => Int, { description: '0..100, higher first.' })
+  priority: number;
+
+  @Field(() => String, { nullable: true })
+  idempotencyKey: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The failed or cancelled job this one retries.' })
+  retryOf: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The job that retries this one.' })
+  retriedAs: string | null;
+
+  @Field({ description: 'Kept across releases: a job given back keeps its place in the queue.' })
+  queuedAt: Date;
+
+  @Field()
+  queuedBy: string;
+
+  @Field(() => Int, { description: 'Claims so far, including the current one.' })
+  attempts: number;
+
+  @Field(() => String, { nullable: true, description: "The current (or, once finished, the last) attempt's node; null while queued." })
+  node: string | null;
+
+  @Field(() => String, { nullable: true })
+  containerName: string | null;
+
+  @Field(() => Date, { nullable: true })
+  claimedAt: Date | null;
+
+  @Field(() => JobStageValue, { nullable: true, description: "Null until the worker reports the attempt's first stage." })
+  stage: JobStageValue | null;
+
+  @Field(() => Int, { description: '0..100 within the stage.' })
+  percent: number;
+
+  @Field(() => JobCancelRequest, { nullable: true, description: 'Kept once finished: a job may still succeed or fail after a cancel was asked for.' })
+  cancelRequested: JobCancelRequest | null;
+
+  @Field(() => Date, { nullable: true })
+  finishedAt: Date | null;
+
+  @Field(() => Float, { nullable: true, description: 'Seconds from the last claim to the end; null if it never ran.' })
+  durationSeconds: number | null;
+
+  @Field(() => JobFailure, { nullable: true })
+  failure: JobFailure | null;
+
+  @Field(() => JobCancellation, { nullable: true })
+  cancellation: JobCancellation | null;
+
+  @Field(() => Int, { description: 'How many times this read-model document changed; newer pushes have higher numbers.' })
+  revision: number;
+
+  static from(doc: JobDoc & Partial<ProjectedFields>): Job {
+    const date = (iso: string | null) => (iso ? new Date(iso) : null);
+    const cancelRequested = doc.cancelRequested && Object.assign(new JobCancelRequest(), { ...doc.cancelRequested, at: new Date(doc.cancelRequested.at) });
+    return Object.assign(new Job(), {
+      id: doc.id,
+      kind: doc.kind as JobKindValue,
+      status: doc.status as JobStatusValue,
+      runIds: [...doc.runIds],
+      promptIds: [...doc.promptIds],
+      priority: doc.priority,
+      idempotencyKey: doc.idempotencyKey,
+      retryOf: doc.retryOf,
+      retriedAs: doc.retriedAs,
+      queuedAt: new Date(doc.queuedAt),
+      queuedBy: doc.queuedBy,
+      attempts: doc.attempts,
+      node: doc.node,
+      containerName: doc.containerName,
+      claimedAt: date(doc.claimedAt),
+      stage: doc.stage as JobStageValue | null,
+      percent: doc.percent,
+      cancelRequested,
+      finishedAt: date(doc.finishedAt),
+      durationSeconds: doc.durationSeconds,
+      failure: doc.failure && Object.assign(new JobFailure(), doc.failure),
+      cancellation: doc.cancellation && Object.assign(new JobCancellation(), doc.cancellation),
+      revision: doc._revision ?? 0,
+    });
+  }
+}
+
+@ObjectType()
+export class JobEdge {
+  @Field()
+  cursor: string;
+
+  @Field(() => Job)
+  node: Job;
+}
+
+@ObjectType()
+export class JobConnection {
+  @Field(() => [JobEdge])
+  edges: JobEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo: PageInfo;
+
+  @Field(() => Int)
+  totalCount: number;
+}
+
+@ObjectType({ description: 'A job changed or was deleted, after the read model changed.' })
+export class JobUpdate {
+  @Field()
+  jobId: string;
+
+  @Field()
+  deleted: boolean;
+
+  @Field(() => Job, { nullable: true })
+  job: Job | null;
+}

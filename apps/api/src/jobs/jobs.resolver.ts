@@ -1,0 +1,65 @@
+import { Inject } from '@nestjs/common';
+import { Args, Int, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
+import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
+import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
+import { jobsProjection } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
+import { job, jobs } from '../../../../libs/read-models/src/jobs/jobs.queries.js';
+import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
+import { Run } from '../runs/run.model.js';
+import { JobFilterInput } from './job-filter.input.js';
+import { Job, JobConnection, JobEdge, JobUpdate } from './job.model.js';
+
+@Resolver(() => Job)
+export class JobsResolver {
+  constructor(
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(CATALOG_QUERIES) private readonly catalog: CatalogQueries,
+  ) {}
+
+  @Query(() => Job, { nullable: true })
+  async job(@Args('id') id: string): Promise<Job | null> {
+    const doc = await job(this.documents, id);
+    return doc && Job.from(doc);
+  }
+
+  @Query(() => JobConnection, { description: 'Every job, finished ones included, newest queued first.' })
+  async jobs(
+    @Args('filter', { type: () => JobFilterInput, nullable: true }) filter?: JobFilterInput,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<JobConnection> {
+    const page = await jobs(this.documents, filter ?? {}, 'newest', { first, after });
+    return Object.assign(new JobConnection(), {
+      totalCount: page.totalCount,
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+      edges: page.items.map(({ cursor, node }) => Object.assign(new JobEdge(), { cursor, node: Job.from(node) })),
+    });
+  }
+
+  @ResolveField(() => [Run], { description: 'The runs this job produces, in runIds order; a deleted run is left out.' })
+  async runs(@Parent() parent: Job): Promise<Run[]> {
+    const docs = await Promise.all(parent.runIds.map((id) => this.catalog.run(id)));
+    return docs.flatMap((doc) => (doc ? [Run.from(doc)] : []));
+  }
+
+  @Subscription(() => JobUpdate, {
+    description: 'Each job change (or only those of `id`), once the read model has it.',
+    resolve: (update: JobUpdate) => update,
+  })
+  async *jobUpdated(@Args('id', { type: () => String, nullable: true }) id?: string): AsyncGenerator<JobUpdate> {
+    const watch = this.documents.watch<JobDoc>(jobsProjection.collection);
+    try {
+      for await (const change of watch) {
+        if (change.operation === 'reset' || (id && change.id !== id)) continue;
+        yield Object.assign(new JobUpdate(), {
+          jobId: change.id,
+          deleted: change.operation === 'delete',
+          job: change.operation === 'upsert' ? Job.from(change.doc) : null,
+        });
+      }
+    } finally {
+      await watch.close();
+    }
+  }
+}
