@@ -203,7 +203,8 @@ function asTransferFailure(node: string, error: unknown, context: string): Error
   return new TransferFailed(node, 'IO', `${context}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
 }
 
-async function sha256File(path: string): Promise<string> {
+/** The one local-file checksum: transfers verify with it and output manifests record it. */
+export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
