@@ -21,6 +21,8 @@ import { ProjectionsResolver } from './projections/projections.resolver.js';
 import { PromptCreationService } from './prompts/prompt-creation.service.js';
 import { PromptsResolver } from './prompts/prompts.resolver.js';
 import { QueueResolver } from './queue/queue.resolver.js';
+import { JobRequests } from './requests/job-requests.service.js';
+import { RequestsResolver } from './requests/requests.resolver.js';
 import { RunsResolver } from './runs/runs.resolver.js';
 
 /** The API role: GraphQL (queries read read models; mutations issue commands) and health. */
@@ -41,6 +43,8 @@ import { RunsResolver } from './runs/runs.resolver.js';
     PromptsResolver,
     RunsResolver,
     JobsResolver,
+    JobRequests,
+    RequestsResolver,
     ProjectionsResolver,
     RunOutputFolders,
     DeletionPlanner,

@@ -15,6 +15,17 @@ export interface IssueOptions {
   readonly expectedRevision?: number | null;
   /** Projections a follow-up query will read; the answer waits (bounded) until they show the change. */
   readonly readModels: readonly string[];
+  /**
+   * A command id derived from the request (e.g. `${jobId}:queue`) for steps of a multi-stream
+   * flow: repeating the flow after a crash then finds the step already handled and appends nothing.
+   */
+  readonly commandId?: string;
+}
+
+export interface Issued<E extends DomainEvent> {
+  readonly accepted: CommandAccepted;
+  /** The events decided now, or those a repeated command id decided the first time. */
+  readonly events: readonly E[];
 }
 
 /**
@@ -40,9 +51,18 @@ export class CommandIssuer {
     request: RequestContext,
     options: IssueOptions,
   ): Promise<CommandAccepted> {
+    return (await this.issueForEvents(decider, command, request, options)).accepted;
+  }
+
+  async issueForEvents<C, E extends DomainEvent, S>(
+    decider: Decider<C, E, S>,
+    command: C,
+    request: RequestContext,
+    options: IssueOptions,
+  ): Promise<Issued<E>> {
     const result = await this.commandBus.execute(
       new DecideCommand(decider, options.streamId, command, {
-        commandId: ids.command(),
+        commandId: options.commandId ?? ids.command(),
         actor: request.actor,
         now: this.now(),
         expectedRevision: options.expectedRevision ?? undefined,
@@ -52,11 +72,12 @@ export class CommandIssuer {
     const consistent =
       result.position === null ||
       (await Promise.all(options.readModels.map((name) => this.consistency.waitFor(name, result.position!, timeout)))).every(Boolean);
-    return {
+    const accepted = {
       streamId: result.streamId,
       revision: result.revision,
       position: result.position === null ? null : String(result.position),
       consistent,
     };
+    return { accepted, events: result.events };
   }
 }

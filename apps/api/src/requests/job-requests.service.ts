@@ -1,0 +1,183 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ModelType } from '../../../../libs/domain/src/prompt/prompt.events.js';
+import { idempotencyDecider, idempotencyStream } from '../../../../libs/domain/src/job/idempotency.js';
+import type { QueueJob } from '../../../../libs/domain/src/job/job.commands.js';
+import { jobDecider } from '../../../../libs/domain/src/job/job.decider.js';
+import { JobAlreadyRetried, JobNotFound } from '../../../../libs/domain/src/job/job.errors.js';
+import { jobStream, type JobKind, type JobQueued } from '../../../../libs/domain/src/job/job.events.js';
+import type { RequestRun } from '../../../../libs/domain/src/run/run.commands.js';
+import { runDecider } from '../../../../libs/domain/src/run/run.decider.js';
+import { RunNotActive, RunNotFound } from '../../../../libs/domain/src/run/run.errors.js';
+import { runStream, type RunKind } from '../../../../libs/domain/src/run/run.events.js';
+import { ids } from '../../../../libs/eventstore/src/ids.js';
+import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
+import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
+import { jobsProjection } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
+import { job as readJob } from '../../../../libs/read-models/src/jobs/jobs.queries.js';
+import { runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
+import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
+import { CommandIssuer } from '../graphql/command.issuer.js';
+import type { RequestContext } from '../graphql/request-context.js';
+import { Job } from '../jobs/job.model.js';
+import { Run } from '../runs/run.model.js';
+import type { CheckedInferenceRequest } from './inference-request.js';
+import { JobCancellationAccepted, JobRequested } from './requests.results.js';
+
+/** One run of a job as RequestRun needs it; the run id comes from the queued job. */
+interface RunPlan {
+  readonly promptId: string;
+  readonly kind: RunKind;
+  readonly modelType: ModelType;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly sourceRunId: string | null;
+  readonly sourceVideo: string | null;
+}
+
+interface JobPlan {
+  readonly kind: JobKind;
+  readonly runs: readonly RunPlan[];
+  readonly priority: number;
+  readonly idempotencyKey: string | null;
+  readonly retryOf: string | null;
+}
+
+const JOB_READ_MODELS = [jobsProjection.name];
+const RUN_READ_MODELS = [runsProjection.name];
+
+/**
+ * Requests span several streams (key, job, runs) and no store transaction covers them, so every
+ * step's command id derives from the job id: repeating a request that crashed half-way finds the
+ * steps already taken (the handler recognises their event ids) and takes only the missing ones.
+ */
+@Injectable()
+export class JobRequests {
+  constructor(
+    private readonly commands: CommandIssuer,
+    @Inject(CATALOG_QUERIES) private readonly catalog: CatalogQueries,
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+  ) {}
+
+  async requestInference(checked: CheckedInferenceRequest, request: RequestContext): Promise<JobRequested> {
+    const { prompts, config, priority, idempotencyKey } = checked;
+    const runs = prompts.map((prompt): RunPlan => ({ promptId: prompt.id, kind: 'inference', modelType: 'transfer', config: { ...config }, sourceRunId: null, sourceVideo: null }));
+    const plan: JobPlan = { kind: prompts.length === 1 ? 'inference' : 'batch_inference', runs, priority, idempotencyKey, retryOf: null };
+    const jobId = idempotencyKey === null ? ids.job() : await this.reserve(idempotencyKey, ids.job(), request);
+    return this.queue(jobId, plan, request);
+  }
+
+  /**
+   * Links the old job first: its stream decides, atomically, whether it may be retried and by
+   * whom. A repeat (or a retry after a crash past the link) finds the link and completes or
+   * answers that same new job, so one failed job never gets two copies.
+   */
+  async retry(jobId: string, request: RequestContext): Promise<JobRequested> {
+    const old = await readJob(this.documents, jobId);
+    if (old === null) throw new JobNotFound(jobId);
+    let newJobId = ids.job();
+    try {
+      const command = { type: 'RetryJob' as const, jobId, newJobId, now: this.commands.now(), actor: request.actor };
+      await this.commands.issue(jobDecider, command, request, { streamId: jobStream(jobId), commandId: `${newJobId}:retry-link`, readModels: [] });
+    } catch (error) {
+      if (!(error instanceof JobAlreadyRetried)) throw error;
+      newJobId = error.details.retriedAs;
+    }
+    const runs: RunPlan[] = [];
+    for (const runId of old.runIds) {
+      const run = await this.catalog.run(runId);
+      if (run === null) throw new RunNotFound(runId);
+      const { promptId, kind, modelType, config, sourceRunId, sourceVideo } = run;
+      runs.push({ promptId, kind, modelType, config, sourceRunId, sourceVideo });
+    }
+    return this.queue(newJobId, { kind: old.kind, runs, priority: old.priority, idempotencyKey: null, retryOf: jobId }, request);
+  }
+
+  /** A queued job ends at once and takes its runs along; a claimed one ends when its worker confirms the kill. */
+  async cancel(jobId: string, reason: string, request: RequestContext): Promise<JobCancellationAccepted> {
+    const command = { type: 'RequestCancel' as const, jobId, reason, now: this.commands.now(), actor: request.actor };
+    const { accepted, events } = await this.commands.issueForEvents(jobDecider, command, request, {
+      streamId: jobStream(jobId),
+      commandId: `${jobId}:cancel`,
+      readModels: JOB_READ_MODELS,
+    });
+    const doc = await readJob(this.documents, jobId);
+    if (events.some((event) => event.type === 'JobCancelled') && doc !== null) {
+      for (const runId of doc.runIds) await this.cancelRun(jobId, runId, reason, request);
+    }
+    return Object.assign(new JobCancellationAccepted(), { accepted, job: doc && Job.from(doc) });
+  }
+
+  private async cancelRun(jobId: string, runId: string, reason: string, request: RequestContext): Promise<void> {
+    const command = { type: 'CancelRun' as const, runId, reason, now: this.commands.now(), actor: request.actor };
+    try {
+      await this.commands.issue(runDecider, command, request, { streamId: runStream(runId), commandId: `${jobId}:cancel:${runId}`, readModels: RUN_READ_MODELS });
+    } catch (error) {
+      // Nothing left to stop: the run already ended, or a crashed request never created it.
+      if (!(error instanceof RunNotActive || error instanceof RunNotFound)) throw error;
+    }
+  }
+
+  /** The job id the key names: this one if the key was free, else the first request's. */
+  private async reserve(key: string, jobId: string, request: RequestContext): Promise<string> {
+    const command = { type: 'ReserveIdempotencyKey' as const, key, jobId, now: this.commands.now() };
+    // The command id depends on the key alone, so a repeat gets the first reservation's event back.
+    const { events } = await this.commands.issueForEvents(idempotencyDecider, command, request, {
+      streamId: idempotencyStream(key),
+      commandId: `idempotency:${key}`,
+      readModels: [],
+    });
+    const reserved = events[0];
+    if (reserved === undefined) throw new Error(`idempotency key ${key} was reserved outside requestInference`);
+    return reserved.data.jobId;
+  }
+
+  private async queue(jobId: string, plan: JobPlan, request: RequestContext): Promise<JobRequested> {
+    const configs = plan.runs.map((run) => run.config);
+    const command: QueueJob = {
+      type: 'QueueJob',
+      jobId,
+      kind: plan.kind,
+      runIds: plan.runs.map(() => ids.run()),
+      promptIds: plan.runs.map((run) => run.promptId),
+      config: plan.kind === 'batch_inference' ? { runs: configs } : { ...configs[0] },
+      priority: plan.priority,
+      idempotencyKey: plan.idempotencyKey,
+      retryOf: plan.retryOf,
+      now: this.commands.now(),
+      actor: request.actor,
+    };
+    const { accepted, events } = await this.commands.issueForEvents(jobDecider, command, request, {
+      streamId: jobStream(jobId),
+      commandId: `${jobId}:queue`,
+      readModels: JOB_READ_MODELS,
+    });
+    // On a repeat these are the first request's events: its run ids are the ones to request.
+    const queued = events.find((event): event is JobQueued => event.type === 'JobQueued');
+    if (queued === undefined) throw new Error(`job ${jobId} answered QueueJob without JobQueued`);
+    const { runIds } = queued.data;
+    for (const [index, runId] of runIds.entries()) {
+      const run = plan.runs[index] ?? plan.runs[0]!;
+      const requestRun: RequestRun = {
+        type: 'RequestRun',
+        runId,
+        promptId: queued.data.promptIds[index]!,
+        jobId,
+        kind: run.kind,
+        modelType: run.modelType,
+        config: queued.data.kind === 'batch_inference' ? runConfig(queued.data.config, index) : queued.data.config,
+        sourceRunId: run.sourceRunId,
+        sourceVideo: run.sourceVideo,
+        now: this.commands.now(),
+        actor: request.actor,
+      };
+      await this.commands.issue(runDecider, requestRun, request, { streamId: runStream(runId), commandId: `${jobId}:run:${runId}`, readModels: RUN_READ_MODELS });
+    }
+    const doc = await readJob(this.documents, jobId);
+    const runs = (await Promise.all(runIds.map((runId) => this.catalog.run(runId)))).flatMap((run) => (run ? [Run.from(run)] : []));
+    return Object.assign(new JobRequested(), { accepted, job: doc && Job.from(doc), runs });
+  }
+}
+
+function runConfig(config: Readonly<Record<string, unknown>>, index: number): Readonly<Record<string, unknown>> {
+  const runs = config.runs as readonly Readonly<Record<string, unknown>>[];
+  return runs[index]!;
+}
