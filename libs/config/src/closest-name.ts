@@ -30,3 +30,8 @@ function editDistance(a: string, b: string): number {
   }
   return d[a.length][b.length];
 }
+
+/** ` (did you mean "x"?)` for a suggestion, nothing without one. */
+export function didYouMean(suggestion: string | undefined, show: (name: string) => string = (name) => `"${name}"`): string {
+  return suggestion === undefined ? '' : ` (did you mean ${show(suggestion)}?)`;
+}

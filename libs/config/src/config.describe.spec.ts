@@ -1,12 +1,11 @@
-import { describeConfig } from './config.describe.js';
-import { listSettings } from './config.schema.js';
+import { describeConfig, describedKeys } from './config.describe.js';
 
 describe('describeConfig', () => {
   it('renders one Markdown table row per setting, in schema order', () => {
     const lines = describeConfig().trimEnd().split('\n');
 
     expect(lines.slice(0, 2)).toEqual(['| Key | Type | Default | Environment | Description |', '| --- | --- | --- | --- | --- |']);
-    expect(lines.slice(2).map((line) => line.split(' | ')[0].slice(2))).toEqual(listSettings().map(({ name }) => `\`${name}\``));
+    expect(lines.slice(2).map((line) => line.split(' | ')[0].slice(2))).toEqual(describedKeys().map(([name]) => name));
   });
 
   it('shows type, range, default and environment variable', () => {
@@ -16,5 +15,15 @@ describe('describeConfig', () => {
     expect(table).toContain('| `runtime.role` | one of `all`, `api`, `worker` | `"all"` | `COSMOS_ROLE` |');
     expect(table).toContain('| `server.graphql_max_depth` | integer, 1–50 | `12` |  | Deepest GraphQL query accepted |');
     expect(table).toContain('| `storage.mongodb_uri` | string | `""` | `MONGODB_URI` |');
+  });
+
+  it('lists the keys of a repeated section under `section.key[]`', () => {
+    const table = describeConfig();
+
+    expect(table).toContain('| `gpu.nodes` | array of tables (`[[gpu.nodes]]`) | `[]` |  |');
+    expect(table).toContain('| `gpu.nodes[].name` | string (name) | required |  |');
+    expect(table).toContain('| `gpu.nodes[].port` | integer, 1–65535 | `22` |  | SSH port |');
+    expect(table).toContain('| `gpu.nodes[].docker_args` | array of strings | `[]` |  |');
+    expect(table).toContain('| `gpu.nodes[].passphrase_env` | string (env-name) |  |  |');
   });
 });

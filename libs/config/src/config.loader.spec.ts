@@ -48,6 +48,7 @@ describe('loadConfig', () => {
       paths: { inputsRoot: path.join(cwd, 'inputs', 'videos'), outputsRoot: path.join(cwd, 'outputs') },
       generation: { negativePrompt: expect.stringMatching(/^The video captures a game playing, .* unrealistic at all\.$/) },
       log: { level: 'info' },
+      gpu: { simulatedWhenEmpty: true, nodes: [] },
       projections: { batchSize: 500, consistencyTimeoutMs: 2000 },
     });
   });
@@ -148,7 +149,7 @@ describe('loadConfig', () => {
       'cosmos.toml: unknown key "server.colour"',
       'cosmos.toml: unknown key "runtime.port" (did you mean "server.port"?)',
       'cosmos.toml: unknown section [sever] (did you mean [server]?)',
-      'cosmos.toml: unknown section [gpu]',
+      'cosmos.toml: gpu.nodes must be an array of tables ([[gpu.nodes]]), got 1',
     ]);
   });
 
@@ -274,6 +275,139 @@ describe('loadConfig', () => {
         sqlitePath: path.join(cwd, 'var', 'cosmos', 'cosmos.db'),
       });
       expect(loadConfig({ cwd, env: { COSMOS_DATA_DIR: elsewhere } }).storage.sqlitePath).toBe(path.join(elsewhere, 'cosmos.db'));
+    });
+  });
+  describe('gpu', () => {
+    const FINGERPRINT = 'SHA256:' + 'A'.repeat(43);
+    /** A complete node table; `extra` lines replace the base line of the same key. */
+    const node = (name: string, extra: string[] = []): string => {
+      const base = [`name = "${name}"`, 'host = "10.0.0.5"', 'user = "cosmos"', 'private_key_path = "keys/id_ed25519"', 'remote_dir = "/srv/cosmos"', 'image = "nvcr.io/cosmos:1"'];
+      const keyOf = (line: string): string => line.split('=')[0].trim();
+      const overridden = new Set(extra.map(keyOf));
+      return ['[[gpu.nodes]]', ...base.filter((line) => !overridden.has(keyOf(line))), ...extra].join('\n');
+    };
+
+    it('reads two nodes, filling defaults and resolving paths against cwd', () => {
+      const cwd = workspace({
+        'cosmos.toml': [
+          '[gpu]',
+          'simulated_when_empty = false',
+          node('a100-1', ['port = 2222', `host_key_fingerprint = "${FINGERPRINT}"`, 'passphrase_env = "NODE1_PASSPHRASE"', 'gpu_devices = [0, 1]']),
+          node('a100-2', ['host = "localhost"', 'known_hosts = "etc/known_hosts"', 'gpu_count = 2', 'docker_args = ["--shm-size=8g"]', 'sudo = true']),
+        ].join('\n'),
+      });
+
+      const { gpu } = loadConfig({ cwd, env: {} });
+
+      expect(gpu.simulatedWhenEmpty).toBe(false);
+      expect(gpu.nodes).toEqual([
+        {
+          name: 'a100-1',
+          host: '10.0.0.5',
+          port: 2222,
+          user: 'cosmos',
+          privateKeyPath: path.join(cwd, 'keys', 'id_ed25519'),
+          passphraseEnv: 'NODE1_PASSPHRASE',
+          knownHosts: undefined,
+          hostKeyFingerprint: FINGERPRINT,
+          trustUnknownHostKey: false,
+          remoteDir: '/srv/cosmos',
+          image: 'nvcr.io/cosmos:1',
+          gpuDevices: [0, 1],
+          gpuCount: undefined,
+          dockerArgs: [],
+          sudo: false,
+          connectTimeoutMs: 10000,
+          keepaliveIntervalMs: 15000,
+          keepaliveCountMax: 4,
+        },
+        expect.objectContaining({
+          name: 'a100-2',
+          host: 'localhost',
+          port: 22,
+          knownHosts: path.join(cwd, 'etc', 'known_hosts'),
+          gpuCount: 2,
+          dockerArgs: ['--shm-size=8g'],
+          sudo: true,
+        }),
+      ]);
+      expect(Object.isFrozen(gpu.nodes)).toBe(true);
+      expect(Object.isFrozen(gpu.nodes[0])).toBe(true);
+    });
+
+    it('takes COSMOS_GPU_SIMULATED over the file', () => {
+      const cwd = workspace({ 'cosmos.toml': '[gpu]\nsimulated_when_empty = true\n' });
+
+      expect(loadConfig({ cwd, env: { COSMOS_GPU_SIMULATED: 'no' } }).gpu.simulatedWhenEmpty).toBe(false);
+    });
+
+    it('reports missing required keys, naming the node', () => {
+      const cwd = workspace({ 'cosmos.toml': '[[gpu.nodes]]\nname = "a100-1"\nhost = "10.0.0.5"\ntrust_unknown_host_key = true\n' });
+
+      expect(problemsOf(() => loadConfig({ cwd, env: {} }))).toEqual([
+        'cosmos.toml: gpu.nodes[0].user is required (gpu.nodes[0] ("a100-1"))',
+        'cosmos.toml: gpu.nodes[0].private_key_path is required (gpu.nodes[0] ("a100-1"))',
+        'cosmos.toml: gpu.nodes[0].remote_dir is required (gpu.nodes[0] ("a100-1"))',
+        'cosmos.toml: gpu.nodes[0].image is required (gpu.nodes[0] ("a100-1"))',
+      ]);
+    });
+
+    it('refuses duplicate names', () => {
+      const trust = ['trust_unknown_host_key = true'];
+      const cwd = workspace({ 'cosmos.toml': [node('a', trust), node('b', trust), node('a', trust)].join('\n') });
+
+      expect(problemsOf(() => loadConfig({ cwd, env: {} }))).toEqual([
+        'cosmos.toml: gpu.nodes[2].name "a" is already used by gpu.nodes[0]; names must be unique',
+      ]);
+    });
+
+    it('reports bad values by full name, every node at once', () => {
+      const cwd = workspace({
+        'cosmos.toml': [
+          node('a', ['port = "x"', 'host_key_fingerprint = "MD5:ab:cd"']),
+          node('b', ['port = 70000', 'host = "bad host!"', 'remote_dir = "/"', 'trust_unknown_host_key = "yes"', 'gpu_devices = [0, -1]']),
+          node('c', ['port = "2222"', 'passphrase_env = "my secret"', 'trust_unknown_host_key = true', 'gpu_devices = [0]', 'gpu_count = 1']),
+        ].join('\n'),
+      });
+
+      expect(problemsOf(() => loadConfig({ cwd, env: {} }))).toEqual([
+        'cosmos.toml: gpu.nodes[0].port must be an integer between 1 and 65535, got "x"',
+        'cosmos.toml: gpu.nodes[0].host_key_fingerprint must be a SHA256 host key fingerprint ("SHA256:" + 43 base64 characters), got "MD5:ab:cd"',
+        'cosmos.toml: gpu.nodes[0] ("a") needs one of known_hosts, host_key_fingerprint or trust_unknown_host_key = true',
+        'cosmos.toml: gpu.nodes[1].port must be an integer between 1 and 65535, got 70000',
+        'cosmos.toml: gpu.nodes[1].host must be a hostname or IP address, got "bad host!"',
+        'cosmos.toml: gpu.nodes[1].remote_dir must be an absolute folder other than /, got "/"',
+        'cosmos.toml: gpu.nodes[1].trust_unknown_host_key must be a boolean (true or false), got "yes"',
+        'cosmos.toml: gpu.nodes[1].gpu_devices must be an array of integers of at least 0, got an array',
+        'cosmos.toml: gpu.nodes[1] ("b") needs one of known_hosts, host_key_fingerprint or trust_unknown_host_key = true',
+        'cosmos.toml: gpu.nodes[2].port must be an integer between 1 and 65535, got "2222" (a quoted string: write it without quotes)',
+        'cosmos.toml: gpu.nodes[2].passphrase_env must be the name of an environment variable, got "my secret"',
+        'cosmos.toml: gpu.nodes[2] ("c") sets gpu_devices and gpu_count: set at most one of them',
+      ]);
+    });
+
+    it('reports unknown keys in a node with a suggestion, and refuses a passphrase written into the file', () => {
+      const cwd = workspace({ 'cosmos.toml': node('a', ['trust_unknown_host_key = true', 'prot = 22', 'passphrase = "hunter2"', 'colour = "blue"']) });
+
+      expect(problemsOf(() => loadConfig({ cwd, env: {} }))).toEqual([
+        'cosmos.toml: unknown key "gpu.nodes[0].prot" (did you mean "gpu.nodes[0].port"?)',
+        'cosmos.toml: gpu.nodes[0].passphrase is not accepted: the secret never goes in the file: set passphrase_env to the name of an environment variable holding it',
+        'cosmos.toml: unknown key "gpu.nodes[0].colour"',
+      ]);
+    });
+
+    it('accepts loopback and IPv6 hosts', () => {
+      const cwd = workspace({
+        'cosmos.toml': [node('a', ['host = "127.0.0.1"', 'trust_unknown_host_key = true']), node('b', ['host = "::1"', 'trust_unknown_host_key = true'])].join('\n'),
+      });
+
+      expect(loadConfig({ cwd, env: {} }).gpu.nodes.map((entry) => entry.host)).toEqual(['127.0.0.1', '::1']);
+    });
+
+    it('refuses gpu.nodes written as a single table', () => {
+      const cwd = workspace({ 'cosmos.toml': '[gpu.nodes]\nname = "a"\n' });
+
+      expect(problemsOf(() => loadConfig({ cwd, env: {} }))).toEqual(['cosmos.toml: gpu.nodes must be an array of tables ([[gpu.nodes]]), got a table']);
     });
   });
 });

@@ -1,9 +1,20 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, TomlError } from 'smol-toml';
-import { closestName } from './closest-name.js';
-import { camelCase, configSchema, listSettings, type ConfigSchema, type CosmosConfigSchema, type SchemaValues, type Setting } from './config.schema.js';
-import { acceptValue, describeTomlValue, expectation, liftEnvString } from './setting.values.js';
+import { closestName, didYouMean } from './closest-name.js';
+import {
+  camelCase,
+  configSchema,
+  isRepeated,
+  listRepeated,
+  listSettings,
+  type ConfigSchema,
+  type CosmosConfigSchema,
+  type SchemaValues,
+  type RowSetting,
+} from './config.schema.js';
+import { layerRows, type Row } from './config.rows.js';
+import { acceptValue, describeTomlValue, expectation, isTable, liftEnvString, quotedHint } from './setting.values.js';
 
 export type StorageMode = 'embedded' | 'distributed';
 
@@ -23,6 +34,9 @@ export type LogConfig = CosmosConfig['log'];
 export type ProjectionsConfig = CosmosConfig['projections'];
 /** Both absolute, resolved against the working directory. */
 export type PathsConfig = CosmosConfig['paths'];
+export type GpuConfig = CosmosConfig['gpu'];
+/** One `[[gpu.nodes]]` table; privateKeyPath and knownHosts absolute, resolved against the working directory. */
+export type GpuNodeConfig = GpuConfig['nodes'][number];
 
 export interface LoadConfigOptions {
   /** A config file that must exist; otherwise COSMOS_CONFIG, otherwise an optional <cwd>/cosmos.toml. */
@@ -61,7 +75,10 @@ export function loadConfig(options: LoadConfigOptions = {}): CosmosConfig {
   const env = options.env ?? process.env;
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const layering: Layering = {
-    values: new Map(listSettings().map(({ name, setting }) => [name, setting.default])),
+    values: new Map<string, unknown>([
+      ...listSettings().map(({ name, setting }) => [name, setting.default] as const),
+      ...listRepeated().map(({ name }) => [name, []] as const),
+    ]),
     rejected: new Set(),
     problems: [],
   };
@@ -121,11 +138,11 @@ function layerFile(table: Record<string, unknown>, label: string, layering: Laye
     if (keys === undefined) {
       if (isTable(body)) {
         const near = closestName(section, Object.keys(schema));
-        layering.problems.push(`${label}: unknown section [${section}]${hint(near, (name) => `[${name}]`)}`);
+        layering.problems.push(`${label}: unknown section [${section}]${didYouMean(near, (name) => `[${name}]`)}`);
       } else {
         // A key above every section header: `port = 1` or `log_level = "info"`.
         const near = sectionHolding(section, schema) ?? closestName(section, listSettings(schema).map((entry) => entry.name));
-        layering.problems.push(`${label}: unknown key "${section}"${hint(near)}`);
+        layering.problems.push(`${label}: unknown key "${section}"${didYouMean(near)}`);
       }
       continue;
     }
@@ -138,7 +155,12 @@ function layerFile(table: Record<string, unknown>, label: string, layering: Laye
       const setting = Object.hasOwn(keys, key) ? keys[key] : undefined;
       if (setting === undefined) {
         const near = closestName(key, Object.keys(keys));
-        layering.problems.push(`${label}: unknown key "${name}"${hint(near ? `${section}.${near}` : sectionHolding(key, schema))}`);
+        layering.problems.push(`${label}: unknown key "${name}"${didYouMean(near ? `${section}.${near}` : sectionHolding(key, schema))}`);
+        continue;
+      }
+      if (isRepeated(setting)) {
+        const rows = layerRows(name, setting, raw, (problem) => layering.problems.push(`${label}: ${problem}`));
+        if (rows !== undefined) layering.values.set(name, rows);
         continue;
       }
       const value = acceptValue(setting, raw);
@@ -182,10 +204,16 @@ function storageMode({ values, rejected, problems }: Layering): StorageMode | un
 }
 
 function assemble(values: Map<string, unknown>, cwd: string, mode: StorageMode): CosmosConfig {
+  const schema: ConfigSchema = configSchema;
   const sections = Object.fromEntries(
-    Object.entries(configSchema).map(([section, keys]) => [
+    Object.entries(schema).map(([section, keys]) => [
       camelCase(section),
-      Object.fromEntries(Object.keys(keys).map((key) => [camelCase(key), values.get(`${section}.${key}`)])),
+      Object.fromEntries(
+        Object.entries(keys).map(([key, entry]) => {
+          const value = values.get(`${section}.${key}`);
+          return [camelCase(key), isRepeated(entry) ? Object.freeze((value as Row[]).map((row) => assembleRow(row, entry.row, cwd))) : value];
+        }),
+      ),
     ]),
   ) as unknown as SchemaConfig;
   const dataDir = path.resolve(cwd, sections.storage.dataDir);
@@ -198,24 +226,21 @@ function assemble(values: Map<string, unknown>, cwd: string, mode: StorageMode):
   return Object.freeze(config);
 }
 
-function isTable(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+/** camelCase keys, defaults filled, absent optional keys as undefined, `path` values absolute. */
+function assembleRow(row: Row, keys: Readonly<Record<string, RowSetting>>, cwd: string): object {
+  return Object.freeze(
+    Object.fromEntries(
+      Object.entries(keys).map(([key, setting]) => {
+        const value = Object.hasOwn(row, key) ? row[key] : 'default' in setting ? setting.default : undefined;
+        const resolved = setting.type === 'string' && setting.format === 'path' && typeof value === 'string' ? path.resolve(cwd, value) : value;
+        return [camelCase(key), Array.isArray(resolved) ? Object.freeze([...resolved]) : resolved];
+      }),
+    ),
+  );
 }
 
 /** The full name of a key that exists under this exact name in some section: `port` → `server.port`. */
 function sectionHolding(key: string, schema: ConfigSchema): string | undefined {
   const section = Object.keys(schema).find((name) => Object.hasOwn(schema[name], key));
   return section === undefined ? undefined : `${section}.${key}`;
-}
-
-function hint(suggestion: string | undefined, show: (name: string) => string = (name) => `"${name}"`): string {
-  return suggestion === undefined ? '' : ` (did you mean ${show(suggestion)}?)`;
-}
-
-/** `port = "3000"` is a common slip; say so rather than leave the reader puzzling over "got "3000"". */
-function quotedHint(setting: Setting, raw: unknown): string {
-  if (typeof raw !== 'string' || setting.type === 'string' || setting.type === 'enum') return '';
-  // Only TOML's own spellings: "yes" is an environment boolean, not a TOML one.
-  const unquoted = setting.type !== 'boolean' ? liftEnvString(setting, raw) : raw === 'true' || raw === 'false' ? raw === 'true' : raw;
-  return acceptValue(setting, unquoted) === undefined ? '' : ' (a quoted string: write it without quotes)';
 }

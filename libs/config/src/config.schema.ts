@@ -4,9 +4,13 @@ interface SettingCommon {
   readonly env?: string;
 }
 
+/** Shapes a string must have beyond being one; `path` values are resolved against the working directory. */
+export type StringFormat = 'name' | 'host' | 'path' | 'absolute-posix-dir' | 'env-name' | 'sha256-fingerprint';
+
 export interface StringSetting extends SettingCommon {
   readonly type: 'string';
   readonly default: string;
+  readonly format?: StringFormat;
 }
 
 export interface IntegerSetting extends SettingCommon {
@@ -34,10 +38,49 @@ export interface EnumSetting extends SettingCommon {
   readonly default: string;
 }
 
-export type Setting = StringSetting | IntegerSetting | NumberSetting | BooleanSetting | EnumSetting;
+export interface ListSetting extends SettingCommon {
+  readonly type: 'list';
+  readonly items: 'string' | 'integer';
+  readonly default: readonly string[] | readonly number[];
+  /** Bounds on each integer item. */
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export type Setting = StringSetting | IntegerSetting | NumberSetting | BooleanSetting | EnumSetting | ListSetting;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** What a value must satisfy, whatever carries it. */
+export type ValueRule = DistributiveOmit<Setting, 'default' | 'env' | 'description'>;
+
+/**
+ * A key of a repeated section's table. Rows have no environment overrides (which row would a
+ * variable mean?); a key either has a default, is `required`, or is optional and absent as undefined.
+ */
+export type RowSetting =
+  | DistributiveOmit<Setting, 'env'>
+  | (DistributiveOmit<Setting, 'env' | 'default'> & { readonly required?: true });
+
+/** `[[section.key]]`: a TOML array of tables, each row checked against `row`. */
+export interface RepeatedSection {
+  readonly type: 'rows';
+  readonly description: string;
+  readonly row: Readonly<Record<string, RowSetting>>;
+  /** The key that names a row in problems; its values must be unique across rows. */
+  readonly identity?: string;
+  /** Groups of keys of which each row must set at least one (a boolean counts only when true). */
+  readonly atLeastOneOf?: readonly (readonly string[])[];
+  /** Groups of keys of which each row may set at most one. */
+  readonly atMostOneOf?: readonly (readonly string[])[];
+  /** Keys refused with the reason, for mistakes worth a sentence (a secret written into the file). */
+  readonly refused?: Readonly<Record<string, string>>;
+}
+
+export type SectionEntry = Setting | RepeatedSection;
 
 /** Sections → keys, both snake_case as written in cosmos.toml. */
-export type ConfigSchema = Readonly<Record<string, Readonly<Record<string, Setting>>>>;
+export type ConfigSchema = Readonly<Record<string, Readonly<Record<string, SectionEntry>>>>;
 
 /**
  * Every setting the service reads. Adding a section or key here is the whole change: the
@@ -128,6 +171,44 @@ export const configSchema = {
       description: 'Lowest level written to the JSON log',
     },
   },
+  gpu: {
+    simulated_when_empty: {
+      type: 'boolean',
+      default: true,
+      env: 'COSMOS_GPU_SIMULATED',
+      description: 'With no [[gpu.nodes]], run jobs on an in-process simulated node named `simulated`',
+    },
+    nodes: {
+      type: 'rows',
+      description: 'GPU hosts reached over SSH, one [[gpu.nodes]] table each (problems count them from 0)',
+      identity: 'name',
+      atLeastOneOf: [['known_hosts', 'host_key_fingerprint', 'trust_unknown_host_key']],
+      atMostOneOf: [['gpu_devices', 'gpu_count']],
+      refused: {
+        passphrase: 'the secret never goes in the file: set passphrase_env to the name of an environment variable holding it',
+      },
+      row: {
+        name: { type: 'string', format: 'name', required: true, description: 'Names the node in logs, events and errors; unique' },
+        host: { type: 'string', format: 'host', required: true, description: 'Hostname or IP address (reachability is not checked here)' },
+        port: { type: 'integer', default: 22, min: 1, max: 65535, description: 'SSH port' },
+        user: { type: 'string', required: true, description: 'SSH user' },
+        private_key_path: { type: 'string', format: 'path', required: true, description: 'Private key file, relative to the working directory' },
+        passphrase_env: { type: 'string', format: 'env-name', description: "Environment variable holding the private key's passphrase" },
+        known_hosts: { type: 'string', format: 'path', description: 'known_hosts file pinning the host key, relative to the working directory' },
+        host_key_fingerprint: { type: 'string', format: 'sha256-fingerprint', description: 'Pinned host key, `SHA256:…` as ssh-keygen -lf prints it' },
+        trust_unknown_host_key: { type: 'boolean', default: false, description: 'Accept a host key nothing pins (its fingerprint is logged)' },
+        remote_dir: { type: 'string', format: 'absolute-posix-dir', required: true, description: 'Remote folder everything of ours lives under' },
+        image: { type: 'string', required: true, description: 'Docker image the model runs in' },
+        gpu_devices: { type: 'list', items: 'integer', min: 0, description: 'GPU indices given to containers; neither this nor gpu_count = all GPUs' },
+        gpu_count: { type: 'integer', min: 1, max: 64, description: 'Number of GPUs given to containers' },
+        docker_args: { type: 'list', items: 'string', default: [], description: 'Extra `docker run` options placed before the image (`--shm-size=8g`)' },
+        sudo: { type: 'boolean', default: false, description: 'docker needs `sudo -n` on this host' },
+        connect_timeout_ms: { type: 'integer', default: 10000, min: 1, max: 600000, description: 'SSH connect timeout' },
+        keepalive_interval_ms: { type: 'integer', default: 15000, min: 0, max: 600000, description: 'SSH keepalive interval; 0 = off' },
+        keepalive_count_max: { type: 'integer', default: 4, min: 1, max: 100, description: 'Unanswered keepalives before the connection counts as dead' },
+      },
+    },
+  },
   projections: {
     batch_size: { type: 'integer', default: 500, min: 1, max: 10000, description: 'Events applied per read-model transaction' },
     consistency_timeout_ms: {
@@ -146,7 +227,11 @@ type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${
 
 type SettingValue<S> = S extends { readonly type: 'enum'; readonly values: readonly (infer V)[] }
   ? V
-  : S extends { readonly type: 'string' }
+  : S extends { readonly type: 'list'; readonly items: 'string' }
+    ? readonly string[]
+    : S extends { readonly type: 'list'; readonly items: 'integer' }
+      ? readonly number[]
+      : S extends { readonly type: 'string' }
     ? string
     : S extends { readonly type: 'integer' | 'number' }
       ? number
@@ -154,10 +239,16 @@ type SettingValue<S> = S extends { readonly type: 'enum'; readonly values: reado
         ? boolean
         : never;
 
+type RowValue<S> = S extends { readonly default: unknown } | { readonly required: true } ? SettingValue<S> : SettingValue<S> | undefined;
+
+type EntryValue<E> = E extends { readonly type: 'rows'; readonly row: infer Row }
+  ? readonly { readonly [Key in keyof Row & string as CamelCase<Key>]: RowValue<Row[Key]> }[]
+  : SettingValue<E>;
+
 /** The values a schema describes, keyed camelCase as TypeScript reads them. */
 export type SchemaValues<Schema extends ConfigSchema> = {
   readonly [Section in keyof Schema & string as CamelCase<Section>]: {
-    readonly [Key in keyof Schema[Section] & string as CamelCase<Key>]: SettingValue<Schema[Section][Key]>;
+    readonly [Key in keyof Schema[Section] & string as CamelCase<Key>]: EntryValue<Schema[Section][Key]>;
   };
 };
 
@@ -173,8 +264,26 @@ export interface SettingEntry {
   readonly setting: Setting;
 }
 
+export interface RepeatedEntry {
+  readonly section: string;
+  readonly key: string;
+  readonly name: string;
+  readonly rows: RepeatedSection;
+}
+
+export function isRepeated(entry: SectionEntry): entry is RepeatedSection {
+  return entry.type === 'rows';
+}
+
+/** Single-valued settings (`section.key`); the keys of repeated sections are not among them. */
 export function listSettings(schema: ConfigSchema = configSchema): SettingEntry[] {
   return Object.entries(schema).flatMap(([section, keys]) =>
-    Object.entries(keys).map(([key, setting]) => ({ section, key, name: `${section}.${key}`, setting })),
+    Object.entries(keys).flatMap(([key, entry]) => (isRepeated(entry) ? [] : [{ section, key, name: `${section}.${key}`, setting: entry }])),
+  );
+}
+
+export function listRepeated(schema: ConfigSchema = configSchema): RepeatedEntry[] {
+  return Object.entries(schema).flatMap(([section, keys]) =>
+    Object.entries(keys).flatMap(([key, entry]) => (isRepeated(entry) ? [{ section, key, name: `${section}.${key}`, rows: entry }] : [])),
   );
 }

@@ -3,6 +3,8 @@ export {
   ConfigError,
   loadConfig,
   type CosmosConfig,
+  type GpuConfig,
+  type GpuNodeConfig,
   type LoadConfigOptions,
   type LogConfig,
   type ProjectionsConfig,

@@ -1,5 +1,6 @@
+import { isIP } from 'node:net';
 import { assertNever } from '../../domain/src/shared/assert-never.js';
-import type { Setting } from './config.schema.js';
+import type { StringFormat, ValueRule } from './config.schema.js';
 
 // File and environment share one acceptance rule: environment strings are first lifted to the value
 // TOML would have produced (integers as bigint, as smol-toml gives them with integersAsBigInt), so
@@ -14,15 +15,38 @@ const ENV_BOOLEANS = new Map<string, boolean>([
   ['0', false],
 ]);
 
+// RFC 1123 labels; a name of digits and dots only is an IPv4 address or nothing.
+const HOSTNAME = /^(?=.{1,253}$)(?!\d+(\.\d+)*$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+const FORMATS: Record<StringFormat, { readonly test: (value: string) => boolean; readonly text: string }> = {
+  name: { test: (value) => /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value), text: 'a name of letters, digits, _ . - (not starting with _ . -)' },
+  host: { test: (value) => isIP(value) !== 0 || HOSTNAME.test(value), text: 'a hostname or IP address' },
+  path: { test: (value) => value !== '' && !value.includes('\0'), text: 'a file path' },
+  'absolute-posix-dir': {
+    test: (value) => /^\/./.test(value) && !/^\/+$/.test(value) && !value.includes('\0'),
+    text: 'an absolute folder other than /',
+  },
+  'env-name': { test: (value) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(value), text: 'the name of an environment variable' },
+  'sha256-fingerprint': {
+    test: (value) => /^SHA256:[A-Za-z0-9+/]{43}=?$/.test(value),
+    text: 'a SHA256 host key fingerprint ("SHA256:" + 43 base64 characters)',
+  },
+};
+
+export type SettingValue = string | number | boolean | readonly string[] | readonly number[];
+
 /** The value a setting takes from `raw`, or undefined when `raw` does not satisfy it. */
-export function acceptValue(setting: Setting, raw: unknown): string | number | boolean | undefined {
+export function acceptValue(setting: ValueRule, raw: unknown): SettingValue | undefined {
   switch (setting.type) {
     case 'string':
-      return typeof raw === 'string' ? raw : undefined;
-    case 'integer': {
-      if (typeof raw !== 'bigint') return undefined;
-      const value = Number(raw);
-      return Number.isSafeInteger(value) && inRange(value, setting) ? value : undefined;
+      return typeof raw === 'string' && (setting.format === undefined || FORMATS[setting.format].test(raw)) ? raw : undefined;
+    case 'integer':
+      return acceptInteger(raw, setting);
+    case 'list': {
+      if (!Array.isArray(raw)) return undefined;
+      if (setting.items === 'string') return raw.every((item) => typeof item === 'string') ? (raw as string[]) : undefined;
+      const items = raw.map((item) => acceptInteger(item, setting));
+      return items.every((item) => item !== undefined) ? (items as number[]) : undefined;
     }
     case 'number': {
       const value = typeof raw === 'bigint' ? Number(raw) : raw;
@@ -37,9 +61,17 @@ export function acceptValue(setting: Setting, raw: unknown): string | number | b
   }
 }
 
+function acceptInteger(raw: unknown, bounds: { readonly min?: number; readonly max?: number }): number | undefined {
+  if (typeof raw !== 'bigint') return undefined;
+  const value = Number(raw);
+  return Number.isSafeInteger(value) && inRange(value, bounds) ? value : undefined;
+}
+
 /** Lifts an environment string to its TOML-typed form; a string that does not parse stays a string. */
-export function liftEnvString(setting: Setting, raw: string): unknown {
+export function liftEnvString(setting: ValueRule, raw: string): unknown {
   switch (setting.type) {
+    case 'list':
+      return raw.trim() === '' ? [] : raw.split(',').map((item) => liftEnvString({ ...setting, type: setting.items }, item.trim()));
     case 'string':
     case 'enum':
       return raw;
@@ -55,10 +87,14 @@ export function liftEnvString(setting: Setting, raw: string): unknown {
 }
 
 /** What a setting accepts, phrased to follow "must be". */
-export function expectation(setting: Setting, fromEnv: boolean): string {
+export function expectation(setting: ValueRule, fromEnv: boolean): string {
   switch (setting.type) {
     case 'string':
-      return 'a string';
+      return setting.format === undefined ? 'a string' : FORMATS[setting.format].text;
+    case 'list':
+      return setting.items === 'string'
+        ? `an array of strings${fromEnv ? ' (comma-separated)' : ''}`
+        : `an array of integers${rangeText(setting)}${fromEnv ? ' (comma-separated)' : ''}`;
     case 'integer':
       return `an integer${rangeText(setting)}`;
     case 'number':
@@ -92,4 +128,16 @@ function rangeText({ min, max }: { readonly min?: number; readonly max?: number 
   if (min !== undefined) return ` of at least ${min}`;
   if (max !== undefined) return ` of at most ${max}`;
   return '';
+}
+
+/** `port = "3000"` is a common slip; say so rather than leave the reader puzzling over "got "3000"". */
+export function quotedHint(setting: ValueRule, raw: unknown): string {
+  if (typeof raw !== 'string' || setting.type === 'string' || setting.type === 'enum' || setting.type === 'list') return '';
+  // Only TOML's own spellings: "yes" is an environment boolean, not a TOML one.
+  const unquoted = setting.type !== 'boolean' ? liftEnvString(setting, raw) : raw === 'true' || raw === 'false' ? raw === 'true' : raw;
+  return acceptValue(setting, unquoted) === undefined ? '' : ' (a quoted string: write it without quotes)';
+}
+
+export function isTable(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
