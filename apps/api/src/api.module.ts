@@ -22,6 +22,7 @@ import { PromptCreationService } from './prompts/prompt-creation.service.js';
 import { PromptsResolver } from './prompts/prompts.resolver.js';
 import { QueueResolver } from './queue/queue.resolver.js';
 import { JobRequests } from './requests/job-requests.service.js';
+import { PromptEnhancement } from './requests/prompt-enhancement.service.js';
 import { RequestsResolver } from './requests/requests.resolver.js';
 import { RunsResolver } from './runs/runs.resolver.js';
 
@@ -44,6 +45,7 @@ import { RunsResolver } from './runs/runs.resolver.js';
     RunsResolver,
     JobsResolver,
     JobRequests,
+    PromptEnhancement,
     RequestsResolver,
     ProjectionsResolver,
     RunOutputFolders,

@@ -140,7 +140,7 @@ describe('model stand-ins (torchrun transfer.py and the prompt upsampler) inside
   });
 
   it('upsamples a prompt deterministically into batch_results.json', async () => {
-    const enhance = buildUpsamplerBatch({ runId: 'rs_enhance', prompt: { text: 'A quiet harbour', inputs }, config: { model: 'pixtral' } });
+    const enhance = buildUpsamplerBatch({ runId: 'rs_enhance', prompt: { text: 'A quiet harbour', inputs }, config: { model: 'pixtral', mode: 'create_new' } });
     for (const upload of enhance.uploads) {
       await mkdirRemote(dirname(`${REMOTE}/${upload.to}`));
       await call((done) => host.sftp.fastPut(localVideo, `${REMOTE}/${upload.to}`, done));

@@ -1,7 +1,9 @@
 export { resolveMediaBinaries, type MediaBinaries, type MediaBinarySource } from './ffmpeg-binaries.js';
 export { probeVideo, type ProbeOptions, type VideoFacts } from './video-probe.js';
 export {
+  INPUT_VIDEO_EXTENSIONS,
   resolveInputFolder,
+  resolveInputVideoFile,
   scanInputVideos,
   type InputFolder,
   type InputVideo,

@@ -81,18 +81,46 @@ export async function scanInputVideos(inputsRoot: string, videoDir: string, opti
   };
 }
 
+/** The containers the upscaler reads a source video from (cosmos-transfer1.md §4). */
+export const INPUT_VIDEO_EXTENSIONS = ['.mp4', '.mov', '.avi', '.mkv'] as const;
+
 /**
- * Confines `videoDir` to the inputs root twice: lexically (no `..` escape, no foreign absolute
- * path) before touching the disk, then by real path, which catches a symlink in any component.
+ * Resolves a user-supplied video file (an upscale source) under the inputs root, with the same
+ * confinement as folders. Answers the path relative to the inputs root, posix separators.
  */
+export async function resolveInputVideoFile(inputsRoot: string, file: string): Promise<string> {
+  const named = `Video "${file}"`;
+  const extension = path.extname(file).toLowerCase();
+  if (!(INPUT_VIDEO_EXTENSIONS as readonly string[]).includes(extension)) {
+    throw new InputFolderError('UNSUPPORTED_VIDEO_TYPE', `${named} must end in one of ${INPUT_VIDEO_EXTENSIONS.join(' ')}`);
+  }
+  const { root, real } = await confinePath(inputsRoot, file, named, 'No video file given');
+  if (!(await stat(real)).isFile()) throw new InputFolderError('UNREADABLE_VIDEO', `${named} is not a regular file`);
+  // The real path's own extension counts too: a link named .mp4 to some other file is refused.
+  if (path.extname(real).toLowerCase() !== extension) {
+    throw new InputFolderError('UNSUPPORTED_VIDEO_TYPE', `${named} links to a file that does not end in ${extension}`);
+  }
+  return toPosix(path.relative(root, real));
+}
+
 async function confine(inputsRoot: string, videoDir: string): Promise<{ root: string; folder: InputFolder }> {
   const named = `Input folder "${videoDir}"`;
-  if (videoDir.trim() === '') throw new InputFolderError('NOT_FOUND', 'No input folder given');
+  const { root, real } = await confinePath(inputsRoot, videoDir, named, 'No input folder given');
+  if (!(await stat(real)).isDirectory()) throw new InputFolderError('NOT_A_DIRECTORY', `${named} is a file, not a folder`);
+  return { root, folder: { absolute: real, relative: toPosix(path.relative(root, real)) || '.' } };
+}
+
+/**
+ * Confines `given` to the inputs root twice: lexically (no `..` escape, no foreign absolute
+ * path) before touching the disk, then by real path, which catches a symlink in any component.
+ */
+async function confinePath(inputsRoot: string, given: string, named: string, missing: string): Promise<{ root: string; real: string }> {
+  if (given.trim() === '') throw new InputFolderError('NOT_FOUND', missing);
   const root = await realpath(inputsRoot).catch(() => {
     throw new InputFolderError('NOT_FOUND', `${named} does not exist: the inputs folder itself is missing`);
   });
   const givenRoot = path.resolve(inputsRoot);
-  const candidate = path.isAbsolute(videoDir) ? path.resolve(videoDir) : path.resolve(givenRoot, videoDir);
+  const candidate = path.isAbsolute(given) ? path.resolve(given) : path.resolve(givenRoot, given);
   if (!within(givenRoot, candidate) && !within(root, candidate)) {
     throw new InputFolderError('OUTSIDE_INPUTS_ROOT', `${named} is outside the inputs folder`);
   }
@@ -100,8 +128,7 @@ async function confine(inputsRoot: string, videoDir: string): Promise<{ root: st
     throw new InputFolderError('NOT_FOUND', `${named} does not exist in the inputs folder`);
   });
   if (!within(root, real)) throw new InputFolderError('OUTSIDE_INPUTS_ROOT', `${named} links outside the inputs folder`);
-  if (!(await stat(real)).isDirectory()) throw new InputFolderError('NOT_A_DIRECTORY', `${named} is a file, not a folder`);
-  return { root, folder: { absolute: real, relative: toPosix(path.relative(root, real)) || '.' } };
+  return { root, real };
 }
 
 async function locateVideo(root: string, folder: InputFolder, fileName: string): Promise<{ absolute: string; relative: string } | undefined> {

@@ -26,6 +26,7 @@ export type InputFolderErrorCode =
   | 'NOT_A_DIRECTORY'
   | 'COLOR_VIDEO_MISSING'
   | 'UNREADABLE_VIDEO'
+  | 'UNSUPPORTED_VIDEO_TYPE'
   | 'CONTROL_MISMATCH';
 
 /**

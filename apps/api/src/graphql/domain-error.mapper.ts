@@ -5,6 +5,7 @@ import {
   InvalidInput,
   NotFound,
   PromptHasActiveRuns,
+  PromptHasRuns,
   QueueAlreadyPaused,
   QueueNotPaused,
   RevisionConflict,
@@ -33,6 +34,8 @@ export function toUserError(error: DomainError): UserError {
       return Object.assign(new QueueNotPaused(), base);
     case 'PROMPT_HAS_ACTIVE_RUNS':
       return Object.assign(new PromptHasActiveRuns(), base, { activeRunIds: details.activeRunIds ?? [] });
+    case 'PROMPT_HAS_RUNS':
+      return Object.assign(new PromptHasRuns(), base, { runIds: details.runIds ?? [], preview: details.preview });
     case 'RUN_NOT_COMPLETED':
       return Object.assign(new RunNotCompleted(), base);
     case 'RUN_ACTIVE':

@@ -1,4 +1,5 @@
 import { Field, Int, InterfaceType, ObjectType } from '@nestjs/graphql';
+import { DeletionPreview } from '../deletion/deletion-preview.model.js';
 
 /** Every typed error a mutation can return as a member of its result union. */
 @InterfaceType()
@@ -71,6 +72,18 @@ export class PromptHasActiveRuns implements UserError {
 
   @Field(() => [String])
   activeRunIds: string[];
+}
+
+@ObjectType({ implements: () => [UserError], description: 'OVERWRITE would change the text these runs were made from: enhance with CREATE_NEW, or force to delete them.' })
+export class PromptHasRuns implements UserError {
+  code: string;
+  message: string;
+
+  @Field(() => [String], { description: 'The runs that are not enhancements.' })
+  runIds: string[];
+
+  @Field(() => DeletionPreview, { description: 'What force would delete: the same preview as deletionPreview.' })
+  preview: DeletionPreview;
 }
 
 @ObjectType({ implements: () => [UserError], description: 'Only completed runs can be rated or upscaled.' })

@@ -2,14 +2,13 @@ import { buildBatchSpec } from '../../../../libs/domain/src/cosmos/batch-inferen
 import { type InferenceConfig, resolveInferenceConfig } from '../../../../libs/domain/src/cosmos/inference-config.js';
 import type { PromptForModel } from '../../../../libs/domain/src/cosmos/run-inputs.js';
 import { buildInferenceSpec } from '../../../../libs/domain/src/cosmos/single-inference.builder.js';
-import { idempotencyKeyProblem } from '../../../../libs/domain/src/job/idempotency.js';
-import { DEFAULT_JOB_PRIORITY, priorityProblem } from '../../../../libs/domain/src/job/job.validation.js';
 import { PromptNotFound } from '../../../../libs/domain/src/prompt/prompt.errors.js';
 import { type FieldProblem, InvalidInput } from '../../../../libs/domain/src/shared/domain-error.js';
 import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
 import type { PromptDoc } from '../../../../libs/read-models/src/prompts/prompt.doc.js';
 import type { RequestInferenceInput } from './request-inference.input.js';
-import { DryRun, SpecFile } from './requests.results.js';
+import { collectConfig, definedOnly, jobOptions, toDryRun } from './job-options.js';
+import type { DryRun } from './requests.results.js';
 
 /** A request that passed every check, before anything is written. */
 export interface CheckedInferenceRequest {
@@ -26,19 +25,8 @@ export interface CheckedInferenceRequest {
  */
 export async function checkInferenceRequest(input: RequestInferenceInput, catalog: CatalogQueries): Promise<CheckedInferenceRequest> {
   const problems: FieldProblem[] = [];
-  let config: InferenceConfig | null = null;
-  try {
-    config = resolveInferenceConfig(configInput(input));
-  } catch (error) {
-    if (!(error instanceof InvalidInput)) throw error;
-    problems.push(...error.details.fields);
-  }
-  const priority = input.priority ?? DEFAULT_JOB_PRIORITY;
-  const priorityIssue = priorityProblem(priority);
-  if (priorityIssue !== null) problems.push({ field: 'input.priority', problem: priorityIssue });
-  const idempotencyKey = input.idempotencyKey ?? null;
-  const keyIssue = idempotencyKey === null ? null : idempotencyKeyProblem(idempotencyKey);
-  if (keyIssue !== null) problems.push({ field: 'input.idempotencyKey', problem: keyIssue });
+  const config = collectConfig(() => resolveInferenceConfig(configInput(input)), problems);
+  const { priority, idempotencyKey } = jobOptions(input, problems);
   if (problems.length > 0 || config === null) throw new InvalidInput(problems);
 
   const prompts: PromptDoc[] = [];
@@ -60,10 +48,6 @@ function configInput(input: RequestInferenceInput): Record<string, unknown> {
   return definedOnly({ weights, numSteps, guidance, seed, fps, sigmaMax, blurStrength, cannyThreshold });
 }
 
-function definedOnly(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined && value !== null));
-}
-
 export function promptForModel(prompt: PromptDoc): PromptForModel {
   return { text: prompt.text, negativePrompt: prompt.negativePrompt, inputs: prompt.inputs };
 }
@@ -75,9 +59,5 @@ export function dryRun(request: CheckedInferenceRequest, jobId: string, runIds: 
     prompts.length === 1
       ? buildInferenceSpec({ runId: runIds[0]!, prompt: promptForModel(prompts[0]!), config })
       : buildBatchSpec({ jobId, runs: prompts.map((prompt, index) => ({ runId: runIds[index]!, prompt: promptForModel(prompt), config })) });
-  return Object.assign(new DryRun(), {
-    specs: launch.files.map((file) => Object.assign(new SpecFile(), { path: file.path, content: file.text })),
-    command: [...launch.args],
-    runIds: [...runIds],
-  });
+  return toDryRun(launch, runIds);
 }

@@ -21,6 +21,8 @@ import type { RequestContext } from '../graphql/request-context.js';
 import { Job } from '../jobs/job.model.js';
 import { Run } from '../runs/run.model.js';
 import type { CheckedInferenceRequest } from './inference-request.js';
+import type { CheckedEnhanceRequest } from './prompt-enhancement.service.js';
+import type { CheckedUpscaleRequest } from './upscale-request.js';
 import { JobCancellationAccepted, JobRequested } from './requests.results.js';
 
 /** One run of a job as RequestRun needs it; the run id comes from the queued job. */
@@ -61,8 +63,28 @@ export class JobRequests {
     const { prompts, config, priority, idempotencyKey } = checked;
     const runs = prompts.map((prompt): RunPlan => ({ promptId: prompt.id, kind: 'inference', modelType: 'transfer', config: { ...config }, sourceRunId: null, sourceVideo: null }));
     const plan: JobPlan = { kind: prompts.length === 1 ? 'inference' : 'batch_inference', runs, priority, idempotencyKey, retryOf: null };
-    const jobId = idempotencyKey === null ? ids.job() : await this.reserve(idempotencyKey, ids.job(), request);
-    return this.queue(jobId, plan, request);
+    return this.queue(await this.jobIdFor(idempotencyKey, request), plan, request);
+  }
+
+  /** One upscale run, linked to its source run or video, under the source's (or the named) prompt. */
+  async requestUpscale(checked: CheckedUpscaleRequest, request: RequestContext): Promise<JobRequested> {
+    const { promptId, config, sourceRunId, sourceVideo, priority, idempotencyKey } = checked;
+    const run: RunPlan = { promptId, kind: 'upscale', modelType: 'upscale', config: { ...config }, sourceRunId, sourceVideo };
+    const plan: JobPlan = { kind: 'upscale', runs: [run], priority, idempotencyKey, retryOf: null };
+    return this.queue(await this.jobIdFor(idempotencyKey, request), plan, request);
+  }
+
+  /**
+   * One enhance run, its config recording model and mode. `clearRuns` (OVERWRITE with force) runs
+   * only while the job does not exist yet: a repeat of a request that already queued its job
+   * answers that job and must not delete runs made since.
+   */
+  async requestEnhance(checked: CheckedEnhanceRequest, request: RequestContext, clearRuns: () => Promise<void>): Promise<JobRequested> {
+    const { prompt, config, priority, idempotencyKey } = checked;
+    const run: RunPlan = { promptId: prompt.id, kind: 'enhance', modelType: 'enhance', config: { ...config }, sourceRunId: null, sourceVideo: null };
+    const jobId = await this.jobIdFor(idempotencyKey, request);
+    if ((await readJob(this.documents, jobId)) === null) await clearRuns();
+    return this.queue(jobId, { kind: 'enhance', runs: [run], priority, idempotencyKey, retryOf: null }, request);
   }
 
   /**
@@ -116,6 +138,10 @@ export class JobRequests {
     }
   }
 
+  private async jobIdFor(idempotencyKey: string | null, request: RequestContext): Promise<string> {
+    return idempotencyKey === null ? ids.job() : this.reserve(idempotencyKey, ids.job(), request);
+  }
+
   /** The job id the key names: this one if the key was free, else the first request's. */
   private async reserve(key: string, jobId: string, request: RequestContext): Promise<string> {
     const command = { type: 'ReserveIdempotencyKey' as const, key, jobId, now: this.commands.now() };
@@ -126,7 +152,7 @@ export class JobRequests {
       readModels: [],
     });
     const reserved = events[0];
-    if (reserved === undefined) throw new Error(`idempotency key ${key} was reserved outside requestInference`);
+    if (reserved === undefined) throw new Error(`idempotency key ${key} was reserved outside a job request`);
     return reserved.data.jobId;
   }
 

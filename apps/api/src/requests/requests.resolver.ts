@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
+import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
 import { jobDecider } from '../../../../libs/domain/src/job/job.decider.js';
 import { jobStream } from '../../../../libs/domain/src/job/job.events.js';
 import { ids } from '../../../../libs/eventstore/src/ids.js';
@@ -15,15 +16,21 @@ import { checkInferenceRequest, dryRun } from './inference-request.js';
 import { CancelJobInput, RetryJobInput, SetJobPriorityInput } from './job-commands.inputs.js';
 import { JobRequests } from './job-requests.service.js';
 import { RequestInferenceInput } from './request-inference.input.js';
-import { CancelJobResult, JobPriorityChanged, RequestInferenceResult, RetryJobResult, SetJobPriorityResult } from './requests.results.js';
+import { RequestUpscaleInput } from './request-upscale.input.js';
+import { EnhancePromptInput } from './enhance-prompt.input.js';
+import { PromptEnhancement } from './prompt-enhancement.service.js';
+import { checkUpscaleRequest, upscaleDryRun } from './upscale-request.js';
+import { CancelJobResult, EnhancePromptResult, JobPriorityChanged, RequestInferenceResult, RequestUpscaleResult, RetryJobResult, SetJobPriorityResult } from './requests.results.js';
 
 @Resolver()
 export class RequestsResolver {
   constructor(
     private readonly requests: JobRequests,
+    private readonly enhancement: PromptEnhancement,
     private readonly commands: CommandIssuer,
     @Inject(CATALOG_QUERIES) private readonly catalog: CatalogQueries,
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(COSMOS_CONFIG) private readonly config: CosmosConfig,
   ) {}
 
   @Mutation(() => RequestInferenceResult, {
@@ -33,6 +40,22 @@ export class RequestsResolver {
     const checked = await checkInferenceRequest(input, this.catalog);
     if (input.dryRun) return dryRun(checked, ids.job(), checked.prompts.map(() => ids.run()));
     return this.requests.requestInference(checked, request);
+  }
+
+  @Mutation(() => RequestUpscaleResult, {
+    description: 'Queue a 4K upscale of a completed run\'s output video or of a video under the inputs root: one upscale job, one run linked to its source.',
+  })
+  async requestUpscale(@Context() request: RequestContext, @Args('input') input: RequestUpscaleInput): Promise<typeof RequestUpscaleResult> {
+    const checked = await checkUpscaleRequest(input, this.catalog, this.config.paths.inputsRoot);
+    if (input.dryRun) return upscaleDryRun(checked, ids.run());
+    return this.requests.requestUpscale(checked, request);
+  }
+
+  @Mutation(() => EnhancePromptResult, {
+    description: 'Queue a Pixtral prompt enhancement: CREATE_NEW makes a linked <name>_enhanced prompt; OVERWRITE replaces the text, refused while runs were made from it unless force.',
+  })
+  async enhancePrompt(@Context() request: RequestContext, @Args('input') input: EnhancePromptInput): Promise<typeof EnhancePromptResult> {
+    return this.enhancement.enhance(input, request);
   }
 
   @Mutation(() => CancelJobResult, { description: 'A queued job is cancelled with its runs; a running one once its container is killed.' })

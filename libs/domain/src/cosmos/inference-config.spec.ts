@@ -144,8 +144,15 @@ describe('resolveUpscaleConfig', () => {
 });
 
 describe('resolveEnhanceConfig', () => {
-  it('defaults to pixtral, the only upsampler the model ships', () => {
-    expect(resolveEnhanceConfig({})).toEqual({ model: 'pixtral' });
+  it('defaults to pixtral, the only upsampler the model ships, creating a new prompt', () => {
+    expect(resolveEnhanceConfig({})).toEqual({ model: 'pixtral', mode: 'create_new' });
+    expect(resolveEnhanceConfig({ mode: 'overwrite' })).toEqual({ model: 'pixtral', mode: 'overwrite' });
+  });
+
+  it('refuses unknown modes', () => {
+    expect(problemsOf(() => resolveEnhanceConfig({ mode: 'append' }))).toEqual([
+      { field: 'input.mode', problem: 'must be one of create_new, overwrite (got "append")' },
+    ]);
   });
 
   it('refuses other models', () => {

@@ -32,8 +32,13 @@ export interface UpscaleConfig {
 export const ENHANCE_MODELS = ['pixtral'] as const;
 export type EnhanceModel = (typeof ENHANCE_MODELS)[number];
 
+/** What becomes of the upsampled text: a new `<name>_enhanced` prompt, or the prompt's own text replaced. */
+export const ENHANCE_MODES = ['create_new', 'overwrite'] as const;
+export type EnhanceMode = (typeof ENHANCE_MODES)[number];
+
 export interface EnhanceConfig {
   model: EnhanceModel;
+  mode: EnhanceMode;
 }
 
 /**
@@ -55,7 +60,7 @@ export const DEFAULT_INFERENCE_CONFIG: InferenceConfig = {
 /** The upscaler documentation's weight (§4). */
 export const DEFAULT_UPSCALE_CONFIG: UpscaleConfig = { controlWeight: 0.5, prompt: null };
 
-export const DEFAULT_ENHANCE_CONFIG: EnhanceConfig = { model: 'pixtral' };
+export const DEFAULT_ENHANCE_CONFIG: EnhanceConfig = { model: 'pixtral', mode: 'create_new' };
 
 /**
  * What users send. Absent and null both mean "the default": GraphQL sends null for optional
@@ -76,7 +81,7 @@ export type InferenceConfigInput =
 
 export type UpscaleConfigInput = { readonly controlWeight?: number | null; readonly prompt?: string | null } | Readonly<Record<string, unknown>>;
 
-export type EnhanceConfigInput = { readonly model?: EnhanceModel | null } | Readonly<Record<string, unknown>>;
+export type EnhanceConfigInput = { readonly model?: EnhanceModel | null; readonly mode?: EnhanceMode | null } | Readonly<Record<string, unknown>>;
 
 /** Fills defaults and checks every field, reporting all problems at once. */
 export function resolveInferenceConfig(input: InferenceConfigInput): InferenceConfig {
@@ -113,7 +118,10 @@ export function resolveUpscaleConfig(input: UpscaleConfigInput): UpscaleConfig {
 
 export function resolveEnhanceConfig(input: EnhanceConfigInput): EnhanceConfig {
   const reader = new FieldReader(input, 'input', Object.keys(DEFAULT_ENHANCE_CONFIG));
-  return reader.result({ model: reader.oneOf('model', DEFAULT_ENHANCE_CONFIG.model, ENHANCE_MODELS) });
+  return reader.result({
+    model: reader.oneOf('model', DEFAULT_ENHANCE_CONFIG.model, ENHANCE_MODELS),
+    mode: reader.oneOf('mode', DEFAULT_ENHANCE_CONFIG.mode, ENHANCE_MODES),
+  });
 }
 
 function resolveWeights(raw: unknown, problems: FieldProblem[]): ControlWeights {

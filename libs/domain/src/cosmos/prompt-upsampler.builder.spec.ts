@@ -17,7 +17,7 @@ const inputs: PromptInputs = { videoDir: 'city_night', color: video('city_night/
 
 describe('buildUpsamplerBatch', () => {
   it('builds the batch file with the uploaded video path, the upload and the argv', () => {
-    const launch = buildUpsamplerBatch({ runId, prompt: { text: 'A city at night', inputs }, config: { model: 'pixtral' } });
+    const launch = buildUpsamplerBatch({ runId, prompt: { text: 'A city at night', inputs }, config: { model: 'pixtral', mode: 'create_new' } });
     const batch = [{ name: runId, prompt: 'A city at night', video_path: `runs/${runId}/inputs/color.mp4` }];
     expect(launch).toEqual({
       batch,
@@ -36,13 +36,13 @@ describe('buildUpsamplerBatch', () => {
   });
 
   it('keeps the prompt out of argv', () => {
-    const { args, batch } = buildUpsamplerBatch({ runId, prompt: { text: '--x "$(rm -rf /)"', inputs }, config: { model: 'pixtral' } });
+    const { args, batch } = buildUpsamplerBatch({ runId, prompt: { text: '--x "$(rm -rf /)"', inputs }, config: { model: 'pixtral', mode: 'create_new' } });
     expect(batch[0]!.prompt).toBe('--x "$(rm -rf /)"');
     expect(args.some((arg) => arg.includes('rm -rf'))).toBe(false);
   });
 
   it('refuses a model it does not know', () => {
-    expect(() => buildUpsamplerBatch({ runId, prompt: { text: 'x', inputs }, config: { model: 'gpt' as never } })).toThrow(InvalidInput);
+    expect(() => buildUpsamplerBatch({ runId, prompt: { text: 'x', inputs }, config: { model: 'gpt' as never, mode: 'create_new' } })).toThrow(InvalidInput);
   });
 });
 

@@ -31,3 +31,18 @@ export class PromptHasActiveRuns extends DomainError<{ promptId: string; activeR
     );
   }
 }
+
+/**
+ * An OVERWRITE enhancement would change the text those runs were made from. `preview` is what
+ * deleting them (the `force` way out) would remove, attached by the application layer.
+ */
+export class PromptHasRuns extends DomainError<{ promptId: string; runIds: string[]; preview: object | null }> {
+  constructor(promptId: string, runIds: readonly string[], preview: object | null = null) {
+    super(
+      'PROMPT_HAS_RUNS',
+      `Prompt ${promptId} has ${runIds.length} run(s) made from its current text (${runIds.join(', ')}): ` +
+        'enhance it with CREATE_NEW, or OVERWRITE with force to delete those runs (their output files stay)',
+      { promptId, runIds: [...runIds], preview },
+    );
+  }
+}

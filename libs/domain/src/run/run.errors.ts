@@ -27,8 +27,8 @@ export class RunNotActive extends DomainError<{ runId: string; status: FinishedR
 }
 
 export class RunNotCompleted extends DomainError<{ runId: string; status: RunStatus }> {
-  constructor(runId: string, status: RunStatus) {
-    super('RUN_NOT_COMPLETED', `Only completed runs can be rated; run ${runId} is ${status}`, { runId, status });
+  constructor(runId: string, status: RunStatus, action = 'rated') {
+    super('RUN_NOT_COMPLETED', `Only completed runs can be ${action}; run ${runId} is ${status}`, { runId, status });
   }
 }
 

@@ -1,0 +1,48 @@
+import { idempotencyKeyProblem } from '../../../../libs/domain/src/job/idempotency.js';
+import { DEFAULT_JOB_PRIORITY, priorityProblem } from '../../../../libs/domain/src/job/job.validation.js';
+import { type FieldProblem, InvalidInput } from '../../../../libs/domain/src/shared/domain-error.js';
+import type { ModelCommand } from '../../../../libs/domain/src/cosmos/transfer-command.js';
+import type { RemoteFile } from '../../../../libs/domain/src/cosmos/remote-layout.js';
+import { DryRun, SpecFile } from './requests.results.js';
+
+/** What every request sets on its job, whatever the kind. */
+export interface JobOptions {
+  readonly priority: number;
+  readonly idempotencyKey: string | null;
+}
+
+/** Priority and key by the job rules; problems are collected, so a request reports all of its own at once. */
+export function jobOptions(input: { priority?: number | null; idempotencyKey?: string | null }, problems: FieldProblem[]): JobOptions {
+  const priority = input.priority ?? DEFAULT_JOB_PRIORITY;
+  const priorityIssue = priorityProblem(priority);
+  if (priorityIssue !== null) problems.push({ field: 'input.priority', problem: priorityIssue });
+  const idempotencyKey = input.idempotencyKey ?? null;
+  const keyIssue = idempotencyKey === null ? null : idempotencyKeyProblem(idempotencyKey);
+  if (keyIssue !== null) problems.push({ field: 'input.idempotencyKey', problem: keyIssue });
+  return { priority, idempotencyKey };
+}
+
+/** A config from the one config loader, or null with its problems added to the others. */
+export function collectConfig<T>(resolve: () => T, problems: FieldProblem[]): T | null {
+  try {
+    return resolve();
+  } catch (error) {
+    if (!(error instanceof InvalidInput)) throw error;
+    problems.push(...error.details.fields);
+    return null;
+  }
+}
+
+/** Only the settings the user named: the loader fills the rest and refuses anything it does not know. */
+export function definedOnly(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined && value !== null));
+}
+
+/** A builder's launch as the dry-run answer: what a node would receive. */
+export function toDryRun(launch: ModelCommand & { files: readonly RemoteFile[] }, runIds: readonly string[]): DryRun {
+  return Object.assign(new DryRun(), {
+    specs: launch.files.map((file) => Object.assign(new SpecFile(), { path: file.path, content: file.text })),
+    command: [...launch.args],
+    runIds: [...runIds],
+  });
+}
