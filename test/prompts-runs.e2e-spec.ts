@@ -75,6 +75,23 @@ describe('prompts and runs over GraphQL', () => {
     expect(data!.createPrompt.prompt).toMatchObject({ text: 'rainy\tstreet\nat dusk', name: 'rainy', negativePrompt: 'blurry' });
   });
 
+  it('pushes prompt changes after the read model changed, and deletions as deleted', async () => {
+    const changes = cosmos.subscribe<{ promptChanged: { promptId: string; deleted: boolean; prompt: { name: string; revision: number } | null } }>(
+      `subscription { promptChanged { promptId deleted prompt { name revision } } }`,
+    );
+    await cosmos.settle();
+    const created = await create({ text: 'Heavy rain with water puddles', videoDir: 'plain' });
+    const promptId = created.data!.createPrompt.prompt.id;
+    const [pushed] = await changes.next(1);
+    expect(pushed.promptChanged).toEqual({ promptId, deleted: false, prompt: { name: 'heavy_rain_water', revision: 1 } });
+
+    const deleted = await cosmos.gql(`mutation($id: String!) { deletePrompt(input: { promptId: $id }) { __typename } }`, { id: promptId });
+    expect(deleted.data!.deletePrompt.__typename).toBe('PromptDeleted');
+    const [, gone] = await changes.next(2);
+    expect(gone.promptChanged).toEqual({ promptId, deleted: true, prompt: null });
+    changes.stop();
+  });
+
   describe('refuses hostile input with a typed error and changes nothing', () => {
     const cases: [string, Record<string, unknown>, string, RegExp][] = [
       ['10,001-character text', { text: 'x'.repeat(10_001), videoDir: 'city' }, 'input.text', /10,?000/],

@@ -6,6 +6,7 @@ import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
 import { jobsProjection } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
 import { job, jobs } from '../../../../libs/read-models/src/jobs/jobs.queries.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
+import { documentUpdates } from '../graphql/document-updates.js';
 import { Run } from '../runs/run.model.js';
 import { JobFilterInput } from './job-filter.input.js';
 import { Job, JobConnection, JobEdge, JobUpdate } from './job.model.js';
@@ -48,18 +49,8 @@ export class JobsResolver {
     resolve: (update: JobUpdate) => update,
   })
   async *jobUpdated(@Args('id', { type: () => String, nullable: true }) id?: string): AsyncGenerator<JobUpdate> {
-    const watch = this.documents.watch<JobDoc>(jobsProjection.collection);
-    try {
-      for await (const change of watch) {
-        if (change.operation === 'reset' || (id && change.id !== id)) continue;
-        yield Object.assign(new JobUpdate(), {
-          jobId: change.id,
-          deleted: change.operation === 'delete',
-          job: change.operation === 'upsert' ? Job.from(change.doc) : null,
-        });
-      }
-    } finally {
-      await watch.close();
+    for await (const { id: changed, doc } of documentUpdates<JobDoc>(this.documents, jobsProjection.collection, id)) {
+      yield Object.assign(new JobUpdate(), { jobId: changed, deleted: doc === null, job: doc && Job.from(doc) });
     }
   }
 }

@@ -6,6 +6,7 @@ import type { PromptDoc } from '../../../../libs/read-models/src/prompts/prompt.
 import { promptsProjection } from '../../../../libs/read-models/src/prompts/prompts.projection.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';
+import { documentUpdates } from '../graphql/document-updates.js';
 import { PromptFilterInput, PromptSortValue } from '../graphql/filters.input.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import { Run } from '../runs/run.model.js';
@@ -86,18 +87,8 @@ export class PromptsResolver {
     resolve: (change: PromptChange) => change,
   })
   async *promptChanged(@Args('id', { type: () => String, nullable: true }) id?: string): AsyncGenerator<PromptChange> {
-    const watch = this.documents.watch<PromptDoc>(promptsProjection.collection);
-    try {
-      for await (const change of watch) {
-        if (change.operation === 'reset' || (id && change.id !== id)) continue;
-        yield Object.assign(new PromptChange(), {
-          promptId: change.id,
-          deleted: change.operation === 'delete',
-          prompt: change.operation === 'upsert' ? Prompt.from(change.doc) : null,
-        });
-      }
-    } finally {
-      await watch.close();
+    for await (const { id: changed, doc } of documentUpdates<PromptDoc>(this.documents, promptsProjection.collection, id)) {
+      yield Object.assign(new PromptChange(), { promptId: changed, deleted: doc === null, prompt: doc && Prompt.from(doc) });
     }
   }
 }

@@ -8,6 +8,7 @@ import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
 import { runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';
+import { documentUpdates } from '../graphql/document-updates.js';
 import { RunFilterInput, RunSortValue } from '../graphql/filters.input.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import { Prompt } from '../prompts/prompt.model.js';
@@ -78,18 +79,8 @@ export class RunsResolver {
     resolve: (update: RunUpdate) => update,
   })
   async *runUpdated(@Args('id', { type: () => String, nullable: true }) id?: string): AsyncGenerator<RunUpdate> {
-    const watch = this.documents.watch<RunDoc>(runsProjection.collection);
-    try {
-      for await (const change of watch) {
-        if (change.operation === 'reset' || (id && change.id !== id)) continue;
-        yield Object.assign(new RunUpdate(), {
-          runId: change.id,
-          deleted: change.operation === 'delete',
-          run: change.operation === 'upsert' ? Run.from(change.doc) : null,
-        });
-      }
-    } finally {
-      await watch.close();
+    for await (const { id: changed, doc } of documentUpdates<RunDoc>(this.documents, runsProjection.collection, id)) {
+      yield Object.assign(new RunUpdate(), { runId: changed, deleted: doc === null, run: doc && Run.from(doc) });
     }
   }
 }
