@@ -1,7 +1,7 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
 import type { ProjectedFields } from '../../../../libs/read-models/src/projections/projection.js';
-import { PageInfo } from '../graphql/page.model.js';
+import { ConnectionOf } from '../graphql/page.model.js';
 
 export enum JobKindValue {
   inference = 'inference',
@@ -166,25 +166,7 @@ export class Job {
 }
 
 @ObjectType()
-export class JobEdge {
-  @Field()
-  cursor: string;
-
-  @Field(() => Job)
-  node: Job;
-}
-
-@ObjectType()
-export class JobConnection {
-  @Field(() => [JobEdge])
-  edges: JobEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo: PageInfo;
-
-  @Field(() => Int)
-  totalCount: number;
-}
+export class JobConnection extends ConnectionOf(Job) {}
 
 @ObjectType({ description: 'A job changed or was deleted, after the read model changed.' })
 export class JobUpdate {

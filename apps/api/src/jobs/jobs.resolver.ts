@@ -6,10 +6,11 @@ import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
 import { jobsProjection } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
 import { job, jobs } from '../../../../libs/read-models/src/jobs/jobs.queries.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
+import { connectionFields } from '../graphql/page.model.js';
 import { documentUpdates } from '../graphql/document-updates.js';
 import { Run } from '../runs/run.model.js';
 import { JobFilterInput } from './job-filter.input.js';
-import { Job, JobConnection, JobEdge, JobUpdate } from './job.model.js';
+import { Job, JobConnection, JobUpdate } from './job.model.js';
 
 @Resolver(() => Job)
 export class JobsResolver {
@@ -31,11 +32,7 @@ export class JobsResolver {
     @Args('after', { type: () => String, nullable: true }) after?: string,
   ): Promise<JobConnection> {
     const page = await jobs(this.documents, filter ?? {}, 'newest', { first, after });
-    return Object.assign(new JobConnection(), {
-      totalCount: page.totalCount,
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-      edges: page.items.map(({ cursor, node }) => Object.assign(new JobEdge(), { cursor, node: Job.from(node) })),
-    });
+    return Object.assign(new JobConnection(), connectionFields(page, (doc) => Job.from(doc)));
   }
 
   @ResolveField(() => [Run], { description: 'The runs this job produces, in runIds order; a deleted run is left out.' })

@@ -2,7 +2,7 @@ import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/gra
 import type { ProjectedFields } from '../../../../libs/read-models/src/projections/projection.js';
 import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
 import { JSONScalar } from '../graphql/json.scalar.js';
-import { PageInfo } from '../graphql/page.model.js';
+import { ConnectionOf } from '../graphql/page.model.js';
 import { ModelTypeValue } from '../prompts/prompt.model.js';
 
 export enum RunStatusValue {
@@ -178,22 +178,4 @@ export class Run {
 }
 
 @ObjectType()
-export class RunEdge {
-  @Field()
-  cursor: string;
-
-  @Field(() => Run)
-  node: Run;
-}
-
-@ObjectType()
-export class RunConnection {
-  @Field(() => [RunEdge])
-  edges: RunEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo: PageInfo;
-
-  @Field(() => Int)
-  totalCount: number;
-}
+export class RunConnection extends ConnectionOf(Run) {}

@@ -7,13 +7,14 @@ import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models
 import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
 import { runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
+import { connectionFields } from '../graphql/page.model.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';
 import { documentUpdates } from '../graphql/document-updates.js';
 import { RunFilterInput, RunSortValue } from '../graphql/filters.input.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import { Prompt } from '../prompts/prompt.model.js';
 import { RateRunInput } from './rate-run.input.js';
-import { Run, RunConnection, RunEdge } from './run.model.js';
+import { Run, RunConnection } from './run.model.js';
 import { RateRunResult, RunRated, RunUpdate } from './run.results.js';
 
 @Resolver(() => Run)
@@ -32,11 +33,7 @@ export class RunsResolver {
     @Args('after', { type: () => String, nullable: true }) after?: string,
   ): Promise<RunConnection> {
     const page = await this.catalog.runs(toRunFilter(filter), sort ?? RunSortValue.newest, { first, after }, new Date(this.commands.now()));
-    return Object.assign(new RunConnection(), {
-      totalCount: page.totalCount,
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-      edges: page.items.map(({ cursor, node }) => Object.assign(new RunEdge(), { cursor, node: Run.from(node) })),
-    });
+    return Object.assign(new RunConnection(), connectionFields(page, (doc) => Run.from(doc)));
   }
 
   @Query(() => Run, { nullable: true })
