@@ -3,7 +3,6 @@
  * per-stream revisions, actor metadata), typed by the domain's own event payloads so the specs
  * break when an event changes shape.
  */
-import { randomUUID } from 'node:crypto';
 import {
   type EnhancedFrom,
   type ModelType,
@@ -21,8 +20,9 @@ import {
   type RunRequested,
   runStream,
 } from '../../domain/src/run/run.events.js';
-import type { EventStore, RecordedEvent } from '../../eventstore/src/event-store.port.js';
+import type { RecordedEvent } from '../../eventstore/src/event-store.port.js';
 import type { Projection } from '../../read-models/src/projections/projection.js';
+import { RecordedLog } from './recorded-log.js';
 
 export const promptIdOf = (n: number): string => `ps_${n.toString(16).padStart(32, '0')}`;
 export const runIdOf = (n: number): string => `rs_${n.toString(16).padStart(32, '0')}`;
@@ -70,11 +70,7 @@ export interface RunSeed {
 }
 
 /** Appends to an in-memory log; `events` is what a store's `readAll` would return. */
-export class History {
-  readonly events: RecordedEvent[] = [];
-  private readonly revisions = new Map<string, number>();
-  private position = 0;
-
+export class History extends RecordedLog {
   /** Events recorded from `mark` (an earlier `events.length`) on. */
   since(mark: number): RecordedEvent[] {
     return this.events.slice(mark);
@@ -156,12 +152,6 @@ export class History {
     if (seed.rating !== undefined) this.runRated(seed.id, seed.rating, minutesAfter(seed.requestedAt, 10));
   }
 
-  /** Writes the same events, in the same order, to a real store (which assigns its own positions). */
-  async appendTo(store: EventStore): Promise<void> {
-    for (const event of this.events) {
-      await store.append(event.streamId, [{ id: randomUUID(), type: event.type, data: event.data, metadata: event.metadata }], 'any');
-    }
-  }
 
   private prompt<E extends PromptEvent>(promptId: string, type: E['type'], data: E['data'], at: string, actor?: string): RecordedEvent {
     return this.record(promptStream(promptId), type, data, at, actor);
@@ -171,23 +161,6 @@ export class History {
     return this.record(runStream(runId), type, data, at, actor);
   }
 
-  private record(streamId: string, type: string, data: object, at: string, actor = 'system:worker'): RecordedEvent {
-    const revision = (this.revisions.get(streamId) ?? -1) + 1;
-    this.revisions.set(streamId, revision);
-    this.position += 1;
-    const event: RecordedEvent = {
-      id: randomUUID(),
-      streamId,
-      revision,
-      position: this.position,
-      type,
-      data,
-      recordedAt: at,
-      metadata: { occurredAt: at, correlationId: `c-${this.position}`, causationId: `c-${this.position}`, schemaVersion: 1, actor },
-    };
-    this.events.push(event);
-    return event;
-  }
 }
 
 /** The events of `events` that `projection` subscribes to, as the runner's filtered read delivers them. */

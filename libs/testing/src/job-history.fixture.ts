@@ -3,7 +3,6 @@
  * revisions, actor metadata), typed by the domain's own event payloads so the specs break when a
  * job event changes shape.
  */
-import { randomUUID } from 'node:crypto';
 import { jobContainerName } from '../../domain/src/job/job.decider.js';
 import {
   type JobEvent,
@@ -13,8 +12,9 @@ import {
   type JobStage,
   jobStream,
 } from '../../domain/src/job/job.events.js';
-import type { EventStore, RecordedEvent } from '../../eventstore/src/event-store.port.js';
+import type { RecordedEvent } from '../../eventstore/src/event-store.port.js';
 import { minutesAfter, promptIdOf, runIdOf } from './catalog-history.fixture.js';
+import { RecordedLog } from './recorded-log.js';
 
 export const jobIdOf = (n: number): string => `job_${n.toString(16).padStart(16, '0')}`;
 
@@ -31,13 +31,10 @@ export interface JobSeed {
 }
 
 /** Appends job events to an in-memory log; `events` is what a store's `readAll` would return. */
-export class JobHistory {
-  readonly events: RecordedEvent[] = [];
-  private readonly revisions = new Map<string, number>();
+export class JobHistory extends RecordedLog {
   private readonly kinds = new Map<string, JobKind>();
   /** The current attempt's claim, which a success measures its duration from (as the decider does). */
   private readonly claims = new Map<string, { attempt: number; at: string }>();
-  private position = 0;
 
   queued(seed: JobSeed): RecordedEvent {
     const kind = seed.kind ?? 'inference';
@@ -115,12 +112,6 @@ export class JobHistory {
     this.succeeded(seed.id, minutesAfter(claimedAt, minutes));
   }
 
-  /** Writes the same events, in the same order, to a real store (which assigns its own positions). */
-  async appendTo(store: EventStore): Promise<void> {
-    for (const event of this.events) {
-      await store.append(event.streamId, [{ id: randomUUID(), type: event.type, data: event.data, metadata: event.metadata }], 'any');
-    }
-  }
 
   private kindOf(jobId: string): JobKind {
     const kind = this.kinds.get(jobId);
@@ -128,23 +119,8 @@ export class JobHistory {
     return kind;
   }
 
-  private job<E extends JobEvent>(jobId: string, type: E['type'], data: E['data'], at: string, actor = 'system:worker'): RecordedEvent {
-    const streamId = jobStream(jobId);
-    const revision = (this.revisions.get(streamId) ?? -1) + 1;
-    this.revisions.set(streamId, revision);
-    this.position += 1;
-    const event: RecordedEvent = {
-      id: randomUUID(),
-      streamId,
-      revision,
-      position: this.position,
-      type,
-      data,
-      recordedAt: at,
-      metadata: { occurredAt: at, correlationId: `c-${this.position}`, causationId: `c-${this.position}`, schemaVersion: 1, actor },
-    };
-    this.events.push(event);
-    return event;
+  private job<E extends JobEvent>(jobId: string, type: E['type'], data: E['data'], at: string, actor?: string): RecordedEvent {
+    return this.record(jobStream(jobId), type, data, at, actor);
   }
 }
 
