@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { JOB_KINDS } from '../../../../libs/domain/src/job/job.events.js';
+import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
 import { QUEUE_STREAM } from '../../../../libs/domain/src/queue/queue.events.js';
 import { queueDecider } from '../../../../libs/domain/src/queue/queue.decider.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
@@ -13,18 +14,21 @@ import { ChangeQueueStateInput } from './queue.inputs.js';
 import { Queue } from './queue.model.js';
 import { PauseQueueResult, QueueChanged, ResumeQueueResult } from './queue.results.js';
 
-/** No GPU node list is configured yet; this becomes the length of that list in CosmosConfig. */
-const NODE_COUNT = 1;
-
 @Resolver(() => Queue)
 export class QueueResolver {
   /** One view per Queue object: `items`, `running` and `estimates` of one answer share a read and a `now`. */
   private readonly views = new WeakMap<Queue, Promise<QueueView>>();
 
+  /** Nodes the queue is spread over; with none configured, the simulated node stands in. */
+  private readonly nodeCount: number;
+
   constructor(
     private readonly commands: CommandIssuer,
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
-  ) {}
+    @Inject(COSMOS_CONFIG) config: CosmosConfig,
+  ) {
+    this.nodeCount = Math.max(1, config.gpu.nodes.length);
+  }
 
   @Query(() => Queue, { description: 'The queue as the read model shows it now.' })
   async queue(): Promise<Queue> {
@@ -91,7 +95,7 @@ export class QueueResolver {
   private view(queue: Queue): Promise<QueueView> {
     let view = this.views.get(queue);
     if (!view) {
-      view = queueView(this.documents, { now: this.commands.now(), nodeCount: NODE_COUNT });
+      view = queueView(this.documents, { now: this.commands.now(), nodeCount: this.nodeCount });
       this.views.set(queue, view);
     }
     return view;
