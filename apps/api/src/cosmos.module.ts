@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CosmosConfigModule, type CosmosConfig } from '../../../libs/config/src/index.js';
 import { StorageModule } from '../../../libs/read-models/src/storage.module.js';
+import { GpuNodesModule } from '../../worker/src/nodes/gpu-nodes.module.js';
 import { WorkerModule } from '../../worker/src/worker.module.js';
 import { ApiModule } from './api.module.js';
 import { OutputsModule } from './outputs/outputs.module.js';
@@ -20,6 +21,7 @@ export class CosmosModule {
         CosmosConfigModule.forRoot(config),
         CqrsModule.forRoot(),
         StorageModule,
+        GpuNodesModule,
         ...(role === 'api' ? [] : [WorkerModule]),
         ...(role === 'worker' ? [] : [ApiModule, OutputsModule.forRoot(config.paths.outputsRoot)]),
       ],

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ProjectionsModule } from '../../../libs/read-models/src/projections/projections.module.js';
+import { JobDispatcher } from './jobs/job-dispatcher.js';
 
-/** The worker role: keeps read models (and, in later issues, sagas and GPU drivers) running. */
+/** The worker role: keeps read models running and drives queued jobs on the GPU nodes (GpuNodesModule, global). */
 @Module({
   imports: [ProjectionsModule],
+  providers: [JobDispatcher],
   exports: [ProjectionsModule],
 })
 export class WorkerModule {}

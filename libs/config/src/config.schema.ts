@@ -178,6 +178,21 @@ export const configSchema = {
       env: 'COSMOS_GPU_SIMULATED',
       description: 'With no [[gpu.nodes]], run jobs on an in-process simulated node named `simulated`',
     },
+    status_interval_ms: {
+      type: 'integer',
+      default: 10000,
+      min: 500,
+      max: 600000,
+      description: 'How often gpuNodesChanged probes each node (reachability, docker, nvidia-smi, containers)',
+    },
+    simulated_duration_ms: {
+      type: 'integer',
+      default: 4000,
+      min: 0,
+      max: 600000,
+      env: 'COSMOS_GPU_SIMULATED_DURATION_MS',
+      description: 'How long the simulated node takes per model run',
+    },
     nodes: {
       type: 'rows',
       description: 'GPU hosts reached over SSH, one [[gpu.nodes]] table each (problems count them from 0)',
@@ -207,6 +222,25 @@ export const configSchema = {
         keepalive_interval_ms: { type: 'integer', default: 15000, min: 0, max: 600000, description: 'SSH keepalive interval; 0 = off' },
         keepalive_count_max: { type: 'integer', default: 4, min: 1, max: 100, description: 'Unanswered keepalives before the connection counts as dead' },
       },
+    },
+  },
+  jobs: {
+    max_attempts: {
+      type: 'integer',
+      default: 3,
+      min: 1,
+      max: 20,
+      description: 'Claims a job may get when its node is lost before the container starts; then it fails INTERRUPTED',
+    },
+    inference_timeout_seconds: { type: 'integer', default: 3600, min: 1, max: 172800, description: 'Longest run of an inference or batch container; then it is killed (TIMEOUT)' },
+    upscale_timeout_seconds: { type: 'integer', default: 3600, min: 1, max: 172800, description: 'Longest run of a 4K upscale container; then it is killed (TIMEOUT)' },
+    enhance_timeout_seconds: { type: 'integer', default: 1800, min: 1, max: 172800, description: 'Longest run of a prompt-upsampler container; then it is killed (TIMEOUT)' },
+    poll_interval_ms: {
+      type: 'integer',
+      default: 2000,
+      min: 50,
+      max: 60000,
+      description: 'How often an idle node looks for work when no change woke it (changes wake it at once)',
     },
   },
   projections: {

@@ -29,3 +29,4 @@ export {
   type SimulatedBehaviour,
   type SimulatedGpu,
 } from './simulated-behaviour.js';
+export { SIMULATED_REMOTE_DIR, startSimulatedNode, type SimulatedNode, type SimulatedNodeOptions } from './simulated-node.js';

@@ -69,7 +69,7 @@ export class EventSourcedCommandHandler {
         throw new RevisionConflict(streamId, context.expectedRevision, revision);
       }
 
-      const state = recorded.reduce((s, e) => decider.evolve(s, this.registry.toDomainEvent<E>(e)), decider.initialState);
+      const state = this.fold(decider, recorded);
       const events = decider.decide(command, state);
       if (events.length === 0) return { streamId, revision, position: null, events, duplicate: false };
 
@@ -87,6 +87,15 @@ export class EventSourcedCommandHandler {
         await sleep(5 * 2 ** attempt + Math.random() * 10);
       }
     }
+  }
+
+  /** A stream's current state, folded exactly as `handle` folds it before deciding. */
+  async state<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string): Promise<S> {
+    return this.fold(decider, await this.readAll(streamId));
+  }
+
+  private fold<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, recorded: readonly RecordedEvent[]): S {
+    return recorded.reduce((s, e) => decider.evolve(s, this.registry.toDomainEvent<E>(e)), decider.initialState);
   }
 
   private async readAll(streamId: string): Promise<RecordedEvent[]> {

@@ -22,13 +22,17 @@ export interface RunManifest {
   readonly files: readonly OutputFile[];
 }
 
-export interface CollectRequest {
+/** Where a run's files come from on the node and go to locally, once its container exited 0. */
+export interface RunFolder {
   readonly connection: SshConnection;
   readonly remoteDir: string;
-  readonly expected: ModelOutputFiles;
   readonly outputsRoot: string;
   readonly localDir: string;
   readonly onProgress: (percent: number) => void;
+}
+
+export interface CollectRequest extends RunFolder {
+  readonly expected: ModelOutputFiles;
 }
 
 /**

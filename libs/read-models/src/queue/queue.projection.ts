@@ -4,6 +4,7 @@ import type { RecordedEvent } from '../../../eventstore/src/event-store.port.js'
 import type { ProjectedFields, Projection } from '../projections/projection.js';
 
 export const QUEUE_DOCUMENT_ID = 'queue';
+export const QUEUE_COLLECTION = 'queue';
 
 export interface QueueDoc {
   readonly id: typeof QUEUE_DOCUMENT_ID;
@@ -34,7 +35,7 @@ export const INITIAL_QUEUE: QueueDoc & ProjectedFields = {
 
 export const queueProjection: Projection<QueueDoc> = {
   name: 'queue',
-  collection: 'queue',
+  collection: QUEUE_COLLECTION,
   filter: { streamPrefixes: [QUEUE_STREAM], eventTypes: QUEUE_EVENT_TYPES },
   documentIds: (event) => (event.streamId === QUEUE_STREAM ? [QUEUE_DOCUMENT_ID] : []),
 

@@ -1,0 +1,46 @@
+import { resolveEnhanceConfig } from '../../../../libs/domain/src/cosmos/inference-config.js';
+import { PROMPT_NAME_MAX_LENGTH } from '../../../../libs/domain/src/naming/prompt-name.js';
+import type { JobLedger } from './job-ledger.js';
+import type { WorkloadRun } from './job-workload.js';
+
+const SUFFIX = '_enhanced';
+
+/** `<name>_enhanced`, the base cut so the whole stays a valid prompt name. */
+export function enhancedPromptName(name: string): string {
+  return `${name.slice(0, PROMPT_NAME_MAX_LENGTH - SUFFIX.length)}${SUFFIX}`;
+}
+
+/** Derived from the run, so recording the result again after a crash finds the prompt it made. */
+export function enhancedPromptId(runId: string): string {
+  return `ps_${runId.slice('rs_'.length)}`;
+}
+
+/**
+ * What a completed enhancement leaves behind: CREATE_NEW adds a prompt linked to the original
+ * (lineage follows `enhancedFrom`); OVERWRITE replaces the original's text in place.
+ */
+export async function recordEnhancement(ledger: JobLedger, { run, prompt }: WorkloadRun, text: string, defaultNegativePrompt: string): Promise<void> {
+  const config = resolveEnhanceConfig(run.config);
+  if (config.mode === 'overwrite') {
+    await ledger.prompt(prompt.id, { type: 'ReplacePromptText', promptId: prompt.id, text, runId: run.id, model: config.model, now: ledger.now() }, `${run.id}:replace-text`);
+    return;
+  }
+  const promptId = enhancedPromptId(run.id);
+  await ledger.prompt(
+    promptId,
+    {
+      type: 'CreatePrompt',
+      promptId,
+      text,
+      name: enhancedPromptName(prompt.name),
+      negativePrompt: prompt.negativePrompt,
+      modelType: prompt.modelType,
+      inputs: prompt.inputs,
+      defaultNegativePrompt,
+      enhancedFrom: { promptId: prompt.id, runId: run.id, model: config.model },
+      now: ledger.now(),
+      actor: run.requestedBy,
+    },
+    `${run.id}:enhanced-prompt`,
+  );
+}

@@ -1,0 +1,109 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
+import { CLOCK, type Clock } from '../../../../libs/eventstore/src/clock.js';
+import { EventSourcedCommandHandler } from '../../../../libs/eventstore/src/commands/event-sourced.command-handler.js';
+import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
+import { GPU_NODES, type GpuNodes } from '../../../../libs/gpu/src/nodes/gpu-node.js';
+import { DocumentCatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
+import { DOCUMENT_STORE, type DocumentStore, type DocumentWatch } from '../../../../libs/read-models/src/document-store.port.js';
+import { ACTIVE_JOB_STATUSES, type JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
+import { JOBS_COLLECTION, jobsProjection } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
+import { ReadModelConsistency } from '../../../../libs/read-models/src/projections/read-model.consistency.js';
+import { QUEUE_COLLECTION } from '../../../../libs/read-models/src/queue/queue.projection.js';
+import { JobDriver } from './job-driver.js';
+import { JobLedger } from './job-ledger.js';
+import { NodeWorker } from './node-worker.js';
+import { Wakeup } from './wakeup.js';
+
+/** How long start-up waits for the jobs read model to show every claim before recovering. */
+const STARTUP_CATCH_UP_MS = 30_000;
+
+/**
+ * The worker's job saga: one NodeWorker per GPU node, woken by changes to the jobs and queue read
+ * models (and a poll), told about cancel requests for the job it runs. Shutdown lets go without
+ * killing anything: containers keep running and the next start re-attaches to them.
+ */
+@Injectable()
+export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('JobDispatcher');
+  private readonly wakeup = new Wakeup();
+  private readonly workers: NodeWorker[] = [];
+  private readonly watches: DocumentWatch[] = [];
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    @Inject(GPU_NODES) private readonly nodes: GpuNodes,
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(COSMOS_CONFIG) private readonly config: CosmosConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly commands: EventSourcedCommandHandler,
+    private readonly consistency: ReadModelConsistency,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const catalog = new DocumentCatalogQueries(this.documents);
+    const { jobs, paths, generation } = this.config;
+    for (const node of this.nodes.list()) {
+      const ledger = new JobLedger(this.commands, this.clock, `worker:${node.name}`);
+      const settings = {
+        inputsRoot: paths.inputsRoot,
+        outputsRoot: paths.outputsRoot,
+        timeoutSeconds: {
+          inference: jobs.inferenceTimeoutSeconds,
+          batch_inference: jobs.inferenceTimeoutSeconds,
+          upscale: jobs.upscaleTimeoutSeconds,
+          enhance: jobs.enhanceTimeoutSeconds,
+        },
+        defaultNegativePrompt: generation.negativePrompt,
+      };
+      const driver = new JobDriver(node, ledger, catalog, settings, this.logger);
+      this.workers.push(
+        new NodeWorker(node, driver, ledger, this.commands, this.documents, catalog, this.wakeup, {
+          maxAttempts: jobs.maxAttempts,
+          pollIntervalMs: jobs.pollIntervalMs,
+          contactAttempts: 4,
+          contactBackoffMs: 1000,
+        }, this.logger),
+      );
+    }
+    this.watch(JOBS_COLLECTION, (doc) => this.onJobChange(doc as JobDoc | null));
+    this.watch(QUEUE_COLLECTION, () => this.wakeup.notify());
+    // In the background: a node that is down must not hold up the API.
+    this.running = this.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    for (const worker of this.workers) worker.stop();
+    this.wakeup.stop();
+    await Promise.all(this.watches.map((watch) => watch.close()));
+    // Following a container is I/O on the node's connection: closing it ends every follow at once.
+    await this.nodes.close();
+    await this.running;
+  }
+
+  private async start(): Promise<void> {
+    const head = await this.events.headPosition();
+    if (!(await this.consistency.waitFor(jobsProjection.name, head, STARTUP_CATCH_UP_MS))) {
+      this.logger.warn({ msg: 'jobs read model still catching up; recovering from what it shows', head });
+    }
+    await Promise.all(this.workers.map((worker) => worker.run()));
+  }
+
+  private onJobChange(doc: JobDoc | null): void {
+    if (doc === null) return;
+    if (doc.status === 'queued') this.wakeup.notify();
+    const active = (ACTIVE_JOB_STATUSES as readonly string[]).includes(doc.status);
+    if (active && doc.cancelRequested !== null) for (const worker of this.workers) worker.cancelRequested(doc.id);
+    if (!active) this.wakeup.notify();
+  }
+
+  private watch(collection: string, onChange: (doc: unknown) => void): void {
+    const watch = this.documents.watch(collection);
+    this.watches.push(watch);
+    void (async () => {
+      for await (const change of watch) onChange(change.operation === 'upsert' ? change.doc : null);
+
+    })().catch((error: unknown) => this.logger.warn({ msg: 'read-model watch ended', collection, error: String(error) }));
+  }
+}

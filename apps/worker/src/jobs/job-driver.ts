@@ -1,0 +1,133 @@
+import type { Logger } from '@nestjs/common';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { ClaimedJob } from '../../../../libs/domain/src/job/job.decider.js';
+import type { JobKind } from '../../../../libs/domain/src/job/job.events.js';
+import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
+import { runFolder } from '../../../../libs/media/src/outputs/output-folders.js';
+import { EXECUTION_LOG_NAME } from '../../../../libs/gpu/src/executor/run-outputs.js';
+import type { GpuNode } from '../../../../libs/gpu/src/nodes/gpu-node.js';
+import { recordEnhancement } from './enhancement-result.js';
+import { executeWorkload, type RunOutcome } from './job-execution.js';
+import type { JobLedger, RunFailure } from './job-ledger.js';
+import type { Workload } from './job-workload.js';
+import { ProgressReporter } from './progress-reporter.js';
+
+export interface DriverSettings {
+  readonly inputsRoot: string;
+  readonly outputsRoot: string;
+  readonly timeoutSeconds: Readonly<Record<JobKind, number>>;
+  readonly defaultNegativePrompt: string;
+}
+
+/**
+ * Takes one claimed attempt of a job to its recorded end: the executor launches, re-attaches to or
+ * finalizes the attempt's container, and the outcome becomes run and job events. `cancel` kills the
+ * container (a user's cancel); a caller that only lets go (shutdown) closes the node's connection
+ * and ignores what is thrown.
+ */
+export class JobDriver {
+  constructor(
+    private readonly node: GpuNode,
+    private readonly ledger: JobLedger,
+    private readonly catalog: CatalogQueries,
+    private readonly settings: DriverSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  async drive(work: Workload, claim: ClaimedJob, cancel: AbortSignal): Promise<void> {
+    const { job } = work;
+    const progress = new ProgressReporter(this.ledger, { jobId: job.id, attempt: claim.attempt, runIds: job.runIds, node: this.node.name }, claim, this.logger);
+    const mirror = job.kind === 'batch_inference' ? new BatchLogMirror(this.settings.outputsRoot, job.runIds) : null;
+    let outcomes: RunOutcome[];
+    try {
+      outcomes = await executeWorkload(
+        work,
+        {
+          connection: this.node.connection,
+          node: this.node.executor,
+          jobId: job.id,
+          attempt: claim.attempt,
+          inputsRoot: this.settings.inputsRoot,
+          outputsRoot: this.settings.outputsRoot,
+          timeoutMs: this.settings.timeoutSeconds[job.kind] * 1000,
+          signal: cancel,
+          onStage: progress.report,
+          onLog: mirror?.write,
+        },
+        this.catalog,
+      );
+    } finally {
+      await progress.flush();
+      await mirror?.close();
+    }
+    await this.record(work, claim.attempt, outcomes, cancel.aborted);
+  }
+
+  /**
+   * Runs first, then the job: a crash in between leaves a claimed job whose recovery finalizes it
+   * again from the manifests, and the steps already written are recognised and skipped.
+   */
+  async record(work: Workload, attempt: number, outcomes: readonly RunOutcome[], cancelled: boolean): Promise<void> {
+    const jobId = work.job.id;
+    // Killed on the owner's request, with nothing to show: the job ends cancelled, as asked.
+    if (cancelled && outcomes.every((outcome) => outcome.status === 'failed')) {
+      await this.cancelled(jobId, attempt, work.job.runIds);
+      return;
+    }
+    for (const outcome of outcomes) {
+      if (outcome.status === 'failed') {
+        await this.ledger.failRun(jobId, attempt, outcome.runId, outcome.failure);
+        continue;
+      }
+      await this.ledger.completeRun(jobId, attempt, outcome.runId, outcome.outputs, outcome.enhancedText);
+      const run = work.runs.find((entry) => entry.run.id === outcome.runId);
+      if (outcome.enhancedText !== null && run !== undefined) {
+        await recordEnhancement(this.ledger, run, outcome.enhancedText, this.settings.defaultNegativePrompt);
+      }
+    }
+    // A batch succeeds when any of its runs did; the failed ones carry their own reasons.
+    const failures = outcomes.flatMap((outcome) => (outcome.status === 'failed' ? [outcome.failure] : []));
+    if (failures.length < outcomes.length) await this.ledger.succeed(jobId, attempt);
+    else await this.ledger.fail(jobId, attempt, failures[0] ?? { reason: 'REMOTE_ERROR', message: 'the job produced no run outcome', exitCode: null });
+  }
+
+  /** Confirms a requested cancel and ends the runs with the owner's reason. */
+  async cancelled(jobId: string, attempt: number, runIds: readonly string[]): Promise<void> {
+    const state = await this.ledger.jobState(jobId);
+    const request = state.status === 'Claimed' ? state.cancelRequested : null;
+    await this.ledger.confirmCancel(jobId, attempt);
+    for (const runId of runIds) await this.ledger.cancelRun(jobId, runId, request?.reason ?? 'cancelled', request?.by ?? 'system');
+  }
+
+  /** Ends the job and its runs with one failure (INTERRUPTED, SSH_FAILURE…). */
+  async failed(jobId: string, attempt: number, runIds: readonly string[], failure: RunFailure): Promise<void> {
+    for (const runId of runIds) await this.ledger.failRun(jobId, attempt, runId, failure);
+    await this.ledger.fail(jobId, attempt, failure);
+  }
+}
+
+/**
+ * A batch container's log belongs to the job; the executor copies it whole into every run's folder
+ * at the end. Meanwhile each line is appended there too, so runLog subscribers of any of the
+ * batch's runs see it live.
+ */
+class BatchLogMirror {
+  private readonly streams: WriteStream[];
+
+  constructor(outputsRoot: string, runIds: readonly string[]) {
+    this.streams = runIds.map((runId) => {
+      const folder = runFolder(outputsRoot, runId);
+      mkdirSync(folder, { recursive: true });
+      return createWriteStream(join(folder, EXECUTION_LOG_NAME), { flags: 'a' });
+    });
+  }
+
+  readonly write = (line: string): void => {
+    for (const stream of this.streams) stream.write(`${line}\n`);
+  };
+
+  async close(): Promise<void> {
+    await Promise.all(this.streams.map((stream) => new Promise<void>((resolve) => stream.end(resolve))));
+  }
+}

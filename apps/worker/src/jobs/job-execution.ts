@@ -1,0 +1,96 @@
+import { resolveEnhanceConfig, resolveInferenceConfig, resolveUpscaleConfig } from '../../../../libs/domain/src/cosmos/inference-config.js';
+import type { PromptForModel } from '../../../../libs/domain/src/cosmos/run-inputs.js';
+import type { OutputFile } from '../../../../libs/domain/src/run/run.events.js';
+import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
+import { BatchInferenceExecutor } from '../../../../libs/gpu/src/executor/batch-inference.executor.js';
+import { asExecutionFailure, type ContainerExecution } from '../../../../libs/gpu/src/executor/container-run.js';
+import { EnhanceExecutor } from '../../../../libs/gpu/src/executor/enhance.executor.js';
+import { ExecutionFailure } from '../../../../libs/gpu/src/executor/execution-failure.js';
+import { SingleInferenceExecutor } from '../../../../libs/gpu/src/executor/single-inference.executor.js';
+import { UpscaleExecutor } from '../../../../libs/gpu/src/executor/upscale.executor.js';
+import type { RunFailure } from './job-ledger.js';
+import { upscaleSource, type Workload, type WorkloadRun } from './job-workload.js';
+
+export type RunOutcome =
+  | { readonly runId: string; readonly status: 'completed'; readonly outputs: readonly OutputFile[]; readonly enhancedText: string | null }
+  | { readonly runId: string; readonly status: 'failed'; readonly failure: RunFailure };
+
+const single = new SingleInferenceExecutor();
+const batch = new BatchInferenceExecutor();
+const upscale = new UpscaleExecutor();
+const enhance = new EnhanceExecutor();
+
+/** The node stopped answering mid-job: its container may be fine, so the job is recovered, not failed. */
+export class NodeContactLost extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NodeContactLost';
+  }
+}
+
+/**
+ * Runs a claimed job's container through the executor of its kind and answers per run. Typed
+ * failures become run outcomes, except a lost SSH connection (NodeContactLost); anything else is
+ * thrown for the caller.
+ */
+export async function executeWorkload(work: Workload, request: ContainerExecution, catalog: CatalogQueries): Promise<RunOutcome[]> {
+  const outcomes = await outcomesOf(work, request, catalog);
+  for (const outcome of outcomes) {
+    if (outcome.status === 'failed' && outcome.failure.reason === 'SSH_FAILURE') throw new NodeContactLost(outcome.failure.message);
+  }
+  return outcomes;
+}
+
+async function outcomesOf(work: Workload, request: ContainerExecution, catalog: CatalogQueries): Promise<RunOutcome[]> {
+  const runs = work.runs;
+  try {
+    switch (work.job.kind) {
+      case 'inference': {
+        const { run, prompt } = only(runs);
+        const result = await single.execute({ ...request, run: { runId: run.id, prompt: forModel(prompt), config: resolveInferenceConfig(run.config) } });
+        return [{ runId: run.id, status: 'completed', outputs: result.outputs, enhancedText: null }];
+      }
+      case 'batch_inference': {
+        const requests = runs.map(({ run, prompt }) => ({ runId: run.id, prompt: forModel(prompt), config: resolveInferenceConfig(run.config) }));
+        const results = await batch.execute({ ...request, runs: requests });
+        return results.map((result) =>
+          result.status === 'succeeded'
+            ? { runId: result.runId, status: 'completed', outputs: result.outputs, enhancedText: null }
+            : { runId: result.runId, status: 'failed', failure: failureOf(result.failure) },
+        );
+      }
+      case 'upscale': {
+        const { run } = only(runs);
+        const source = await upscaleSource(catalog, run);
+        if (source === null) throw new ExecutionFailure('VALIDATION', `the source run ${run.sourceRunId} has no output video to upscale`);
+        const result = await upscale.execute({ ...request, run: { runId: run.id, source, config: resolveUpscaleConfig(run.config) } });
+        return [{ runId: run.id, status: 'completed', outputs: result.outputs, enhancedText: null }];
+      }
+      case 'enhance': {
+        const { run, prompt } = only(runs);
+        const result = await enhance.execute({
+          ...request,
+          run: { runId: run.id, prompt: { text: prompt.text, inputs: prompt.inputs }, config: resolveEnhanceConfig(run.config) },
+        });
+        return [{ runId: run.id, status: 'completed', outputs: result.outputs, enhancedText: result.enhancedText }];
+      }
+    }
+  } catch (error) {
+    const failure = asExecutionFailure(error);
+    if (!(failure instanceof ExecutionFailure)) throw failure;
+    return runs.map(({ run }) => ({ runId: run.id, status: 'failed', failure: failureOf(failure) }));
+  }
+}
+
+export function failureOf(failure: ExecutionFailure): RunFailure {
+  return { reason: failure.reason, message: failure.message, exitCode: failure.exitCode };
+}
+
+function forModel(prompt: WorkloadRun['prompt']): PromptForModel {
+  return { text: prompt.text, negativePrompt: prompt.negativePrompt, inputs: prompt.inputs };
+}
+
+function only(runs: readonly WorkloadRun[]): WorkloadRun {
+  if (runs.length !== 1) throw new ExecutionFailure('VALIDATION', `a single-run job holds ${runs.length} runs`);
+  return runs[0]!;
+}

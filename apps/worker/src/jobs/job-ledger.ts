@@ -1,0 +1,109 @@
+import type { JobCommand } from '../../../../libs/domain/src/job/job.commands.js';
+import { jobDecider, type JobState } from '../../../../libs/domain/src/job/job.decider.js';
+import { JobNotActive } from '../../../../libs/domain/src/job/job.errors.js';
+import { type JobEvent, type JobStage, jobStream } from '../../../../libs/domain/src/job/job.events.js';
+import type { PromptCommand } from '../../../../libs/domain/src/prompt/prompt.commands.js';
+import { promptDecider } from '../../../../libs/domain/src/prompt/prompt.decider.js';
+import { promptStream } from '../../../../libs/domain/src/prompt/prompt.events.js';
+import type { RunCommand } from '../../../../libs/domain/src/run/run.commands.js';
+import { runDecider } from '../../../../libs/domain/src/run/run.decider.js';
+import { RunNotActive, RunNotFound } from '../../../../libs/domain/src/run/run.errors.js';
+import { type FailureReason, type OutputFile, type RunProgressStatus, runStream } from '../../../../libs/domain/src/run/run.events.js';
+import type { Clock } from '../../../../libs/eventstore/src/clock.js';
+import type { CommandResult, EventSourcedCommandHandler } from '../../../../libs/eventstore/src/commands/event-sourced.command-handler.js';
+
+/** A typed end of a run, in RunFailed's terms. */
+export interface RunFailure {
+  readonly reason: FailureReason;
+  readonly message: string;
+  readonly exitCode: number | null;
+}
+
+/**
+ * What the worker writes about a job and its runs. Every command id derives from the job, the
+ * attempt and the step, so a worker that crashed and repeats a step after restarting appends
+ * nothing twice. Steps that find their job or run already ended (a cancel, a kill switch, another
+ * recovery got there first) are skipped: the first recorded ending stands.
+ */
+export class JobLedger {
+  constructor(
+    private readonly commands: EventSourcedCommandHandler,
+    private readonly clock: Clock,
+    private readonly actor: string,
+  ) {}
+
+  now(): string {
+    return this.clock.now().toISOString();
+  }
+
+  /** The job as its own stream says, which the read model may not show yet. */
+  jobState(jobId: string): Promise<JobState> {
+    return this.commands.state(jobDecider, jobStream(jobId));
+  }
+
+  /** Throws the decider's refusal (JobNotQueued…) when another claimer won. */
+  async claim(jobId: string, node: string, attempt: number): Promise<CommandResult<JobEvent>> {
+    return this.job(jobId, { type: 'ClaimJob', jobId, node, attempt, now: this.now() }, `a${attempt}:claim`);
+  }
+
+  async stage(jobId: string, attempt: number, stage: JobStage, percent: number): Promise<void> {
+    await this.ended(this.job(jobId, { type: 'ChangeJobStage', jobId, stage, percent, now: this.now() }, `a${attempt}:${stage}:${percent}`));
+  }
+
+  async runStatus(jobId: string, attempt: number, runId: string, status: RunProgressStatus, node: string): Promise<void> {
+    await this.ended(this.run(runId, { type: 'ChangeRunStatus', runId, status, node, now: this.now() }, `${jobId}:a${attempt}:${runId}:${status}`));
+  }
+
+  async completeRun(jobId: string, attempt: number, runId: string, outputs: readonly OutputFile[], enhancedText: string | null): Promise<void> {
+    await this.ended(this.run(runId, { type: 'CompleteRun', runId, outputs, enhancedText, now: this.now() }, `${jobId}:a${attempt}:${runId}:complete`));
+  }
+
+  async failRun(jobId: string, attempt: number, runId: string, failure: RunFailure): Promise<void> {
+    await this.ended(this.run(runId, { type: 'FailRun', runId, ...failure, now: this.now() }, `${jobId}:a${attempt}:${runId}:fail`));
+  }
+
+  async cancelRun(jobId: string, runId: string, reason: string, by: string): Promise<void> {
+    // The same id the API uses when it cancels a queued job's runs: one cancel per run, whoever gets there first.
+    await this.ended(this.run(runId, { type: 'CancelRun', runId, reason, now: this.now(), actor: by }, `${jobId}:cancel:${runId}`));
+  }
+
+  async succeed(jobId: string, attempt: number): Promise<void> {
+    await this.ended(this.job(jobId, { type: 'SucceedJob', jobId, now: this.now() }, `a${attempt}:succeed`));
+  }
+
+  async fail(jobId: string, attempt: number, failure: RunFailure): Promise<void> {
+    await this.ended(this.job(jobId, { type: 'FailJob', jobId, ...failure, now: this.now() }, `a${attempt}:fail`));
+  }
+
+  async confirmCancel(jobId: string, attempt: number): Promise<void> {
+    await this.ended(this.job(jobId, { type: 'ConfirmCancel', jobId, now: this.now() }, `a${attempt}:cancelled`));
+  }
+
+  /** ReleaseJob's events: JobReleased, or the JobFailed/JobCancelled it turned into. */
+  async release(jobId: string, attempt: number, reason: string, maxAttempts: number): Promise<readonly JobEvent[]> {
+    const result = await this.job(jobId, { type: 'ReleaseJob', jobId, reason, maxAttempts, now: this.now() }, `a${attempt}:release`);
+    return result.events;
+  }
+
+  async prompt(promptId: string, command: PromptCommand, step: string): Promise<void> {
+    await this.commands.handle(promptDecider, promptStream(promptId), command, { commandId: step, actor: this.actor, now: this.now() });
+  }
+
+  private job(jobId: string, command: JobCommand, step: string): Promise<CommandResult<JobEvent>> {
+    return this.commands.handle(jobDecider, jobStream(jobId), command, { commandId: `${jobId}:${step}`, actor: this.actor, now: this.now() });
+  }
+
+  private run(runId: string, command: RunCommand, commandId: string): Promise<unknown> {
+    return this.commands.handle(runDecider, runStream(runId), command, { commandId, actor: this.actor, now: this.now() });
+  }
+
+  /** Skips a step whose job or run already ended; anything else is a real error. */
+  private async ended(step: Promise<unknown>): Promise<void> {
+    try {
+      await step;
+    } catch (error) {
+      if (error instanceof JobNotActive || error instanceof RunNotActive || error instanceof RunNotFound) return;
+      throw error;
+    }
+  }
+}

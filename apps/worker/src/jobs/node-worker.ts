@@ -1,0 +1,228 @@
+import type { Logger } from '@nestjs/common';
+import type { ClaimedJob } from '../../../../libs/domain/src/job/job.decider.js';
+import { compareQueued, type QueuedJobRef } from '../../../../libs/domain/src/job/queue-order.js';
+import { recoveryAction } from '../../../../libs/domain/src/job/recovery.js';
+import { queueDecider } from '../../../../libs/domain/src/queue/queue.decider.js';
+import { QUEUE_STREAM } from '../../../../libs/domain/src/queue/queue.events.js';
+import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
+import type { EventSourcedCommandHandler } from '../../../../libs/eventstore/src/commands/event-sourced.command-handler.js';
+import type { GpuNode } from '../../../../libs/gpu/src/nodes/gpu-node.js';
+import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
+import type { DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
+import { ACTIVE_JOB_STATUSES, type JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
+import { JOBS_COLLECTION } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
+import { job as readJob } from '../../../../libs/read-models/src/jobs/jobs.queries.js';
+import { NodeContactLost } from './job-execution.js';
+import type { JobDriver } from './job-driver.js';
+import type { JobLedger } from './job-ledger.js';
+import { loadWorkload } from './job-workload.js';
+import { killContainer, observeContainer, runningJobContainers } from './node-containers.js';
+import type { Wakeup } from './wakeup.js';
+
+export interface NodeWorkerSettings {
+  readonly maxAttempts: number;
+  readonly pollIntervalMs: number;
+  /** Tries to reach a node that dropped mid-job before its job fails SSH_FAILURE. */
+  readonly contactAttempts: number;
+  readonly contactBackoffMs: number;
+}
+
+/** Queued jobs looked at per pass; the first one whose runs are readable and whose claim wins runs. */
+const CANDIDATES = 20;
+
+/**
+ * One GPU node's worker: one job at a time. At start it settles what a previous process left on
+ * the node (recoveryAction decides per job); then it claims the next queued job, priority first,
+ * then FIFO, unless the queue is paused, and drives it to its end. Claims race other nodes on the
+ * job stream: exactly one append wins, the others see JobNotQueued and look further.
+ */
+export class NodeWorker {
+  private current: { readonly jobId: string; readonly cancel: AbortController } | null = null;
+  private stopped = false;
+
+  constructor(
+    readonly node: GpuNode,
+    private readonly driver: JobDriver,
+    private readonly ledger: JobLedger,
+    private readonly commands: EventSourcedCommandHandler,
+    private readonly documents: DocumentStore,
+    private readonly catalog: CatalogQueries,
+    private readonly wakeup: Wakeup,
+    private readonly settings: NodeWorkerSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Until stop(): errors of one pass are logged and the next pass comes after the poll interval. */
+  async run(): Promise<void> {
+    await this.guard('recover the node', () => this.reconcile());
+    while (!this.stopped) {
+      const worked = await this.guard('run the next job', () => this.runNext());
+      if (!worked && !this.stopped) await this.wakeup.wait(this.settings.pollIntervalMs);
+    }
+  }
+
+  /** Lets go of the node: the job in hand stays claimed, for the next start to recover. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** The owner asked to cancel this job: kill its container if it runs here. */
+  cancelRequested(jobId: string): void {
+    if (this.current?.jobId === jobId) this.current.cancel.abort();
+  }
+
+  get busyWith(): string | null {
+    return this.current?.jobId ?? null;
+  }
+
+  /** Settles every job a previous process left claimed on this node, then our containers nobody owns. */
+  async reconcile(): Promise<void> {
+    const claimed = await this.documents.find<JobDoc>(JOBS_COLLECTION, { node: this.node.name, status: { $in: [...ACTIVE_JOB_STATUSES] } });
+    const seen = new Set<string>();
+    for (const doc of claimed) {
+      seen.add(doc.id);
+      await this.recover(doc.id);
+    }
+    for (const container of await runningJobContainers(this.node)) {
+      if (!seen.has(container.jobId)) await this.recover(container.jobId, container.name);
+    }
+  }
+
+  /**
+   * Acts on what the log says about a job and what the node holds under its container name. `found`
+   * names a running container of ours whose job the log may no longer hold as claimed.
+   */
+  async recover(jobId: string, found?: string): Promise<void> {
+    const state = await this.ledger.jobState(jobId);
+    if (state.status === 'Claimed' && state.node !== this.node.name) return;
+    const name = state.status === 'Claimed' ? state.containerName : found;
+    if (name === undefined) return;
+    const observation = await observeContainer(this.node, name);
+    const action = recoveryAction(state, observation, this.settings.maxAttempts);
+    if (action !== 'nothing') this.logger.log({ msg: 'recovering job', node: this.node.name, jobId, container: name, found: observation.container, action });
+    switch (action) {
+      case 'reattach':
+      case 'finalize':
+        return this.drive(jobId, state as ClaimedJob);
+      case 'release':
+      case 'fail_interrupted':
+        return this.interrupted(jobId, state as ClaimedJob, action);
+      case 'cancel':
+        if (observation.container === 'running') await killContainer(this.node, name);
+        return this.driver.cancelled(jobId, (state as ClaimedJob).attempt, await this.runIdsOf(jobId));
+      case 'kill':
+        return killContainer(this.node, name);
+      case 'nothing':
+        return;
+    }
+  }
+
+  private async runNext(): Promise<boolean> {
+    const next = await this.claimNext();
+    if (next === null) return false;
+    await this.drive(next.jobId, next.claim);
+    return true;
+  }
+
+  private async claimNext(): Promise<{ jobId: string; claim: ClaimedJob } | null> {
+    if (this.stopped) return null;
+    const queue = await this.commands.state(queueDecider, QUEUE_STREAM);
+    if (queue.status === 'Paused') return null;
+    const queued = await this.documents.find<JobDoc>(JOBS_COLLECTION, { status: 'queued' });
+    const candidates = queued.sort((a, b) => compareQueued(ref(a), ref(b))).slice(0, CANDIDATES);
+    for (const doc of candidates) {
+      if (this.stopped) return null;
+      if ((await loadWorkload(this.catalog, doc)) === null) continue;
+      const state = await this.ledger.jobState(doc.id);
+      if (state.status !== 'Queued') continue;
+      try {
+        await this.ledger.claim(doc.id, this.node.name, state.attempts + 1);
+      } catch (error) {
+        // Another node won the claim, or the job was cancelled meanwhile.
+        if (error instanceof DomainError) continue;
+        throw error;
+      }
+      const claim = await this.ledger.jobState(doc.id);
+      if (claim.status === 'Claimed') return { jobId: doc.id, claim };
+    }
+    return null;
+  }
+
+  /** Runs a claimed attempt; a dropped node is retried by recovery a bounded number of times. */
+  private async drive(jobId: string, claim: ClaimedJob): Promise<void> {
+    const cancel = new AbortController();
+    if (claim.cancelRequested !== null) cancel.abort();
+    this.current = { jobId, cancel };
+    try {
+      for (let contact = 1; ; contact++) {
+        try {
+          const doc = await readJob(this.documents, jobId);
+          const work = doc === null ? null : await loadWorkload(this.catalog, doc);
+          if (work === null) throw new Error(`job ${jobId} or one of its runs is not in the read models`);
+          await this.driver.drive(work, (await this.ledger.jobState(jobId)) as ClaimedJob, cancel.signal);
+          return;
+        } catch (error) {
+          if (this.stopped) return;
+          if (!(error instanceof NodeContactLost)) throw error;
+          if (contact >= this.settings.contactAttempts) {
+            const failure = { reason: 'SSH_FAILURE' as const, message: `${this.node.name} stopped answering: ${error.message}`, exitCode: null };
+            await this.driver.failed(jobId, claim.attempt, await this.runIdsOf(jobId), failure);
+            return;
+          }
+          this.logger.warn({ msg: 'lost the node mid-job; recovering', node: this.node.name, jobId, contact, error: error.message });
+          await this.wakeup.sleep(this.settings.contactBackoffMs * 2 ** (contact - 1));
+          // The container may have finished meanwhile, or vanished: recovery's rules decide again.
+          const state = await this.ledger.jobState(jobId);
+          if (state.status !== 'Claimed') return;
+          const observed = await observeContainer(this.node, state.containerName).catch(() => null);
+          if (observed === null) continue;
+          const action = recoveryAction(state, observed, this.settings.maxAttempts);
+          if (action !== 'reattach' && action !== 'finalize') {
+            this.current = null;
+            await this.recover(jobId);
+            return;
+          }
+        }
+      }
+    } finally {
+      this.current = null;
+    }
+  }
+
+  /** A claim whose container never started (release, or INTERRUPTED when out of attempts), or vanished while running. */
+  private async interrupted(jobId: string, claim: ClaimedJob, action: 'release' | 'fail_interrupted'): Promise<void> {
+    const runIds = await this.runIdsOf(jobId);
+    const reason = `the worker stopped while ${claim.stage ?? 'claimed'} on ${this.node.name}`;
+    if (action === 'fail_interrupted') {
+      const message = claim.stage === 'running' ? `${reason}, and its container is gone` : `${reason} (attempt ${claim.attempt} of ${this.settings.maxAttempts})`;
+      await this.driver.failed(jobId, claim.attempt, runIds, { reason: 'INTERRUPTED', message, exitCode: null });
+      return;
+    }
+    const events = await this.ledger.release(jobId, claim.attempt, reason, this.settings.maxAttempts);
+    const ended = events.find((event) => event.type === 'JobFailed' || event.type === 'JobCancelled');
+    if (ended?.type === 'JobFailed') {
+      for (const runId of runIds) await this.ledger.failRun(jobId, claim.attempt, runId, ended.data);
+    } else if (ended?.type === 'JobCancelled') {
+      for (const runId of runIds) await this.ledger.cancelRun(jobId, runId, ended.data.reason, ended.data.by);
+    } else {
+      this.wakeup.notify();
+    }
+  }
+
+  private async runIdsOf(jobId: string): Promise<readonly string[]> {
+    return (await readJob(this.documents, jobId))?.runIds ?? [];
+  }
+
+  private async guard(what: string, step: () => Promise<boolean | void>): Promise<boolean> {
+    try {
+      return (await step()) === true;
+    } catch (error) {
+      if (!this.stopped) this.logger.error({ msg: `could not ${what}`, node: this.node.name, error: (error as Error).stack ?? String(error) });
+      return false;
+    }
+  }
+}
+
+function ref(doc: JobDoc): QueuedJobRef {
+  return { jobId: doc.id, kind: doc.kind, priority: doc.priority, queuedAt: doc.queuedAt };
+}
