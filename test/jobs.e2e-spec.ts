@@ -100,7 +100,8 @@ describe('jobs and the queue view over GraphQL', () => {
   };
 
   beforeAll(async () => {
-    cosmos = await CosmosHarness.start();
+    // No GPU node: jobs stay queued, which is the state these tests look at.
+    cosmos = await CosmosHarness.start({ env: { COSMOS_GPU_SIMULATED: 'false' } });
     await queue(job.done, { kind: 'inference', priority: 50, queuedAfter: 0 });
     await queue(job.held, { kind: 'upscale', priority: 50, queuedAfter: 1 });
     await queue(job.normal, { kind: 'inference', priority: 50, queuedAfter: 2 });

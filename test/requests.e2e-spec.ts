@@ -53,7 +53,8 @@ describe('requests and queue commands over GraphQL', () => {
   };
 
   beforeAll(async () => {
-    cosmos = await CosmosHarness.start();
+    // No GPU node: jobs stay queued, which is the state these tests look at.
+    cosmos = await CosmosHarness.start({ env: { COSMOS_GPU_SIMULATED: 'false' } });
     await makeTestVideo(join(cosmos.inputsRoot, 'city', 'color.mp4'), { frames: 12 });
     await makeTestVideo(join(cosmos.inputsRoot, 'city', 'depth.mp4'), { frames: 12 });
     await makeTestVideo(join(cosmos.inputsRoot, 'plain', 'color.mp4'), { frames: 12 });

@@ -76,7 +76,8 @@ describe('requestUpscale and enhancePrompt over GraphQL', () => {
   };
 
   beforeAll(async () => {
-    cosmos = await CosmosHarness.start();
+    // No GPU node: jobs stay queued, which is the state these tests look at.
+    cosmos = await CosmosHarness.start({ env: { COSMOS_GPU_SIMULATED: 'false' } });
     await makeTestVideo(join(cosmos.inputsRoot, 'city', 'color.mp4'), { frames: 12 });
     mkdirSync(join(cosmos.inputsRoot, 'clips'), { recursive: true });
     writeFileSync(join(cosmos.inputsRoot, 'clips', 'notes.txt'), 'not a video');

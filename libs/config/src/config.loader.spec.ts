@@ -48,7 +48,8 @@ describe('loadConfig', () => {
       paths: { inputsRoot: path.join(cwd, 'inputs', 'videos'), outputsRoot: path.join(cwd, 'outputs') },
       generation: { negativePrompt: expect.stringMatching(/^The video captures a game playing, .* unrealistic at all\.$/) },
       log: { level: 'info' },
-      gpu: { simulatedWhenEmpty: true, nodes: [] },
+      gpu: { simulatedWhenEmpty: true, statusIntervalMs: 10000, simulatedDurationMs: 4000, nodes: [] },
+      jobs: { maxAttempts: 3, inferenceTimeoutSeconds: 3600, upscaleTimeoutSeconds: 3600, enhanceTimeoutSeconds: 1800, pollIntervalMs: 2000 },
       projections: { batchSize: 500, consistencyTimeoutMs: 2000 },
     });
   });

@@ -2,13 +2,12 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
 import { CLOCK, type Clock } from '../../../../libs/eventstore/src/clock.js';
 import { EventSourcedCommandHandler } from '../../../../libs/eventstore/src/commands/event-sourced.command-handler.js';
-import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
 import { GPU_NODES, type GpuNodes } from '../../../../libs/gpu/src/nodes/gpu-node.js';
 import { DocumentCatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
 import { DOCUMENT_STORE, type DocumentStore, type DocumentWatch } from '../../../../libs/read-models/src/document-store.port.js';
 import { ACTIVE_JOB_STATUSES, type JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
-import { JOBS_COLLECTION, jobsProjection } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
-import { ReadModelConsistency } from '../../../../libs/read-models/src/projections/read-model.consistency.js';
+import { JOBS_COLLECTION } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
+import { ProjectionRunner } from '../../../../libs/read-models/src/projections/projection.runner.js';
 import { QUEUE_COLLECTION } from '../../../../libs/read-models/src/queue/queue.projection.js';
 import { JobDriver } from './job-driver.js';
 import { JobLedger } from './job-ledger.js';
@@ -30,15 +29,15 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly workers: NodeWorker[] = [];
   private readonly watches: DocumentWatch[] = [];
   private running: Promise<unknown> = Promise.resolve();
+  private stopping = false;
 
   constructor(
     @Inject(GPU_NODES) private readonly nodes: GpuNodes,
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
-    @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(COSMOS_CONFIG) private readonly config: CosmosConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly commands: EventSourcedCommandHandler,
-    private readonly consistency: ReadModelConsistency,
+    private readonly projections: ProjectionRunner,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -74,6 +73,7 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     for (const worker of this.workers) worker.stop();
     this.wakeup.stop();
     await Promise.all(this.watches.map((watch) => watch.close()));
@@ -83,10 +83,10 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async start(): Promise<void> {
-    const head = await this.events.headPosition();
-    if (!(await this.consistency.waitFor(jobsProjection.name, head, STARTUP_CATCH_UP_MS))) {
-      this.logger.warn({ msg: 'jobs read model still catching up; recovering from what it shows', head });
-    }
+    // Recovery reads the claims from the jobs read model: let it show everything the log holds.
+    const deadline = Date.now() + STARTUP_CATCH_UP_MS;
+    while (!this.projections.isCaughtUp() && Date.now() < deadline && !this.stopping) await this.wakeup.sleep(50);
+    if (!this.projections.isCaughtUp()) this.logger.warn({ msg: 'read models still catching up; recovering from what they show' });
     await Promise.all(this.workers.map((worker) => worker.run()));
   }
 
