@@ -1,50 +1,112 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTestVideo } from '../libs/media/src/index.js';
 import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
+import { createTestPrompt, finished, requestInference, waitForJob } from '../libs/testing/src/job-flows.js';
 
-const REQUEST = `mutation($input: RequestInferenceInput!) {
-  requestInference(input: $input) { __typename ... on JobRequested { job { id runIds } } ... on UserError { code message } ... on InvalidInput { fields { field problem } } }
-}`;
-const JOB = `query($id: String!) { job(id: $id) { id status node attempts stage percent failure { reason message exitCode } runs { id status outputs { name path sizeBytes sha256 kind } } } }`;
+const UPSCALE = `mutation($input: RequestUpscaleInput!) { requestUpscale(input: $input) { __typename ... on JobRequested { job { id } } ... on UserError { code message } } }`;
+const ENHANCE = `mutation($input: EnhancePromptInput!) { enhancePrompt(input: $input) { __typename ... on JobRequested { job { id } } ... on UserError { code message } } }`;
 
-describe('jobs run on the simulated GPU node', () => {
+/** The in-process simulated node `npm start` uses when no node is configured, with short model runs. */
+describe('jobs of every kind run on the simulated GPU node', () => {
   let cosmos: CosmosHarness;
-  let prompt: string;
+  let city: string;
+  let road: string;
 
-  const waitForJob = async (id: string, statuses: string[], timeoutMs = 20_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { data } = await cosmos.gql(JOB, { id });
-      if (statuses.includes(data!.job.status)) return data!.job;
-      if (Date.now() > deadline) throw new Error(`job ${id} is ${JSON.stringify(data!.job)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+  const outputNames = (run: { outputs: { name: string }[] }) => run.outputs.map((file) => file.name);
+  const mutate = async (query: string, name: string, input: Record<string, unknown>) => {
+    const { data, errors } = await cosmos.gql(query, { input });
+    expect(errors).toBeUndefined();
+    expect(data![name].__typename).toBe('JobRequested');
+    return data![name].job.id as string;
   };
 
   beforeAll(async () => {
-    cosmos = await CosmosHarness.start({ env: { COSMOS_GPU_SIMULATED_DURATION_MS: '300' } });
-    await makeTestVideo(join(cosmos.inputsRoot, 'city', 'color.mp4'), { frames: 12 });
-    const { data } = await cosmos.gql(`mutation($input: CreatePromptInput!) { createPrompt(input: $input) { ... on PromptCreated { prompt { id } } } }`, {
-      input: { text: 'a city at night, "neon" $(rm -rf /) `id`; echo hi', videoDir: 'city' },
-    });
-    prompt = data!.createPrompt.prompt.id;
+    cosmos = await CosmosHarness.start({ env: { COSMOS_GPU_SIMULATED_DURATION_MS: '200' } });
+    city = await createTestPrompt(cosmos, 'a city at night, "neon" $(rm -rf /) `id`; echo hi', 'city', 'city_night');
+    road = await createTestPrompt(cosmos, "a plain road at noon, it's 'quiet'\nsecond line", 'road');
   });
 
   afterAll(async () => {
     await cosmos.stop();
   });
 
-  it('runs an inference job to completion with outputs downloaded and checksummed', async () => {
-    const { data } = await cosmos.gql(REQUEST, { input: { promptIds: [prompt], weights: { vis: 0.5, edge: 0.3 } } });
-    expect(data!.requestInference.__typename).toBe('JobRequested');
-    const job = await waitForJob(data!.requestInference.job.id, ['succeeded', 'failed']);
-    expect(job).toMatchObject({ status: 'succeeded', node: 'simulated', attempts: 1, failure: null });
+  it('runs an inference job: claimed, uploaded, run, downloaded, with checksummed outputs and the log', async () => {
+    const jobId = await requestInference(cosmos, { promptIds: [city], weights: { vis: 0.5, edge: 0.3 } });
+    const job = await waitForJob(cosmos, jobId, finished);
+    expect(job).toMatchObject({ status: 'succeeded', node: 'simulated', attempts: 1, failure: null, containerName: `cosmos_inference_${jobId}_a1` });
     const [run] = job.runs;
     expect(run.status).toBe('completed');
-    const names = run.outputs.map((file: { name: string }) => file.name);
-    expect(names).toEqual(expect.arrayContaining(['output.mp4', 'execution.log', 'manifest.json']));
+    expect(outputNames(run)).toEqual(expect.arrayContaining(['output.mp4', 'execution.log', 'manifest.json']));
     for (const file of run.outputs) expect(existsSync(join(cosmos.outputsRoot, file.path))).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(cosmos.outputsRoot, `run_${run.id}`, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ runId: run.id, jobId, attempt: 1, exitCode: 0 });
     expect(readFileSync(join(cosmos.outputsRoot, `run_${run.id}`, 'execution.log'), 'utf8')).toMatch(/\S/);
+    // The prompt text, quotes and $(…) included, reached the model inside the spec and came back as its prompt file.
+    const promptFile = run.outputs.find((file: { kind: string }) => file.kind === 'text');
+    expect(readFileSync(join(cosmos.outputsRoot, promptFile.path), 'utf8')).toContain('"neon" $(rm -rf /) `id`; echo hi');
+  });
+
+  it('runs a batch job: one container, each run gets its own outputs in line order', async () => {
+    const jobId = await requestInference(cosmos, { promptIds: [city, road], weights: { vis: 0.4 } });
+    const job = await waitForJob(cosmos, jobId, finished);
+    expect(job).toMatchObject({ kind: 'batch_inference', status: 'succeeded' });
+    expect(job.runs.map((run: { promptId: string }) => run.promptId)).toEqual([city, road]);
+    for (const run of job.runs) {
+      expect(run.status).toBe('completed');
+      expect(outputNames(run)).toContain('output.mp4');
+      expect(run.outputs.every((file: { path: string }) => file.path.startsWith(`run_${run.id}/`))).toBe(true);
+    }
+    const texts = job.runs.map((run: { outputs: { kind: string; path: string }[] }) =>
+      readFileSync(join(cosmos.outputsRoot, run.outputs.find((file) => file.kind === 'text')!.path), 'utf8'),
+    );
+    expect(texts[0]).toContain('a city at night');
+    expect(texts[1]).toContain("a plain road at noon, it's 'quiet'");
+  });
+
+  it('upscales a completed run: the upscale run links to its source and has its own video', async () => {
+    const sourceJob = await waitForJob(cosmos, await requestInference(cosmos, { promptIds: [road] }), finished);
+    const source = sourceJob.runs[0];
+    const jobId = await mutate(UPSCALE, 'requestUpscale', { sourceRunId: source.id, controlWeight: 0.7 });
+    const job = await waitForJob(cosmos, jobId, finished);
+    expect(job).toMatchObject({ kind: 'upscale', status: 'succeeded' });
+    expect(job.runs[0]).toMatchObject({ status: 'completed', sourceRunId: source.id, promptId: road });
+    expect(outputNames(job.runs[0])).toContain('output.mp4');
+  });
+
+  it('enhances CREATE_NEW: a new <name>_enhanced prompt, linked in the lineage', async () => {
+    const jobId = await mutate(ENHANCE, 'enhancePrompt', { promptId: city, mode: 'CREATE_NEW', model: 'pixtral' });
+    const job = await waitForJob(cosmos, jobId, finished);
+    expect(job).toMatchObject({ kind: 'enhance', status: 'succeeded' });
+    const run = job.runs[0];
+    expect(run.enhancedText).toMatch(/\S/);
+    expect(outputNames(run)).toEqual(expect.arrayContaining(['prompt.txt', 'batch_results.json', 'execution.log', 'manifest.json']));
+    const { data } = await cosmos.gql(`query($id: String!) { lineage(promptId: $id) { descendants { id name text enhancedFrom { promptId runId model } } } }`, { id: city });
+    expect(data!.lineage.descendants).toEqual([
+      { id: expect.any(String), name: 'city_night_enhanced', text: run.enhancedText, enhancedFrom: { promptId: city, runId: run.id, model: 'pixtral' } },
+    ]);
+  });
+
+  it('enhances OVERWRITE: the prompt keeps its id and takes the upsampled text', async () => {
+    const fresh = await createTestPrompt(cosmos, 'a harbour at dawn', 'harbour');
+    const jobId = await mutate(ENHANCE, 'enhancePrompt', { promptId: fresh, mode: 'OVERWRITE', model: 'pixtral' });
+    const job = await waitForJob(cosmos, jobId, finished);
+    expect(job.status).toBe('succeeded');
+    const { data } = await cosmos.gql(`query($id: String!) { prompt(id: $id) { text } }`, { id: fresh });
+    expect(data!.prompt.text).toBe(job.runs[0].enhancedText);
+    expect(data!.prompt.text).not.toBe('a harbour at dawn');
+  });
+
+  it('claims by priority, then in order of queueing, once the queue resumes', async () => {
+    await cosmos.gql(`mutation { pauseQueue(input: { reason: "ordering" }) { __typename } }`);
+    const low = await requestInference(cosmos, { promptIds: [road], priority: 10 });
+    const high = await requestInference(cosmos, { promptIds: [road], priority: 90 });
+    const middleFirst = await requestInference(cosmos, { promptIds: [road], priority: 50 });
+    const middleSecond = await requestInference(cosmos, { promptIds: [road], priority: 50 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await waitForJob(cosmos, low, () => true)).status).toBe('queued');
+    await cosmos.gql(`mutation { resumeQueue(input: {}) { __typename } }`);
+    const jobs = await Promise.all([low, high, middleFirst, middleSecond].map((id) => waitForJob(cosmos, id, finished)));
+    const byClaim = [...jobs].sort((a, b) => Date.parse(a.claimedAt) - Date.parse(b.claimedAt)).map((job) => job.id);
+    expect(byClaim).toEqual([high, middleFirst, middleSecond, low]);
   });
 });

@@ -29,6 +29,7 @@ export interface NodeWorkerSettings {
 
 /** Queued jobs looked at per pass; the first one whose runs are readable and whose claim wins runs. */
 const CANDIDATES = 20;
+const UNREADY_RETRY_MS = 50;
 
 /**
  * One GPU node's worker: one job at a time. At start it settles what a previous process left on
@@ -39,6 +40,8 @@ const CANDIDATES = 20;
 export class NodeWorker {
   private current: { readonly jobId: string; readonly cancel: AbortController } | null = null;
   private stopped = false;
+  /** This pass skipped a queued job whose runs the read models do not show yet. */
+  private unready = false;
 
   constructor(
     readonly node: GpuNode,
@@ -56,8 +59,11 @@ export class NodeWorker {
   async run(): Promise<void> {
     await this.guard('recover the node', () => this.reconcile());
     while (!this.stopped) {
+      this.unready = false;
       const worked = await this.guard('run the next job', () => this.runNext());
-      if (!worked && !this.stopped) await this.wakeup.wait(this.settings.pollIntervalMs);
+      if (worked || this.stopped) continue;
+      // A job seen before its runs are readable is due again in a moment, not a poll interval.
+      await this.wakeup.wait(this.unready ? UNREADY_RETRY_MS : this.settings.pollIntervalMs);
     }
   }
 
@@ -132,7 +138,10 @@ export class NodeWorker {
     const candidates = queued.sort((a, b) => compareQueued(ref(a), ref(b))).slice(0, CANDIDATES);
     for (const doc of candidates) {
       if (this.stopped) return null;
-      if ((await loadWorkload(this.catalog, doc)) === null) continue;
+      if ((await loadWorkload(this.catalog, doc)) === null) {
+        this.unready = true;
+        continue;
+      }
       const state = await this.ledger.jobState(doc.id);
       if (state.status !== 'Queued') continue;
       try {
