@@ -122,8 +122,10 @@ export class CosmosHarness {
     await new Promise((resolve) => setTimeout(resolve, ms));
   }
 
-  async restart(): Promise<void> {
+  /** Stops the process and starts it again on the same data; `whileDown` runs in between. */
+  async restart(whileDown: () => Promise<void> = async () => undefined): Promise<void> {
     await this.stopApp();
+    await whileDown();
     await this.boot();
   }
 

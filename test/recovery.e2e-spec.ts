@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { jobDecider } from '../libs/domain/src/job/job.decider.js';
+import { jobStream } from '../libs/domain/src/job/job.events.js';
+import { runStream } from '../libs/domain/src/run/run.events.js';
+import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
+import { CONTAINER_LABELS, dockerPs } from '../libs/gpu/src/docker-command.js';
+import { SshConnection } from '../libs/gpu/src/ssh-connection.js';
+import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
+import { createTestPrompt, finished, requestInference, waitForJob } from '../libs/testing/src/job-flows.js';
+import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/test-gpu-node.js';
+
+const CANCEL = `mutation($input: CancelJobInput!) { cancelJob(input: $input) { __typename } }`;
+const RETRY = `mutation($input: RetryJobInput!) { retryJob(input: $input) { __typename ... on JobRequested { job { id retryOf } } } }`;
+
+/**
+ * A configured node the test owns (a simulated host on loopback), so it outlives restarts of the
+ * service as a real GPU host would, and the test decides how the model behaves.
+ */
+describe('cancel, retry, timeouts and crash recovery on a configured node', () => {
+  let gpu: TestGpuNode;
+  let cosmos: CosmosHarness;
+  let inspector: SshConnection;
+  let prompt: string;
+
+  const running = (job: { stage: string | null }) => job.stage === 'running';
+  const liveContainers = async () => {
+    const listed = await inspector.exec(dockerPs({ all: false, labelFilter: { [CONTAINER_LABELS.job]: true } }), { timeoutMs: 10_000 });
+    return listed.stdout.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { Names: string }).Names);
+  };
+  const eventTypes = async (stream: string) => (await cosmos.get<EventStore>(EVENT_STORE).readStream(stream)).map((event) => event.type);
+
+  beforeAll(async () => {
+    gpu = await startTestGpuNode('gpu-a', { durationMs: 300 });
+    inspector = new SshConnection({ ...gpu.node.ssh, name: 'inspector' });
+    cosmos = await CosmosHarness.start({ toml: `${gpu.toml}\n[jobs]\ninference_timeout_seconds = 4\npoll_interval_ms = 200\n` });
+    prompt = await createTestPrompt(cosmos, 'a bridge in fog', 'bridge');
+  });
+
+  afterEach(() => {
+    gpu.behaviour.outcome = { kind: 'succeed' };
+    gpu.behaviour.durationMs = 300;
+  });
+
+  afterAll(async () => {
+    await inspector.close();
+    await cosmos.stop();
+    await gpu.stop();
+  });
+
+  it('cancels a running job: its container is killed by name, job and runs end cancelled', async () => {
+    gpu.behaviour.outcome = { kind: 'hang' };
+    const jobId = await requestInference(cosmos, { promptIds: [prompt] });
+    const job = await waitForJob(cosmos, jobId, running);
+    expect(await liveContainers()).toEqual([job.containerName]);
+    expect((await cosmos.gql(CANCEL, { input: { jobId, reason: 'wrong prompt' } })).data!.cancelJob.__typename).toBe('JobCancellationAccepted');
+    const ended = await waitForJob(cosmos, jobId, finished);
+    expect(ended).toMatchObject({ status: 'cancelled', cancellation: { by: 'e2e', reason: 'wrong prompt' } });
+    expect(ended.runs[0].status).toBe('cancelled');
+    expect(await liveContainers()).toEqual([]);
+  });
+
+  it('kills a container that outlives its timeout and fails the job TIMEOUT', async () => {
+    gpu.behaviour.outcome = { kind: 'hang' };
+    const jobId = await requestInference(cosmos, { promptIds: [prompt] });
+    const job = await waitForJob(cosmos, jobId, finished, 15_000);
+    expect(job).toMatchObject({ status: 'failed', failure: { reason: 'TIMEOUT' } });
+    expect(job.runs[0]).toMatchObject({ status: 'failed', failure: { reason: 'TIMEOUT' } });
+    expect(await liveContainers()).toEqual([]);
+  });
+
+  it('fails a crashing model with its exit code, and a retry runs as a new linked job', async () => {
+    gpu.behaviour.outcome = { kind: 'fail', exitCode: 3, message: 'RuntimeError: CUDA error: an illegal memory access was encountered' };
+    const jobId = await requestInference(cosmos, { promptIds: [prompt] });
+    const failed = await waitForJob(cosmos, jobId, finished);
+    expect(failed).toMatchObject({ status: 'failed', failure: { reason: 'CONTAINER_EXIT', exitCode: 3 } });
+    expect(failed.failure.message).toContain('illegal memory access');
+    gpu.behaviour.outcome = { kind: 'succeed' };
+    const { data } = await cosmos.gql(RETRY, { input: { jobId } });
+    expect(data!.retryJob).toMatchObject({ __typename: 'JobRequested', job: { retryOf: jobId } });
+    const retry = await waitForJob(cosmos, data!.retryJob.job.id, finished);
+    expect(retry).toMatchObject({ status: 'succeeded', retryOf: jobId });
+    expect((await waitForJob(cosmos, jobId, () => true)).retriedAs).toBe(retry.id);
+  });
+
+  it('re-attaches to a container still running after a restart: logs resume, completion recorded once', async () => {
+    gpu.behaviour.durationMs = 2500;
+    const jobId = await requestInference(cosmos, { promptIds: [prompt] });
+    const job = await waitForJob(cosmos, jobId, running);
+    await cosmos.restart();
+    const done = await waitForJob(cosmos, jobId, finished);
+    expect(done).toMatchObject({ status: 'succeeded', attempts: 1, containerName: job.containerName });
+    const runId = done.runs[0].id;
+    expect((await eventTypes(runStream(runId))).filter((type) => type === 'RunCompleted')).toHaveLength(1);
+    expect((await eventTypes(jobStream(jobId))).filter((type) => type === 'JobClaimed')).toHaveLength(1);
+    const log = readFileSync(join(cosmos.outputsRoot, `run_${runId}`, 'execution.log'), 'utf8');
+    expect(log).toMatch(/\S/);
+  });
+
+  it('finalizes a container that finished while the service was down', async () => {
+    gpu.behaviour.durationMs = 1200;
+    const jobId = await requestInference(cosmos, { promptIds: [prompt] });
+    await waitForJob(cosmos, jobId, running);
+    await cosmos.restart(() => new Promise((resolve) => setTimeout(resolve, 2000)));
+    const done = await waitForJob(cosmos, jobId, finished);
+    expect(done).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(done.runs[0].outputs.map((file: { name: string }) => file.name)).toContain('output.mp4');
+  });
+
+  it('gives back a claim whose container never started: attempt 2 runs it', async () => {
+    await cosmos.gql(`mutation { pauseQueue(input: { reason: "crash drill" }) { __typename } }`);
+    const jobId = await requestInference(cosmos, { promptIds: [prompt] });
+    // A worker that claimed the job and died before its upload: the log holds the claim, the node nothing.
+    await cosmos.execute(jobDecider, jobStream(jobId), { type: 'ClaimJob', jobId, node: 'gpu-a', attempt: 1, now: new Date().toISOString() });
+    await cosmos.restart();
+    const released = await waitForJob(cosmos, jobId, (job) => job.status === 'queued');
+    expect(released.attempts).toBe(1);
+    await cosmos.gql(`mutation { resumeQueue(input: {}) { __typename } }`);
+    const done = await waitForJob(cosmos, jobId, finished);
+    expect(done).toMatchObject({ status: 'succeeded', attempts: 2, containerName: `cosmos_inference_${jobId}_a2` });
+  });
+
+  it('keeps a paused queue paused across a restart, and runs what waited once resumed', async () => {
+    await cosmos.gql(`mutation { pauseQueue(input: { reason: "maintenance" }) { __typename } }`);
+    await cosmos.restart();
+    const jobId = await requestInference(cosmos, { promptIds: [prompt] });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect((await waitForJob(cosmos, jobId, () => true)).status).toBe('queued');
+    await cosmos.gql(`mutation { resumeQueue(input: {}) { __typename } }`);
+    expect((await waitForJob(cosmos, jobId, finished)).status).toBe('succeeded');
+  });
+});
