@@ -36,11 +36,16 @@ export interface OpenSshServer {
   dispose(): Promise<void>;
 }
 
+export interface OpenSshServerOptions {
+  /** More sshd_config lines, such as `SetEnv PATH=…` (OpenSSH ≥ 7.8) to put stand-in programs first. */
+  readonly extraConfig?: readonly string[];
+}
+
 /**
  * Starts `/usr/sbin/sshd -D -e` with a config of its own (stack.md §4). Fails with a clear message
  * when sshd is not installed: CI installs it (`.ci/run`), so a missing sshd is an error, not a skip.
  */
-export async function startOpenSshServer(): Promise<OpenSshServer> {
+export async function startOpenSshServer(options: OpenSshServerOptions = {}): Promise<OpenSshServer> {
   try {
     accessSync(SSHD_PATH, constants.X_OK);
   } catch {
@@ -81,6 +86,7 @@ export async function startOpenSshServer(): Promise<OpenSshServer> {
       'Subsystem sftp internal-sftp',
       'MaxSessions 100',
       'MaxStartups 100:30:200',
+      ...(options.extraConfig ?? []),
       '',
     ].join('\n'),
   );

@@ -1,0 +1,79 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDockerSocketDaemon, type DockerSocketDaemon } from '../../../gpu-sim/src/docker-socket.daemon.js';
+import { createSimulatedBehaviour, DEFAULT_IMAGE, type SimulatedBehaviour } from '../../../gpu-sim/src/simulated-behaviour.js';
+import { simulatedGpuPrograms } from '../../../gpu-sim/src/simulated-gpu.programs.js';
+import { SshConnection } from '../ssh-connection.js';
+import { startOpenSshServer, type OpenSshServer } from '../testing/openssh-server.js';
+import type { ExecutorNode } from './container-run.js';
+
+/**
+ * A GPU host for executor specs behind a real OpenSSH sshd on 127.0.0.1: SFTP, the login shell and
+ * its rc files are OpenSSH's own, and `docker` on its PATH is the stand-in CLI of the simulated
+ * docker daemon, whose containers run the gpu-sim model programs (so specs meet the model's rules).
+ * The remote dir is a real folder here, the only one the daemon lets containers mount.
+ */
+export interface OpenSshHost {
+  readonly server: OpenSshServer;
+  readonly daemon: DockerSocketDaemon;
+  readonly behaviour: SimulatedBehaviour;
+  readonly remoteDir: string;
+  readonly inputsRoot: string;
+  readonly outputsRoot: string;
+  readonly node: ExecutorNode;
+  readonly connection: SshConnection;
+  stop(): Promise<void>;
+}
+
+export async function startOpenSshHost(): Promise<OpenSshHost> {
+  // Real paths: the daemon compares bind mounts with the root as the filesystem names it.
+  const work = realpathSync(mkdtempSync(join(tmpdir(), 'executor-openssh-')));
+  const remoteDir = join(work, 'remote');
+  mkdirSync(remoteDir);
+  mkdirSync(join(work, 'docker'));
+  const behaviour = createSimulatedBehaviour();
+  const programs = simulatedGpuPrograms(behaviour);
+  const daemon = await startDockerSocketDaemon({ dir: join(work, 'docker'), docker: programs.docker, root: remoteDir });
+  const stopDocker = async (): Promise<void> => {
+    await programs.docker.shutdown();
+    await daemon.close();
+  };
+
+  let server: OpenSshServer;
+  try {
+    // sshd applies SetEnv after its default PATH, so the stand-in comes before any real docker.
+    server = await startOpenSshServer({ extraConfig: [`SetEnv PATH=${daemon.binDir}:/usr/bin:/bin`] });
+  } catch (error) {
+    await stopDocker();
+    rmSync(work, { recursive: true, force: true });
+    throw error;
+  }
+  // As a configured node: the host key pinned, defaults otherwise. The user is the one sshd runs
+  // as, root in CI, for which OpenSSH refuses SSH signal requests (see ssh-exec.ts).
+  const connection = new SshConnection({
+    name: 'openssh-gpu',
+    host: server.host,
+    port: server.port,
+    user: server.user,
+    privateKeyPath: server.privateKeyPath,
+    hostKeyFingerprint: server.hostKeyFingerprint,
+    remoteDir,
+  });
+  return {
+    server,
+    daemon,
+    behaviour,
+    remoteDir,
+    inputsRoot: join(work, 'inputs'),
+    outputsRoot: join(work, 'outputs'),
+    node: { remoteDir, image: DEFAULT_IMAGE, gpus: { count: 1 }, sudo: false, dockerArgs: ['--ipc=host'] },
+    connection,
+    async stop() {
+      await connection.close();
+      await stopDocker();
+      await server.dispose();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
