@@ -1,0 +1,44 @@
+import { jobStream } from '../libs/domain/src/job/job.events.js';
+import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
+import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
+import { createTestPrompt, finished, requestInference, waitForJob } from '../libs/testing/src/job-flows.js';
+import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/test-gpu-node.js';
+
+describe('two GPU nodes share one queue', () => {
+  let nodes: TestGpuNode[];
+  let cosmos: CosmosHarness;
+
+  beforeAll(async () => {
+    nodes = [await startTestGpuNode('gpu-a', { durationMs: 400 }), await startTestGpuNode('gpu-b', { durationMs: 400 })];
+    cosmos = await CosmosHarness.start({ toml: nodes.map((node) => node.toml).join('\n') });
+  });
+
+  afterAll(async () => {
+    await cosmos.stop();
+    for (const node of nodes) await node.stop();
+  });
+
+  it('claims each job exactly once, uses both nodes, and never runs two jobs on one node at once', async () => {
+    const prompt = await createTestPrompt(cosmos, 'two lanes of traffic', 'lanes');
+    await cosmos.gql(`mutation { pauseQueue(input: { reason: "fill the queue" }) { __typename } }`);
+    const jobIds: string[] = [];
+    for (let i = 0; i < 6; i++) jobIds.push(await requestInference(cosmos, { promptIds: [prompt], seed: i + 1 }));
+    await cosmos.gql(`mutation { resumeQueue(input: {}) { __typename } }`);
+    const jobs = await Promise.all(jobIds.map((id) => waitForJob(cosmos, id, finished, 30_000)));
+
+    expect(jobs.map((job) => job.status)).toEqual(jobIds.map(() => 'succeeded'));
+    const events = cosmos.get<EventStore>(EVENT_STORE);
+    for (const id of jobIds) {
+      const claims = (await events.readStream(jobStream(id))).filter((event) => event.type === 'JobClaimed');
+      expect(claims).toHaveLength(1);
+    }
+    expect(new Set(jobs.map((job) => job.node))).toEqual(new Set(['gpu-a', 'gpu-b']));
+    for (const name of ['gpu-a', 'gpu-b']) {
+      const spans = jobs
+        .filter((job) => job.node === name)
+        .map((job) => [Date.parse(job.claimedAt), Date.parse(job.finishedAt)] as const)
+        .sort((a, b) => a[0] - b[0]);
+      for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
+    }
+  });
+});
