@@ -40,6 +40,7 @@ describe('cancel, retry, timeouts and crash recovery on a configured node', () =
   afterEach(() => {
     gpu.behaviour.outcome = { kind: 'succeed' };
     gpu.behaviour.durationMs = 300;
+    gpu.behaviour.imageModelArgs = [];
   });
 
   afterAll(async () => {
@@ -81,6 +82,16 @@ describe('cancel, retry, timeouts and crash recovery on a configured node', () =
     const retry = await waitForJob(cosmos, data!.retryJob.job.id, finished);
     expect(retry).toMatchObject({ status: 'succeeded', retryOf: jobId });
     expect((await waitForJob(cosmos, jobId, () => true)).retriedAs).toBe(retry.id);
+  });
+
+  it('surfaces the model rejecting the spec as a typed BAD_SPEC failure with its own message', async () => {
+    // The node's image forces distilled mode, which has no checkpoint for the vis control the spec asks for.
+    gpu.behaviour.imageModelArgs = ['--use_distilled'];
+    const jobId = await requestInference(cosmos, { promptIds: [prompt], weights: { vis: 0.5, edge: 0.5 } });
+    const job = await waitForJob(cosmos, jobId, finished);
+    expect(job).toMatchObject({ status: 'failed', failure: { reason: 'BAD_SPEC', exitCode: 1 } });
+    expect(job.failure.message).toBe('the model rejected the spec: ValueError: No default distilled checkpoint for vis. Users must specify ckpt_path in config.');
+    expect(job.runs[0].failure.reason).toBe('BAD_SPEC');
   });
 
   it('re-attaches to a container still running after a restart: logs resume, completion recorded once', async () => {

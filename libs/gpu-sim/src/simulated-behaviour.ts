@@ -31,6 +31,11 @@ export interface SimulatedBehaviour {
   images: string[];
   driverVersion: string;
   cudaVersion: string;
+  /**
+   * Arguments the node's image adds to every transfer.py launch, as a site's entrypoint wrapper
+   * might (`--use_distilled`): the model then judges our spec under those flags, with its own rules.
+   */
+  imageModelArgs: string[];
 }
 
 export const H100: SimulatedGpu = {
@@ -51,6 +56,7 @@ export function createSimulatedBehaviour(overrides: Partial<SimulatedBehaviour> 
     images: [DEFAULT_IMAGE],
     driverVersion: '570.124.06',
     cudaVersion: '12.8',
+    imageModelArgs: [],
     ...overrides,
   };
 }

@@ -28,7 +28,7 @@ type Script = (ctx: ProgramContext, args: readonly string[], underTorchrun: bool
 /** `torchrun` and `python` running the two model entry points our builders launch. */
 export function createModelPrograms(behaviour: SimulatedBehaviour): { readonly torchrun: Program; readonly python: Program } {
   const scripts: Readonly<Record<string, Script>> = {
-    [TRANSFER_SCRIPT]: (ctx, args, underTorchrun) => runTransfer(ctx, args, underTorchrun, behaviour),
+    [TRANSFER_SCRIPT]: (ctx, args, underTorchrun) => runTransfer(ctx, [...args, ...behaviour.imageModelArgs], underTorchrun, behaviour),
     [UPSAMPLER_SCRIPT]: (ctx, args) => runPromptUpsampler(ctx, args, behaviour),
   };
   const runScript = async (ctx: ProgramContext, script: string | undefined, args: readonly string[], underTorchrun: boolean): Promise<number> => {
