@@ -87,6 +87,8 @@ async function serveInvocation(socket: Socket, docker: Program, root: HostRoot):
   let begin: (start: Extract<CliMessage, { kind: 'start' }> | null) => void = ignore;
   const started = new Promise<Extract<CliMessage, { kind: 'start' }> | null>((resolve) => (begin = resolve));
   const lines = createInterface({ input: socket, crlfDelay: Infinity });
+  // readline re-emits its input's errors (an EPIPE once the CLI hung up); unheard, they would crash the process.
+  lines.on('error', ignore);
   lines.on('close', () => begin(null));
   lines.on('line', (line) => {
     let message: CliMessage;
@@ -132,7 +134,8 @@ async function serveInvocation(socket: Socket, docker: Program, root: HostRoot):
     code = 1;
   }
   await Promise.all([drain(stdout), drain(stderr)]);
-  if (gone.signal.aborted) return;
+  // The CLI may have hung up while the program drained; its exit code then goes nowhere.
+  if (gone.signal.aborted || socket.destroyed || !socket.writable) return;
   const exit: DaemonMessage = { kind: 'exit', code };
   socket.end(`${JSON.stringify(exit)}\n`);
 }
