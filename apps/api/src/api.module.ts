@@ -17,6 +17,9 @@ import { IntegrityResolver } from './integrity/integrity.resolver.js';
 import { IntegrityService } from './integrity/integrity.service.js';
 import { ProjectionDriftCheck } from './integrity/projection-drift.check.js';
 import { JobsResolver } from './jobs/jobs.resolver.js';
+import { ContainerKillSwitch } from './nodes/container-kill.service.js';
+import { GpuNodeStatuses } from './nodes/gpu-node-statuses.service.js';
+import { GpuNodesResolver } from './nodes/gpu-nodes.resolver.js';
 import { ProjectionsResolver } from './projections/projections.resolver.js';
 import { PromptCreationService } from './prompts/prompt-creation.service.js';
 import { PromptsResolver } from './prompts/prompts.resolver.js';
@@ -24,6 +27,7 @@ import { QueueResolver } from './queue/queue.resolver.js';
 import { JobRequests } from './requests/job-requests.service.js';
 import { PromptEnhancement } from './requests/prompt-enhancement.service.js';
 import { RequestsResolver } from './requests/requests.resolver.js';
+import { RunLogResolver } from './runs/run-log.resolver.js';
 import { RunsResolver } from './runs/runs.resolver.js';
 
 /** The API role: GraphQL (queries read read models; mutations issue commands) and health. */
@@ -43,6 +47,7 @@ import { RunsResolver } from './runs/runs.resolver.js';
     QueueResolver,
     PromptsResolver,
     RunsResolver,
+    RunLogResolver,
     JobsResolver,
     JobRequests,
     PromptEnhancement,
@@ -55,6 +60,9 @@ import { RunsResolver } from './runs/runs.resolver.js';
     ProjectionDriftCheck,
     IntegrityService,
     IntegrityResolver,
+    GpuNodeStatuses,
+    ContainerKillSwitch,
+    GpuNodesResolver,
     { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
     { provide: APP_PIPE, useValue: inputValidationPipe },
   ],

@@ -21,6 +21,8 @@ export interface SshConnectionEvents {
   ready: [{ readonly attempt: number }];
   /** The underlying connection ended; the next call reconnects. */
   disconnected: [{ readonly reason: string }];
+  /** One connection attempt failed; more may follow (backoff) unless it was the last. */
+  connectFailed: [{ readonly attempt: number; readonly maxAttempts: number; readonly error: string }];
 }
 
 export interface SshConnectionOptions {
@@ -156,6 +158,7 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
         lastError = error;
         const detail = (error as Error).message;
         this.logger?.warn({ msg: 'SSH connection attempt failed', node: this.node.name, attempt, maxAttempts, error: detail });
+        this.emit('connectFailed', { attempt, maxAttempts, error: detail });
         if (attempt === maxAttempts || this.lifetime.signal.aborted) break;
         await sleep(backoffDelayMs(attempt, this.node.reconnect, this.random), undefined, { signal: this.lifetime.signal }).catch(() => {});
       }

@@ -75,45 +75,56 @@ export class CosmosHarness {
     return (await response.json()) as GraphqlResponse<T>;
   }
 
-  /** Collects a subscription's payloads; `next(n)` waits (bounded) until n have arrived. */
-  subscribe<T = Record<string, any>>(query: string): { next(count?: number, timeoutMs?: number): Promise<T[]>; stop(): void } {
+  /**
+   * Collects a subscription's payloads; `next(n)` waits (bounded) until n have arrived, `done()`
+   * until the server completed it. A result with errors fails both.
+   */
+  subscribe<T = Record<string, any>>(query: string): { next(count?: number, timeoutMs?: number): Promise<T[]>; done(timeoutMs?: number): Promise<T[]>; stop(): void } {
     const client = createClient({ url: this.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
     this.clients.push(client);
     const received: T[] = [];
     const waiters: (() => void)[] = [];
     let failure: Error | null = null;
+    let completed = false;
     const stop = client.subscribe<T>(
       { query },
       {
         next: (value) => {
           if (value.data) received.push(value.data as T);
+          if (value.errors) failure = new Error(value.errors.map((error) => error.message).join('; '));
           waiters.splice(0).forEach((wake) => wake());
         },
         error: (error) => {
           failure = error instanceof Error ? error : new Error(JSON.stringify(error));
           waiters.splice(0).forEach((wake) => wake());
         },
-        complete: () => undefined,
+        complete: () => {
+          completed = true;
+          waiters.splice(0).forEach((wake) => wake());
+        },
       },
     );
+    const waitFor = async (reached: () => boolean, timeoutMs: number, expected: string): Promise<T[]> => {
+      const deadline = Date.now() + timeoutMs;
+      while (!reached()) {
+        if (failure) throw failure;
+        if (completed) throw new Error(`expected ${expected}, but it completed after ${received.length} payloads: ${JSON.stringify(received)}`);
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`expected ${expected}, got ${received.length} payloads: ${JSON.stringify(received)}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+      return received.slice();
+    };
     return {
       stop,
-      next: async (count = 1, timeoutMs = 5000) => {
-        const deadline = Date.now() + timeoutMs;
-        while (received.length < count) {
-          if (failure) throw failure;
-          const left = deadline - Date.now();
-          if (left <= 0) throw new Error(`expected ${count} subscription payloads, got ${received.length}: ${JSON.stringify(received)}`);
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, left);
-            waiters.push(() => {
-              clearTimeout(timer);
-              resolve();
-            });
-          });
-        }
-        return received.slice(0, count);
-      },
+      next: async (count = 1, timeoutMs = 5000) => (await waitFor(() => received.length >= count, timeoutMs, `${count} subscription payloads`)).slice(0, count),
+      done: (timeoutMs = 5000) => waitFor(() => completed && failure === null, timeoutMs, 'the subscription to complete'),
     };
   }
 

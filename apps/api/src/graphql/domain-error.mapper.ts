@@ -1,8 +1,11 @@
 import { assertNever } from '../../../../libs/domain/src/shared/assert-never.js';
 import type { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
+import type { CosmosContainer } from '../../../../libs/gpu/src/nodes/cosmos-containers.js';
+import { NodeContainer } from '../nodes/gpu-node-status.model.js';
 import {
   Conflict,
   InvalidInput,
+  KillNotConfirmed,
   NotFound,
   PromptHasActiveRuns,
   PromptHasRuns,
@@ -40,6 +43,11 @@ export function toUserError(error: DomainError): UserError {
       return Object.assign(new RunNotCompleted(), base);
     case 'RUN_ACTIVE':
       return Object.assign(new RunActive(), base);
+    case 'KILL_NOT_CONFIRMED': {
+      const checkedAt = new Date(String(details.checkedAt));
+      const containers = (details.containers as CosmosContainer[]).map((container) => NodeContainer.from(container, checkedAt));
+      return Object.assign(new KillNotConfirmed(), base, { node: details.node, containers, jobIds: details.jobIds });
+    }
     // Server-side ids and the workers' own commands make these rare for users; one type says enough.
     case 'PROMPT_ALREADY_EXISTS':
     case 'RUN_ALREADY_EXISTS':

@@ -1,5 +1,6 @@
 import { Field, Int, InterfaceType, ObjectType } from '@nestjs/graphql';
 import { DeletionPreview } from '../deletion/deletion-preview.model.js';
+import { NodeContainer } from '../nodes/gpu-node-status.model.js';
 
 /** Every typed error a mutation can return as a member of its result union. */
 @InterfaceType()
@@ -102,4 +103,19 @@ export class RunActive implements UserError {
 export class Conflict implements UserError {
   code: string;
   message: string;
+}
+
+@ObjectType({ implements: () => [UserError], description: 'killContainers needs confirm: true; nothing was killed. This is what would be.' })
+export class KillNotConfirmed implements UserError {
+  code: string;
+  message: string;
+
+  @Field()
+  node: string;
+
+  @Field(() => [NodeContainer], { description: 'Our running containers on the node, each killed by name on confirm.' })
+  containers: NodeContainer[];
+
+  @Field(() => [String], { description: 'Active jobs of those containers, which would fail with KILLED (their active runs too).' })
+  jobIds: string[];
 }

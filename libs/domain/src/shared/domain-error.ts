@@ -22,7 +22,8 @@ export type DomainErrorCode =
   | 'JOB_NOT_ACTIVE'
   | 'JOB_INVALID_TRANSITION'
   | 'JOB_NOT_RETRYABLE'
-  | 'JOB_ALREADY_RETRIED';
+  | 'JOB_ALREADY_RETRIED'
+  | 'KILL_NOT_CONFIRMED';
 
 export class DomainError<Details extends object = Record<string, unknown>> extends Error {
   constructor(

@@ -1,0 +1,121 @@
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CosmosConfig } from '../../../../libs/config/src/index.js';
+import { RunNotFound } from '../../../../libs/domain/src/run/run.errors.js';
+import { openSqlite, type SqliteDatabase } from '../../../../libs/eventstore/src/sqlite/open-sqlite.js';
+import { ids } from '../../../../libs/eventstore/src/ids.js';
+import type { Doc, DocumentWatch } from '../../../../libs/read-models/src/document-store.port.js';
+import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
+import { runLogPath, runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
+import { SqliteDocumentStore } from '../../../../libs/read-models/src/sqlite/sqlite.document-store.js';
+import { RunLogResolver } from './run-log.resolver.js';
+
+/** Counts the watches that are open, to show that a stopped stream closed its own. */
+class WatchCountingStore extends SqliteDocumentStore {
+  open = 0;
+
+  override watch<T extends Doc = Doc>(collection: string): DocumentWatch<T> {
+    const watch = super.watch<T>(collection);
+    this.open += 1;
+    let closed = false;
+    const close = watch.close.bind(watch);
+    watch.close = async () => {
+      if (!closed) this.open -= 1;
+      closed = true;
+      await close();
+    };
+    return watch;
+  }
+}
+
+describe('RunLogResolver', () => {
+  let dir: string;
+  let db: SqliteDatabase;
+  let store: WatchCountingStore;
+  let resolver: RunLogResolver;
+
+  const putRun = (runId: string, status: RunDoc['status'], collection = runsProjection.collection) =>
+    store.upsert(collection, { id: runId, status, logPath: runLogPath(runId) });
+  const logFile = (runId: string) => {
+    mkdirSync(join(dir, `run_${runId}`), { recursive: true });
+    return join(dir, `run_${runId}`, 'execution.log');
+  };
+  const texts = async (lines: AsyncIterator<{ text: string }>, count: number) => {
+    const found: string[] = [];
+    while (found.length < count) {
+      const result = await lines.next();
+      if (result.done) throw new Error(`ended after ${JSON.stringify(found)}`);
+      found.push(result.value.text);
+    }
+    return found;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'run-log-resolver-'));
+    db = openSqlite(':memory:');
+    store = new WatchCountingStore(db);
+    resolver = new RunLogResolver(store, { paths: { outputsRoot: dir } } as CosmosConfig);
+  });
+
+  afterEach(async () => {
+    await store.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a run the read model does not know', async () => {
+    await expect(resolver.runLog(ids.run())).rejects.toThrow(RunNotFound);
+    expect(store.open).toBe(0);
+  });
+
+  it('follows the log until the run finishes, then ends and closes its watch', async () => {
+    const runId = ids.run();
+    await putRun(runId, 'running');
+    writeFileSync(logFile(runId), 'a\n');
+    const lines = await resolver.runLog(runId);
+    expect(await lines.next()).toEqual({ done: false, value: expect.objectContaining({ runId, lineNumber: 1, text: 'a', backlog: true }) });
+
+    appendFileSync(logFile(runId), 'b\nc');
+    await putRun(runId, 'failed');
+    expect(await texts(lines, 2)).toEqual(['b', 'c']);
+    expect(await lines.next()).toEqual({ done: true, value: undefined });
+    expect(store.open).toBe(0);
+  });
+
+  it('ends when the run is deleted', async () => {
+    const runId = ids.run();
+    await putRun(runId, 'pending');
+    const lines = await resolver.runLog(runId);
+    const ended = lines.next();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await store.delete(runsProjection.collection, runId);
+    await expect(ended).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  it('reads the run again after a rebuild switched the collection over', async () => {
+    const runId = ids.run();
+    await putRun(runId, 'running');
+    const lines = await resolver.runLog(runId);
+    const ended = lines.next();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await putRun(runId, 'completed', 'runs_rebuild');
+    await store.replaceCollection(runsProjection.collection, 'runs_rebuild');
+    await expect(ended).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  it('lets go of its watch when the subscriber leaves while it waits', async () => {
+    const runId = ids.run();
+    await putRun(runId, 'running');
+    writeFileSync(logFile(runId), 'a\n');
+    const lines = await resolver.runLog(runId);
+    await lines.next();
+    const waiting = lines.next();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(store.open).toBe(1);
+
+    await lines.return!();
+    expect(store.open).toBe(0);
+    await expect(waiting).resolves.toEqual({ done: true, value: undefined });
+  });
+});
