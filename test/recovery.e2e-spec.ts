@@ -49,6 +49,23 @@ describe('cancel, retry, timeouts and crash recovery on a configured node', () =
     await gpu.stop();
   });
 
+  it('streams the container log of a running job to runLog subscribers, live, then completes', async () => {
+    gpu.behaviour.durationMs = 1500;
+    const { data } = await cosmos.gql(`mutation($input: RequestInferenceInput!) { requestInference(input: $input) { ... on JobRequested { job { id runIds } } } }`, {
+      input: { promptIds: [prompt] },
+    });
+    const { id: jobId, runIds } = data!.requestInference.job;
+    const log = cosmos.subscribe<{ runLog: { lineNumber: number; text: string; backlog: boolean } }>(
+      `subscription { runLog(runId: "${runIds[0]}") { lineNumber text backlog } }`,
+    );
+    const lines = (await log.done(15_000)).map(({ runLog }) => runLog);
+    expect((await waitForJob(cosmos, jobId, finished)).status).toBe('succeeded');
+    expect(lines.some((line) => !line.backlog)).toBe(true);
+    expect(lines.map((line) => line.lineNumber)).toEqual(lines.map((_, index) => index + 1));
+    const file = readFileSync(join(cosmos.outputsRoot, `run_${runIds[0]}`, 'execution.log'), 'utf8');
+    expect(lines.map((line) => line.text)).toEqual(file.split('\n').filter((line, index, all) => index < all.length - 1 || line !== ''));
+  });
+
   it('cancels a running job: its container is killed by name, job and runs end cancelled', async () => {
     gpu.behaviour.outcome = { kind: 'hang' };
     const jobId = await requestInference(cosmos, { promptIds: [prompt] });
