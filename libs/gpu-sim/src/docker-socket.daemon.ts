@@ -1,9 +1,10 @@
+import { PacedOutput } from './paced-output.js';
 import { once } from 'node:events';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { join, posix } from 'node:path';
 import { createInterface } from 'node:readline';
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { isInside } from '../../media/src/outputs/confined-path.js';
 import { cliScript, type CliMessage, type DaemonMessage } from './docker-socket.cli.js';
@@ -115,8 +116,8 @@ async function serveInvocation(socket: Socket, docker: Program, root: HostRoot):
 
   const start = await started;
   if (start === null) return;
-  const stdout = new MessageOutput(socket, 'stdout', gone.signal);
-  const stderr = new MessageOutput(socket, 'stderr', gone.signal);
+  const stdout = messageOutput(socket, 'stdout', gone.signal);
+  const stderr = messageOutput(socket, 'stderr', gone.signal);
   let code: number;
   try {
     code = await docker({
@@ -150,37 +151,15 @@ async function realPathInside(root: HostRoot, requested: string): Promise<string
   return root.resolve(posix.relative(root.dir, absolute));
 }
 
-/**
- * A program's stdout or stderr as messages to the CLI. It calls back once the socket took the
- * chunk, so a program that awaits its writes keeps pace with the CLI, and drops output once the
- * CLI is gone, where a socket write might never call back.
- */
-class MessageOutput extends Writable {
-  constructor(
-    private readonly socket: Socket,
-    private readonly kind: 'stdout' | 'stderr',
-    private readonly gone: AbortSignal,
-  ) {
-    super();
-    this.on('error', ignore);
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    if (this.gone.aborted) return done();
-    let settled = false;
-    const settle = (): void => {
-      if (settled) return;
-      settled = true;
-      this.gone.removeEventListener('abort', settle);
-      done();
-    };
-    this.gone.addEventListener('abort', settle, { once: true });
-    const message: DaemonMessage = { kind: this.kind, data: chunk.toString('base64') };
-    this.socket.write(`${JSON.stringify(message)}\n`, () => settle());
-  }
+/** A program's stdout or stderr as messages to the CLI. */
+function messageOutput(socket: Socket, kind: 'stdout' | 'stderr', gone: AbortSignal): PacedOutput {
+  return new PacedOutput((chunk, sent) => {
+    const message: DaemonMessage = { kind, data: chunk.toString('base64') };
+    socket.write(`${JSON.stringify(message)}\n`, () => sent());
+  }, gone);
 }
 
-async function drain(output: MessageOutput): Promise<void> {
+async function drain(output: PacedOutput): Promise<void> {
   if (!output.writableEnded) output.end();
   await finished(output).catch(ignore);
 }

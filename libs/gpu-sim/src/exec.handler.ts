@@ -1,3 +1,4 @@
+import { PacedOutput } from './paced-output.js';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { ServerChannel } from 'ssh2';
@@ -60,8 +61,8 @@ async function runProgram(host: ExecHost, request: ExecRequest, words: readonly 
   const program = host.programs.get(argv[0]);
   if (program === undefined) return report(request, `gpu-sim: ${argv[0]}: command not found`, 127);
 
-  const stdout = new ChannelOutput(request.channel, request.gone);
-  const stderr = new ChannelOutput(request.channel.stderr, request.gone);
+  const stdout = channelOutput(request.channel, request.gone);
+  const stderr = channelOutput(request.channel.stderr, request.gone);
   let code: number;
   try {
     code = await program({
@@ -85,45 +86,22 @@ async function runProgram(host: ExecHost, request: ExecRequest, words: readonly 
 }
 
 async function report(request: ExecRequest, line: string, code: number): Promise<number> {
-  const stderr = new ChannelOutput(request.channel.stderr, request.gone);
+  const stderr = channelOutput(request.channel.stderr, request.gone);
   await write(stderr, `${line}\n`);
   await drain(stderr);
   return code;
 }
 
-/**
- * A program's stdout or stderr. It calls back once ssh2 has sent the chunk, so a program that
- * awaits its writes streams at the pace of the SSH window, and it drops output once the client is
- * gone, because ssh2 never calls back a write on a closed channel.
- */
-class ChannelOutput extends Writable {
-  constructor(
-    private readonly target: Writable,
-    private readonly gone: AbortSignal,
-  ) {
-    super();
-    // A program that keeps writing after it resolved gets "write after end"; that is its bug, not a crash.
-    this.on('error', ignore);
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    if (this.gone.aborted) return done();
-    let settled = false;
-    const settle = (): void => {
-      if (settled) return;
-      settled = true;
-      this.gone.removeEventListener('abort', settle);
-      done();
-    };
-    this.gone.addEventListener('abort', settle, { once: true });
-    this.target.write(chunk, settle);
-  }
-}
 
 /** Everything the program wrote has reached ssh2 (or been dropped because the client left). */
-async function drain(output: ChannelOutput): Promise<void> {
+async function drain(output: PacedOutput): Promise<void> {
   if (!output.writableEnded) output.end();
   await finished(output).catch(ignore);
 }
 
 function ignore(): void {}
+
+/** ssh2 never calls back a write on a closed channel, hence the pacing's `gone`. */
+function channelOutput(target: Writable, gone: AbortSignal): PacedOutput {
+  return new PacedOutput((chunk, sent) => target.write(chunk, () => sent()), gone);
+}
