@@ -1,5 +1,7 @@
 import { benchCatalog } from './catalog.bench.js';
 import { benchEventStore } from './eventstore.bench.js';
+import { benchOrchestration } from './orchestration.bench.js';
+import { benchSftp } from './sftp.bench.js';
 
 // Benchmarks are measurements, not tests: each figure stands beside its raw ceiling from the same run.
 void (async () => {
@@ -7,6 +9,8 @@ void (async () => {
     machine: { node: process.version, platform: `${process.platform}-${process.arch}` },
     eventStore: await benchEventStore(),
     catalogQueries: await benchCatalog(),
+    sftpUpload: await benchSftp(),
+    jobOrchestration: await benchOrchestration(),
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 })();
