@@ -9,6 +9,8 @@ import { ACTIVE_JOB_STATUSES, type JobDoc } from '../../../../libs/read-models/s
 import { JOBS_COLLECTION } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
 import { ProjectionRunner } from '../../../../libs/read-models/src/projections/projection.runner.js';
 import { QUEUE_COLLECTION } from '../../../../libs/read-models/src/queue/queue.projection.js';
+import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
+import { runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
 import { JobDriver } from './job-driver.js';
 import { JobLedger } from './job-ledger.js';
 import { NodeWorker } from './node-worker.js';
@@ -68,6 +70,10 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     }
     this.watch(JOBS_COLLECTION, (doc) => this.onJobChange(doc as JobDoc | null));
     this.watch(QUEUE_COLLECTION, () => this.wakeup.notify());
+    // A request appends its job before its runs: the last run showing up is when the job can go.
+    this.watch(runsProjection.collection, (doc) => {
+      if ((doc as RunDoc | null)?.status === 'pending') this.wakeup.notify();
+    });
     // In the background: a node that is down must not hold up the API.
     this.running = this.start();
   }
