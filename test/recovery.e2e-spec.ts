@@ -125,6 +125,16 @@ describe('cancel, retry, timeouts and crash recovery on a configured node', () =
     expect(log).toMatch(/\S/);
   });
 
+  it('rides out a cut SSH connection mid-job: asks the node again and re-attaches to the container that ran on', async () => {
+    gpu.behaviour.durationMs = 2000;
+    const jobId = await requestInference(cosmos, { promptIds: [prompt] });
+    const job = await waitForJob(cosmos, jobId, running);
+    gpu.node.dropConnections();
+    const done = await waitForJob(cosmos, jobId, finished);
+    expect(done).toMatchObject({ status: 'succeeded', attempts: 1, containerName: job.containerName });
+    expect((await eventTypes(jobStream(jobId))).filter((type) => type === 'JobClaimed')).toHaveLength(1);
+  });
+
   it('finalizes a container that finished while the service was down', async () => {
     gpu.behaviour.durationMs = 1200;
     const jobId = await requestInference(cosmos, { promptIds: [prompt] });

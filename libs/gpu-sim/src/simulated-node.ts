@@ -18,6 +18,8 @@ export interface SimulatedNode {
   readonly behaviour: SimulatedBehaviour;
   /** The host's filesystem root. */
   readonly root: string;
+  /** Cuts every SSH connection; the host and its containers stay up. */
+  dropConnections(): void;
   stop(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function startSimulatedNode(options: SimulatedNodeOptions): Promise
     executor: { remoteDir: SIMULATED_REMOTE_DIR, image: DEFAULT_IMAGE, gpus: { count: 1 }, sudo: false, dockerArgs: ['--ipc=host'] },
     behaviour,
     root,
+    dropConnections: () => server.dropConnections(),
     async stop() {
       await programs.docker.shutdown();
       await server.stop();

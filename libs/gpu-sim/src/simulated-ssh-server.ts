@@ -33,6 +33,8 @@ export interface SimulatedSshServer {
   readonly execCount: number;
   /** Hangs up every session (programs see `HUP`), waits for them, and stops listening. */
   stop(): Promise<void>;
+  /** A network cut: every TCP connection is destroyed at once; the host (and its containers) stays up and keeps listening. */
+  dropConnections(): void;
 }
 
 /** How long stop() lets a client answer the disconnect before its socket is destroyed. */
@@ -103,6 +105,9 @@ export async function startSimulatedSshServer(options: SimulatedSshServerOptions
     },
     get execCount() {
       return execCount;
+    },
+    dropConnections() {
+      for (const socket of sockets) socket.destroy();
     },
     async stop() {
       const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
