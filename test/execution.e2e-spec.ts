@@ -1,5 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { jobStream } from '../libs/domain/src/job/job.events.js';
+import { runStream } from '../libs/domain/src/run/run.events.js';
+import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
 import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
 import { createTestPrompt, finished, requestInference, waitForJob } from '../libs/testing/src/job-flows.js';
 
@@ -41,6 +44,16 @@ describe('jobs of every kind run on the simulated GPU node', () => {
     const manifest = JSON.parse(readFileSync(join(cosmos.outputsRoot, `run_${run.id}`, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ runId: run.id, jobId, attempt: 1, exitCode: 0 });
     expect(readFileSync(join(cosmos.outputsRoot, `run_${run.id}`, 'execution.log'), 'utf8')).toMatch(/\S/);
+    // The history: queued → claimed → uploading → running → downloading → completed, each an event.
+    const events = cosmos.get<EventStore>(EVENT_STORE);
+    const stages = (await events.readStream(jobStream(jobId))).map((event) =>
+      event.type === 'JobStageChanged' ? (event.data as { stage: string }).stage : event.type,
+    );
+    expect([...new Set(stages)]).toEqual(['JobQueued', 'JobClaimed', 'uploading', 'running', 'downloading', 'JobSucceeded']);
+    const statuses = (await events.readStream(runStream(run.id))).map((event) =>
+      event.type === 'RunStatusChanged' ? (event.data as { status: string }).status : event.type,
+    );
+    expect(statuses).toEqual(['RunRequested', 'uploading', 'running', 'downloading', 'RunCompleted']);
     // The prompt text, quotes and $(…) included, reached the model inside the spec and came back as its prompt file.
     const promptFile = run.outputs.find((file: { kind: string }) => file.kind === 'text');
     expect(readFileSync(join(cosmos.outputsRoot, promptFile.path), 'utf8')).toContain('"neon" $(rm -rf /) `id`; echo hi');
