@@ -53,6 +53,7 @@ function runDoc(i: number, prompts: number): RunDoc & { _position: number; _revi
     requestedBy: 'bench',
     startedAt: requestedAt,
     node: 'simulated',
+    simulated: true,
     statusChangedAt: requestedAt,
     finishedAt: status === 'completed' || status === 'failed' ? requestedAt : null,
     durationSeconds: 120,

@@ -37,6 +37,8 @@ describe('jobs of every kind run on the simulated GPU node', () => {
     const jobId = await requestInference(cosmos, { promptIds: [city], weights: { vis: 0.5, edge: 0.3 } });
     const job = await waitForJob(cosmos, jobId, finished);
     expect(job).toMatchObject({ status: 'succeeded', node: 'simulated', attempts: 1, failure: null, containerName: `cosmos_inference_${jobId}_a1` });
+    const { data } = await cosmos.gql(`query($id: String!) { run(id: $id) { node simulated } }`, { id: job.runs[0].id });
+    expect(data!.run).toEqual({ node: 'simulated', simulated: true });
     const [run] = job.runs;
     expect(run.status).toBe('completed');
     expect(outputNames(run)).toEqual(expect.arrayContaining(['output.mp4', 'execution.log', 'manifest.json']));

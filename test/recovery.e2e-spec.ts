@@ -76,6 +76,8 @@ describe('cancel, retry, timeouts and crash recovery on a configured node', () =
     expect(ended).toMatchObject({ status: 'cancelled', cancellation: { by: 'e2e', reason: 'wrong prompt' } });
     expect(ended.runs[0].status).toBe('cancelled');
     expect(await liveContainers()).toEqual([]);
+    const { data } = await cosmos.gql(`query($id: String!) { run(id: $id) { node simulated } }`, { id: ended.runs[0].id });
+    expect(data!.run).toEqual({ node: 'gpu-a', simulated: false });
   });
 
   it('kills a container that outlives its timeout and fails the job TIMEOUT', async () => {

@@ -119,6 +119,9 @@ export class Run {
   @Field(() => String, { nullable: true })
   node: string | null;
 
+  @Field({ description: 'Executed on the simulated GPU node (no [[gpu.nodes]] configured): its outputs are copies of the inputs, not generations.' })
+  simulated: boolean;
+
   @Field(() => [OutputFile])
   outputs: OutputFile[];
 
@@ -164,6 +167,7 @@ export class Run {
       finishedAt: date(doc.finishedAt),
       durationSeconds: doc.durationSeconds,
       node: doc.node,
+      simulated: doc.simulated === true,
       outputs: doc.outputs.map((file) => Object.assign(new OutputFile(), { ...file, url: outputUrl(file.path) })),
       outputsDeleted: doc.outputsDeleted,
       logPath: doc.logPath,

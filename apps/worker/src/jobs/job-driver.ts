@@ -37,7 +37,7 @@ export class JobDriver {
 
   async drive(work: Workload, claim: ClaimedJob, cancel: AbortSignal): Promise<void> {
     const { job } = work;
-    const progress = new ProgressReporter(this.ledger, { jobId: job.id, attempt: claim.attempt, runIds: job.runIds, node: this.node.name }, claim, this.logger);
+    const progress = new ProgressReporter(this.ledger, { jobId: job.id, attempt: claim.attempt, runIds: job.runIds, node: this.node }, claim, this.logger);
     const mirror = job.kind === 'batch_inference' ? new BatchLogMirror(this.settings.outputsRoot, job.runIds) : null;
     let outcomes: RunOutcome[];
     try {

@@ -50,8 +50,9 @@ export class JobLedger {
     await this.ended(this.job(jobId, { type: 'ChangeJobStage', jobId, stage, percent, now: this.now() }, `a${attempt}:${stage}:${percent}`));
   }
 
-  async runStatus(jobId: string, attempt: number, runId: string, status: RunProgressStatus, node: string): Promise<void> {
-    await this.ended(this.run(runId, { type: 'ChangeRunStatus', runId, status, node, now: this.now() }, `${jobId}:a${attempt}:${runId}:${status}`));
+  async runStatus(jobId: string, attempt: number, runId: string, status: RunProgressStatus, node: { name: string; simulated: boolean }): Promise<void> {
+    const command = { type: 'ChangeRunStatus' as const, runId, status, node: node.name, simulated: node.simulated, now: this.now() };
+    await this.ended(this.run(runId, command, `${jobId}:a${attempt}:${runId}:${status}`));
   }
 
   async completeRun(jobId: string, attempt: number, runId: string, outputs: readonly OutputFile[], enhancedText: string | null): Promise<void> {

@@ -18,7 +18,7 @@ function recordingLedger(refuse: (stage: string, percent: number) => boolean = (
   return { ledger: ledger as unknown as JobLedger, recorded };
 }
 
-const JOB = { jobId: 'job_1', attempt: 1, runIds: ['rs_a', 'rs_b'], node: 'gpu-a' };
+const JOB = { jobId: 'job_1', attempt: 1, runIds: ['rs_a', 'rs_b'], node: { name: 'gpu-a', simulated: false } };
 
 describe('ProgressReporter', () => {
   it('records each stage once for the job and its runs, then percent in steps of 5', async () => {

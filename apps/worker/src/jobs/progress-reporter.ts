@@ -19,7 +19,12 @@ export class ProgressReporter {
 
   constructor(
     private readonly ledger: JobLedger,
-    private readonly job: { readonly jobId: string; readonly attempt: number; readonly runIds: readonly string[]; readonly node: string },
+    private readonly job: {
+      readonly jobId: string;
+      readonly attempt: number;
+      readonly runIds: readonly string[];
+      readonly node: { readonly name: string; readonly simulated: boolean };
+    },
     recorded: { readonly stage: JobStage | null; readonly percent: number },
     private readonly logger: Logger,
   ) {

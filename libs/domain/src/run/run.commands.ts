@@ -21,6 +21,8 @@ export interface ChangeRunStatus {
   readonly runId: string;
   readonly status: RunProgressStatus;
   readonly node: string;
+  /** The node is the in-process simulated one: the outputs will be copies of the inputs. */
+  readonly simulated?: boolean;
   readonly now: string;
 }
 

@@ -168,7 +168,8 @@ function changeStatus(command: ChangeRunStatus, run: ActiveRun): RunStatusChange
   if (ACTIVE_RUN_STATUSES.indexOf(command.status) < ACTIVE_RUN_STATUSES.indexOf(run.status)) {
     throw new RunInvalidTransition(command.runId, run.status, command.status);
   }
-  return [{ type: 'RunStatusChanged', data: { status: command.status, node: command.node, at: command.now } }];
+  const simulated = command.simulated === true ? { simulated: true as const } : {};
+  return [{ type: 'RunStatusChanged', data: { status: command.status, node: command.node, ...simulated, at: command.now } }];
 }
 
 function rate(command: RateRun, run: ActiveRun | FinishedRun): RunRated[] {

@@ -65,7 +65,8 @@ export type RunRequested = DomainEvent<
   }
 >;
 
-export type RunStatusChanged = DomainEvent<'RunStatusChanged', { status: RunProgressStatus; node: string; at: string }>;
+/** `simulated` is present (true) only for runs on the simulated node; older events never carry it. */
+export type RunStatusChanged = DomainEvent<'RunStatusChanged', { status: RunProgressStatus; node: string; simulated?: true; at: string }>;
 
 export type RunCompleted = DomainEvent<'RunCompleted', { outputs: OutputFile[]; completedAt: string; enhancedText: string | null }>;
 

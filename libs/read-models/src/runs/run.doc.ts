@@ -18,6 +18,8 @@ export interface RunDoc {
   /** When it first left `pending` (uploading or later). */
   readonly startedAt: string | null;
   readonly node: string | null;
+  /** Executed on the simulated GPU node: its outputs are copies of the inputs, not generations. */
+  readonly simulated: boolean;
   readonly statusChangedAt: string;
   /** When it completed, failed or was cancelled. */
   readonly finishedAt: string | null;

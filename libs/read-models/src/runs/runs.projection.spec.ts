@@ -40,6 +40,7 @@ describe('runs projection', () => {
       requestedBy: 'ben',
       startedAt: null,
       node: null,
+      simulated: false,
       statusChangedAt: requestedAt,
       finishedAt: null,
       durationSeconds: null,

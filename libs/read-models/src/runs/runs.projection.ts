@@ -49,6 +49,7 @@ export const runsProjection: Projection<RunDoc> = {
         requestedBy,
         startedAt: null,
         node: null,
+        simulated: false,
         statusChangedAt: requestedAt,
         finishedAt: null,
         durationSeconds: null,
@@ -69,7 +70,7 @@ export const runsProjection: Projection<RunDoc> = {
         // Progress reports only move an active run forward, as in the decider's fold.
         if (isFinished(doc.status)) return doc;
         const { status, node, at } = event.data;
-        return { ...doc, status, node, statusChangedAt: at, startedAt: doc.startedAt ?? at };
+        return { ...doc, status, node, simulated: event.data.simulated === true, statusChangedAt: at, startedAt: doc.startedAt ?? at };
       }
       case 'RunCompleted': {
         const { outputs, completedAt, enhancedText } = event.data;
