@@ -143,6 +143,12 @@ describe('run decider', () => {
       spec.given(running).when(cmd.status('downloading')).then([status('downloading')]);
     });
 
+    it('marks a run on the simulated node as simulated, and only such a run', () => {
+      const simulated = { type: 'ChangeRunStatus' as const, runId, status: 'uploading' as const, node: 'simulated', simulated: true, now: t1 };
+      spec.given([requested]).when(simulated).then([{ type: 'RunStatusChanged', data: { status: 'uploading', node: 'simulated', simulated: true, at: t1 } }]);
+      spec.given([requested]).when({ ...simulated, node: 'gpu-1', simulated: false }).then([{ type: 'RunStatusChanged', data: { status: 'uploading', node: 'gpu-1', at: t1 } }]);
+    });
+
     it('may skip a stage', () => {
       spec.given([requested]).when(cmd.status('running')).then([status('running')]);
     });
