@@ -160,6 +160,20 @@ describe('cancel, retry, timeouts and crash recovery on a configured node', () =
     expect(done).toMatchObject({ status: 'succeeded', attempts: 2, containerName: `cosmos_inference_${jobId}_a2` });
   });
 
+  it('kills, at start, a container of ours still running for a job that already ended', async () => {
+    gpu.behaviour.outcome = { kind: 'hang' };
+    const jobId = await requestInference(cosmos, { promptIds: [prompt] });
+    const job = await waitForJob(cosmos, jobId, running);
+    // The job ended (say the kill switch recorded it) but its container survived the process.
+    const now = new Date().toISOString();
+    await cosmos.execute(jobDecider, jobStream(jobId), { type: 'FailJob', jobId, reason: 'KILLED', message: 'killed by hand', exitCode: null, now });
+    await cosmos.restart();
+    const deadline = Date.now() + 5000;
+    while ((await liveContainers()).includes(job.containerName) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await liveContainers()).toEqual([]);
+    expect((await waitForJob(cosmos, jobId, () => true)).failure.reason).toBe('KILLED');
+  });
+
   it('keeps a paused queue paused across a restart, and runs what waited once resumed', async () => {
     await cosmos.gql(`mutation { pauseQueue(input: { reason: "maintenance" }) { __typename } }`);
     await cosmos.restart();
