@@ -88,8 +88,11 @@ export class JobDriver {
     }
     // A batch succeeds when any of its runs did; the failed ones carry their own reasons.
     const failures = outcomes.flatMap((outcome) => (outcome.status === 'failed' ? [outcome.failure] : []));
+    const failure = failures[0] ?? { reason: 'REMOTE_ERROR' as const, message: 'the job produced no run outcome', exitCode: null };
     if (failures.length < outcomes.length) await this.ledger.succeed(jobId, attempt);
-    else await this.ledger.fail(jobId, attempt, failures[0] ?? { reason: 'REMOTE_ERROR', message: 'the job produced no run outcome', exitCode: null });
+    else await this.ledger.fail(jobId, attempt, failure);
+    const ended = failures.length < outcomes.length ? { status: 'succeeded', failedRuns: failures.length } : { status: 'failed', ...failure };
+    this.logger.log({ msg: 'job ended', node: this.node.name, jobId, attempt, ...ended });
   }
 
   /** Confirms a requested cancel and ends the runs with the owner's reason. */

@@ -152,7 +152,9 @@ export class NodeWorker {
         throw error;
       }
       const claim = await this.ledger.jobState(doc.id);
-      if (claim.status === 'Claimed') return { jobId: doc.id, claim };
+      if (claim.status !== 'Claimed') continue;
+      this.logger.log({ msg: 'claimed job', node: this.node.name, jobId: doc.id, kind: doc.kind, attempt: claim.attempt, container: claim.containerName });
+      return { jobId: doc.id, claim };
     }
     return null;
   }
