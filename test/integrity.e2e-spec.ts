@@ -8,6 +8,10 @@ import { makeTestVideo } from '../libs/media/src/index.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../libs/read-models/src/document-store.port.js';
 import type { PromptDoc } from '../libs/read-models/src/prompts/prompt.doc.js';
 import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
+import { STUCK_GRACE_MS } from '../apps/api/src/integrity/live-jobs.js';
+
+/** The job every seeded run names; no worker runs it, so tests decide what the jobs read model says of it. */
+const SEEDED_JOB = 'job_5eeded000000';
 
 const VERIFY = `mutation($fix: Boolean) {
   verifyIntegrity(fix: $fix) {
@@ -61,17 +65,19 @@ describe('verifyIntegrity over GraphQL', () => {
   const seedRun = async (status: 'pending' | 'completed', written = true): Promise<string> => {
     const runId = ids.run();
     const now = () => new Date().toISOString();
+    // Requested long enough ago that a missing job means a lost one, not one still being projected.
+    const requestedAt = new Date(Date.now() - 2 * STUCK_GRACE_MS).toISOString();
     await cosmos.execute(runDecider, runStream(runId), {
       type: 'RequestRun',
       runId,
       promptId,
-      jobId: ids.job(),
+      jobId: SEEDED_JOB,
       kind: 'inference',
       modelType: 'transfer',
       config: {},
       sourceRunId: null,
       sourceVideo: null,
-      now: now(),
+      now: requestedAt,
       actor: 'ana',
     });
     if (status === 'completed') {
@@ -148,11 +154,10 @@ describe('verifyIntegrity over GraphQL', () => {
     expect(report.issues.some((issue) => issue.subject === intactRun || issue.subject === promptId)).toBe(false);
   }, 30_000);
 
-  it('does not count a run a live job is executing as stuck', async () => {
-    await documents.upsert('jobs', { id: ids.job(), status: 'running', runIds: [stuckRun] });
+  it('does not count a run its live job is executing as stuck, only one whose job ended', async () => {
+    await documents.upsert('jobs', { id: SEEDED_JOB, status: 'running', runIds: [stuckRun] });
     expect(ofKind(await verify(), 'STUCK_RUN')).toEqual([]);
-    await documents.upsert('jobs', { id: 'job_finished', status: 'succeeded', runIds: [stuckRun] });
-    await documents.delete('jobs', (await documents.find('jobs', { status: 'running' }))[0].id);
+    await documents.upsert('jobs', { id: SEEDED_JOB, status: 'succeeded', runIds: [stuckRun] });
     expect(ofKind(await verify(), 'STUCK_RUN').map((issue) => issue.subject)).toEqual([stuckRun]);
     await documents.dropCollection('jobs');
   }, 30_000);

@@ -77,7 +77,7 @@ export class IntegrityService {
     issues.push(...(await missingInputs(inputsRoot, prompts)));
     issues.push(...(await orphanFolders(outputsRoot, new Set(runs.map((run) => run.id)), { events: this.events, registry: this.registry })));
 
-    for (const run of await stuckRuns(this.documents, runs)) {
+    for (const run of await stuckRuns(this.documents, runs, now)) {
       issues.push({ kind: IntegrityIssueKind.STUCK_RUN, subject: run.id, detail: `${run.status} since ${run.statusChangedAt}, and no live job is executing it.` });
       if (!fix) continue;
       const failed = await this.failOrphan(run, request);

@@ -1,28 +1,28 @@
-import type { Doc, DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
+import type { DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
+import { FINISHED_JOB_STATUSES, type JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
+import { JOBS_COLLECTION } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
 import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
 import { isActiveRun } from '../deletion/deletion.planner.js';
 
 /**
- * What this check needs from the jobs read model, which job execution (a later issue) will keep:
- * one document per job in `jobs`, with its `status` and the `runIds` it produces. A job is live
- * until it reaches one of FINISHED_JOB_STATUSES. Until that projection exists the collection is
- * empty, so every active run counts as stuck.
+ * A request appends its job before its runs, but each read model follows the log on its own: a
+ * run may be readable a moment before its job is. Younger than this, a run without a job is new,
+ * not stuck.
  */
-export const JOBS_COLLECTION = 'jobs';
-export const FINISHED_JOB_STATUSES = ['succeeded', 'failed', 'cancelled'] as const;
+export const STUCK_GRACE_MS = 60_000;
 
-interface JobRuns extends Doc {
-  readonly runIds: readonly string[];
-}
-
-/** Active runs (pending or in progress) that no live job is executing: nothing will ever finish them. */
-export async function stuckRuns(documents: DocumentStore, runs: readonly RunDoc[]): Promise<RunDoc[]> {
+/**
+ * Active runs (pending or in progress) that no live job will finish: their job ended, or it was
+ * never recorded (a request that crashed half-way) and the run is older than STUCK_GRACE_MS.
+ */
+export async function stuckRuns(documents: DocumentStore, runs: readonly RunDoc[], now: Date): Promise<RunDoc[]> {
   const active = runs.filter(isActiveRun);
   if (active.length === 0) return [];
-  const jobs = await documents.find<JobRuns>(JOBS_COLLECTION, {
-    runIds: { $in: active.map((run) => run.id) },
-    status: { $nin: FINISHED_JOB_STATUSES },
+  const jobs = await documents.find<JobDoc>(JOBS_COLLECTION, { id: { $in: [...new Set(active.map((run) => run.jobId))] } });
+  const byId = new Map(jobs.map((job) => [job.id, job]));
+  return active.filter((run) => {
+    const job = byId.get(run.jobId);
+    if (job === undefined) return now.getTime() - Date.parse(run.requestedAt) > STUCK_GRACE_MS;
+    return (FINISHED_JOB_STATUSES as readonly string[]).includes(job.status) || !job.runIds.includes(run.id);
   });
-  const executing = new Set(jobs.flatMap((job) => job.runIds));
-  return active.filter((run) => !executing.has(run.id));
 }

@@ -1,0 +1,31 @@
+import type { DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
+import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
+import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
+import { STUCK_GRACE_MS, stuckRuns } from './live-jobs.js';
+
+const NOW = new Date('2026-11-28T12:00:00.000Z');
+const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
+const run = (id: string, jobId: string, requestedAt: string, status: RunDoc['status'] = 'pending') => ({ id, jobId, status, requestedAt }) as RunDoc;
+/** Only what stuckRuns asks of the store: jobs by id. */
+const jobsStore = (jobs: Partial<JobDoc>[]) =>
+  ({ find: async (_collection: string, filter: { id: { $in: string[] } }) => jobs.filter((job) => filter.id.$in.includes(job.id!)) }) as unknown as DocumentStore;
+
+describe('stuckRuns', () => {
+  it('counts an active run as stuck when its job ended, not while the job is live', async () => {
+    const runs = [run('rs_live', 'job_live', ago(10 * STUCK_GRACE_MS)), run('rs_done', 'job_done', ago(10 * STUCK_GRACE_MS))];
+    const store = jobsStore([
+      { id: 'job_live', status: 'running', runIds: ['rs_live'] },
+      { id: 'job_done', status: 'failed', runIds: ['rs_done'] },
+    ]);
+    expect((await stuckRuns(store, runs, NOW)).map((stuck) => stuck.id)).toEqual(['rs_done']);
+  });
+
+  it('gives a run whose job is not readable yet a grace period, then counts it stuck', async () => {
+    const runs = [run('rs_new', 'job_unseen', ago(STUCK_GRACE_MS / 2)), run('rs_old', 'job_lost', ago(STUCK_GRACE_MS * 2))];
+    expect((await stuckRuns(jobsStore([]), runs, NOW)).map((stuck) => stuck.id)).toEqual(['rs_old']);
+  });
+
+  it('never counts a finished run', async () => {
+    expect(await stuckRuns(jobsStore([]), [run('rs_ok', 'job_gone', ago(STUCK_GRACE_MS * 2), 'completed')], NOW)).toEqual([]);
+  });
+});
