@@ -57,8 +57,14 @@ export class NodeWorker {
 
   /** Until stop(): errors of one pass are logged and the next pass comes after the poll interval. */
   async run(): Promise<void> {
-    await this.guard('recover the node', () => this.reconcile());
+    let recovered = false;
     while (!this.stopped) {
+      // New work waits until what the last process left here is settled; an unreachable node is asked again.
+      if (!recovered) {
+        recovered = await this.guard('recover the node', async () => (await this.reconcile(), true));
+        if (!recovered) await this.wakeup.sleep(this.settings.pollIntervalMs);
+        continue;
+      }
       this.unready = false;
       const worked = await this.guard('run the next job', () => this.runNext());
       if (worked || this.stopped) continue;
@@ -75,10 +81,6 @@ export class NodeWorker {
   /** The owner asked to cancel this job: kill its container if it runs here. */
   cancelRequested(jobId: string): void {
     if (this.current?.jobId === jobId) this.current.cancel.abort();
-  }
-
-  get busyWith(): string | null {
-    return this.current?.jobId ?? null;
   }
 
   /** Settles every job a previous process left claimed on this node, then our containers nobody owns. */
@@ -100,6 +102,8 @@ export class NodeWorker {
    */
   async recover(jobId: string, found?: string): Promise<void> {
     const state = await this.ledger.jobState(jobId);
+    // A container here of an earlier attempt of a job claimed again (here or elsewhere): no claim owns it any more.
+    if (state.status === 'Claimed' && found !== undefined && found !== state.containerName) return killContainer(this.node, found);
     if (state.status === 'Claimed' && state.node !== this.node.name) return;
     const name = state.status === 'Claimed' ? state.containerName : found;
     if (name === undefined) return;
