@@ -18,6 +18,9 @@ import { Wakeup } from './wakeup.js';
 
 /** How long start-up waits for the jobs read model to show every claim before recovering. */
 const STARTUP_CATCH_UP_MS = 30_000;
+/** A node that drops mid-job is asked again this often (1, 2, 4 s apart) before its job fails SSH_FAILURE. */
+const CONTACT_ATTEMPTS = 4;
+const CONTACT_BACKOFF_MS = 1000;
 
 /**
  * The worker's job saga: one NodeWorker per GPU node, woken by changes to the jobs and queue read
@@ -45,28 +48,22 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     const catalog = new DocumentCatalogQueries(this.documents);
     const { jobs, paths, generation } = this.config;
+    const driving = {
+      inputsRoot: paths.inputsRoot,
+      outputsRoot: paths.outputsRoot,
+      timeoutSeconds: {
+        inference: jobs.inferenceTimeoutSeconds,
+        batch_inference: jobs.inferenceTimeoutSeconds,
+        upscale: jobs.upscaleTimeoutSeconds,
+        enhance: jobs.enhanceTimeoutSeconds,
+      },
+      defaultNegativePrompt: generation.negativePrompt,
+    };
+    const working = { maxAttempts: jobs.maxAttempts, pollIntervalMs: jobs.pollIntervalMs, contactAttempts: CONTACT_ATTEMPTS, contactBackoffMs: CONTACT_BACKOFF_MS };
     for (const node of this.nodes.list()) {
       const ledger = new JobLedger(this.commands, this.clock, `worker:${node.name}`);
-      const settings = {
-        inputsRoot: paths.inputsRoot,
-        outputsRoot: paths.outputsRoot,
-        timeoutSeconds: {
-          inference: jobs.inferenceTimeoutSeconds,
-          batch_inference: jobs.inferenceTimeoutSeconds,
-          upscale: jobs.upscaleTimeoutSeconds,
-          enhance: jobs.enhanceTimeoutSeconds,
-        },
-        defaultNegativePrompt: generation.negativePrompt,
-      };
-      const driver = new JobDriver(node, ledger, catalog, settings, this.logger);
-      this.workers.push(
-        new NodeWorker(node, driver, ledger, this.commands, this.documents, catalog, this.wakeup, {
-          maxAttempts: jobs.maxAttempts,
-          pollIntervalMs: jobs.pollIntervalMs,
-          contactAttempts: 4,
-          contactBackoffMs: 1000,
-        }, this.logger),
-      );
+      const driver = new JobDriver(node, ledger, catalog, driving, this.logger);
+      this.workers.push(new NodeWorker(node, driver, ledger, this.commands, this.documents, catalog, this.wakeup, working, this.logger));
     }
     this.watch(JOBS_COLLECTION, (doc) => this.onJobChange(doc as JobDoc | null));
     this.watch(QUEUE_COLLECTION, () => this.wakeup.notify());
