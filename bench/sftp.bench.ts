@@ -58,15 +58,7 @@ async function openSsh(): Promise<Server> {
   const server = await startOpenSshServer();
   return {
     description: `OpenSSH sshd (internal-sftp) on ${server.host}`,
-    ssh: {
-      name: 'bench-openssh',
-      host: server.host,
-      port: server.port,
-      user: server.user,
-      privateKeyPath: server.privateKeyPath,
-      hostKeyFingerprint: server.hostKeyFingerprint,
-      remoteDir: join(server.dir, 'remote'),
-    },
+    ssh: server.nodeConfig('bench-openssh', join(server.dir, 'remote')),
     stop: () => server.dispose(),
   };
 }

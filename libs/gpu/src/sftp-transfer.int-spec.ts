@@ -19,15 +19,7 @@ describe('SFTP transfers against a real OpenSSH sshd', () => {
     server = await startOpenSshServer();
     remoteDir = join(server.dir, 'remote');
     local = await mkdtemp(join(tmpdir(), 'cosmos-sftp-local-'));
-    connection = new SshConnection({
-      name: 'gpu-test',
-      host: server.host,
-      port: server.port,
-      user: server.user,
-      privateKeyPath: server.privateKeyPath,
-      hostKeyFingerprint: server.hostKeyFingerprint,
-      remoteDir,
-    });
+    connection = new SshConnection(server.nodeConfig('gpu-test', remoteDir));
   });
   afterAll(async () => {
     await connection?.close();

@@ -23,18 +23,11 @@ describe('SshConnection against a real OpenSSH sshd', () => {
   });
 
   function nodeConfig(change: Partial<SshNodeConfig> = {}): SshNodeConfig {
-    return {
-      name: 'gpu-test',
-      host: server.host,
-      port: server.port,
-      user: server.user,
-      privateKeyPath: server.privateKeyPath,
-      hostKeyFingerprint: server.hostKeyFingerprint,
-      remoteDir: join(server.dir, 'remote'),
+    return server.nodeConfig('gpu-test', join(server.dir, 'remote'), {
       connectTimeoutMs: 5_000,
       reconnect: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
       ...change,
-    };
+    });
   }
 
   function connect(change: Partial<SshNodeConfig> = {}, logger?: SshLogger): SshConnection {

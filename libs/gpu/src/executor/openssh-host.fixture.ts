@@ -51,15 +51,7 @@ export async function startOpenSshHost(): Promise<OpenSshHost> {
   }
   // As a configured node: the host key pinned, defaults otherwise. The user is the one sshd runs
   // as, root in CI, for which OpenSSH refuses SSH signal requests (see ssh-exec.ts).
-  const connection = new SshConnection({
-    name: 'openssh-gpu',
-    host: server.host,
-    port: server.port,
-    user: server.user,
-    privateKeyPath: server.privateKeyPath,
-    hostKeyFingerprint: server.hostKeyFingerprint,
-    remoteDir,
-  });
+  const connection = new SshConnection(server.nodeConfig('openssh-gpu', remoteDir));
   return {
     server,
     daemon,

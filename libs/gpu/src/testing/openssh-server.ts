@@ -1,3 +1,4 @@
+import type { SshNodeConfig } from '../ssh-node.config.js';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -24,6 +25,8 @@ export interface OpenSshServer {
   readonly knownHostsLine: string;
   /** Scratch folder of this server; tests may create their remote folders in it. */
   readonly dir: string;
+  /** This server as a configured GPU node would name it: its key pinned, the rest defaults unless changed. */
+  nodeConfig(name: string, remoteDir: string, change?: Partial<SshNodeConfig>): SshNodeConfig;
   /** sshd's own log so far (`-e` sends it to stderr). */
   log(): string;
   /** Successful logins so far, counted from sshd's log. */
@@ -127,15 +130,17 @@ export async function startOpenSshServer(options: OpenSshServerOptions = {}): Pr
   };
 
   await start();
+  const hostKeyFingerprint = `SHA256:${createHash('sha256').update(Buffer.from(keyBase64, 'base64')).digest('base64').replace(/=+$/, '')}`;
   return {
     host: HOST,
     port,
     user: userInfo().username,
     privateKey,
     privateKeyPath,
-    hostKeyFingerprint: `SHA256:${createHash('sha256').update(Buffer.from(keyBase64, 'base64')).digest('base64').replace(/=+$/, '')}`,
+    hostKeyFingerprint,
     knownHostsLine: `[${HOST}]:${port} ${keyType} ${keyBase64}`,
     dir,
+    nodeConfig: (name, remoteDir, change = {}) => ({ name, host: HOST, port, user: userInfo().username, privateKeyPath, hostKeyFingerprint, remoteDir, ...change }),
     log: () => log,
     acceptedLogins: () => log.match(/^Accepted publickey for /gm)?.length ?? 0,
     stop,
