@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { jobDecider } from '../libs/domain/src/job/job.decider.js';
+import { jobStream } from '../libs/domain/src/job/job.events.js';
 import { runDecider } from '../libs/domain/src/run/run.decider.js';
 import { runStream, type RunStatus } from '../libs/domain/src/run/run.events.js';
 import { ids } from '../libs/eventstore/src/ids.js';
@@ -229,5 +231,43 @@ describe('verifyIntegrity in an API-only process', () => {
     expect(errors).toBeUndefined();
     expect(data!.verifyIntegrity).toMatchObject({ checkedPrompts: 0, checkedRuns: 0, issues: [], actions: [], projectionsChecked: [] });
     expect(data!.verifyIntegrity.notes).toEqual([expect.stringMatching(/not compared with the events: projections run in the worker process/)]);
+  });
+});
+
+describe('verifyIntegrity and a request cut off between its job and its runs', () => {
+  let cosmos: CosmosHarness;
+
+  beforeAll(async () => {
+    cosmos = await CosmosHarness.start();
+  });
+
+  afterAll(async () => {
+    await cosmos.stop();
+  });
+
+  it('reports the queued job no worker will ever claim, and with fix cancels it', async () => {
+    const jobId = ids.job();
+    const queuedAt = new Date(Date.now() - 2 * STUCK_GRACE_MS).toISOString();
+    await cosmos.execute(jobDecider, jobStream(jobId), {
+      type: 'QueueJob',
+      jobId,
+      kind: 'inference',
+      runIds: [ids.run()],
+      promptIds: [ids.prompt()],
+      config: {},
+      priority: 50,
+      idempotencyKey: null,
+      retryOf: null,
+      now: queuedAt,
+      actor: 'ana',
+    });
+    const reported = (await cosmos.gql<{ verifyIntegrity: { issues: Finding[] } }>(VERIFY, { fix: false })).data!.verifyIntegrity;
+    expect(reported.issues).toEqual([{ kind: 'STALLED_JOB', subject: jobId, detail: `queued since ${queuedAt}, but some of its runs were never recorded.` }]);
+
+    const fixed = (await cosmos.gql<{ verifyIntegrity: { actions: Finding[] } }>(VERIFY, { fix: true })).data!.verifyIntegrity;
+    expect(fixed.actions).toEqual([{ kind: 'CANCELLED_STALLED_JOB', subject: jobId, detail: expect.stringMatching(/^Cancelled: its request was cut off/) }]);
+    const { data } = await cosmos.gql(`query($id: String!) { job(id: $id) { status cancellation { by reason } } }`, { id: jobId });
+    expect(data!.job).toMatchObject({ status: 'cancelled', cancellation: { by: 'e2e' } });
+    expect((await cosmos.gql<{ verifyIntegrity: { issues: Finding[] } }>(VERIFY, { fix: false })).data!.verifyIntegrity.issues).toEqual([]);
   });
 });

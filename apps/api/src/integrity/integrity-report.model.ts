@@ -5,6 +5,7 @@ export enum IntegrityIssueKind {
   MISSING_INPUT = 'MISSING_INPUT',
   ORPHAN_OUTPUT_FOLDER = 'ORPHAN_OUTPUT_FOLDER',
   STUCK_RUN = 'STUCK_RUN',
+  STALLED_JOB = 'STALLED_JOB',
   PROJECTION_DRIFT = 'PROJECTION_DRIFT',
 }
 registerEnumType(IntegrityIssueKind, {
@@ -14,6 +15,7 @@ registerEnumType(IntegrityIssueKind, {
     MISSING_INPUT: { description: 'A prompt whose input videos are not under the inputs root.' },
     ORPHAN_OUTPUT_FOLDER: { description: 'A run_<id> folder of no existing run; reported only, never deleted.' },
     STUCK_RUN: { description: 'A run still pending or in progress that no live job is executing.' },
+    STALLED_JOB: { description: 'A queued job some of whose runs were never recorded (a request cut short): no worker will claim it.' },
     PROJECTION_DRIFT: { description: 'A read model that differs from a rebuild from the events.' },
   },
 });
@@ -21,6 +23,7 @@ registerEnumType(IntegrityIssueKind, {
 export enum IntegrityActionKind {
   REBUILT_PROJECTION = 'REBUILT_PROJECTION',
   FAILED_ORPHAN_RUN = 'FAILED_ORPHAN_RUN',
+  CANCELLED_STALLED_JOB = 'CANCELLED_STALLED_JOB',
 }
 registerEnumType(IntegrityActionKind, { name: 'IntegrityActionKind' });
 

@@ -1,21 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
+import { jobDecider } from '../../../../libs/domain/src/job/job.decider.js';
+import { jobStream } from '../../../../libs/domain/src/job/job.events.js';
 import { runDecider } from '../../../../libs/domain/src/run/run.decider.js';
 import { runStream } from '../../../../libs/domain/src/run/run.events.js';
 import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
 import { CLOCK, type Clock } from '../../../../libs/eventstore/src/clock.js';
 import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
+import { lastEvent } from '../../../../libs/eventstore/src/last-event.js';
 import { EVENT_TYPE_REGISTRY, type EventTypeRegistry } from '../../../../libs/eventstore/src/serialization/event-type.registry.js';
 import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
 import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
+import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
+import type { ProjectedFields } from '../../../../libs/read-models/src/projections/projection.js';
+import { jobsProjection } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
 import { runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
 import { everyPrompt, everyRun } from '../../../../libs/read-models/src/catalog/catalog-scan.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import { IntegrityActionKind, IntegrityIssueKind } from './integrity-report.model.js';
-import { stuckRuns } from './live-jobs.js';
+import { stalledJobs, stuckRuns } from './live-jobs.js';
 import { ProjectionDriftCheck } from './projection-drift.check.js';
 import { missingInputs, missingOutputs, orphanFolders, type Finding } from './storage.checks.js';
 
@@ -85,7 +91,30 @@ export class IntegrityService {
       else notes.push(`Run ${run.id} changed while it was checked; it was left as it is.`);
     }
 
+    for (const job of await stalledJobs(this.documents, new Set(runs.map((run) => run.id)), now)) {
+      issues.push({ kind: IntegrityIssueKind.STALLED_JOB, subject: job.id, detail: `queued since ${job.queuedAt}, but some of its runs were never recorded.` });
+      if (!fix) continue;
+      const cancelled = await this.cancelStalled(job, request);
+      if (cancelled) actions.push({ kind: IntegrityActionKind.CANCELLED_STALLED_JOB, subject: job.id, detail: cancelled });
+      else notes.push(`Job ${job.id} changed while it was checked; it was left as it is.`);
+    }
+
     return { checkedPrompts: prompts.length, checkedRuns: runs.length, issues, actions, projectionsChecked: drift.checked, notes };
+  }
+
+  /** The reason recorded with the cancel, or null when the job was claimed or ended meanwhile. */
+  private async cancelStalled(job: JobDoc & ProjectedFields, request: RequestContext): Promise<string | null> {
+    const reason = 'its request was cut off before all of its runs were recorded; cancelled by verifyIntegrity (request it again)';
+    const command = { type: 'RequestCancel' as const, jobId: job.id, reason, now: this.commands.now(), actor: request.actor };
+    // At the stream revision the check saw it queued at: a job a worker claimed since is no longer stalled, and must not be asked to stop.
+    const last = await lastEvent(this.events, jobStream(job.id));
+    if (last === null || last.position !== job._position) return null;
+    const options = { streamId: jobStream(job.id), expectedRevision: last.revision, readModels: [jobsProjection.name] };
+    const state = await this.commands.issueForEvents(jobDecider, command, request, options).catch((error: unknown) => {
+      if (error instanceof DomainError) return null;
+      throw error;
+    });
+    return state?.events.some((event) => event.type === 'JobCancelled') ? `Cancelled: ${reason}` : null;
   }
 
   /** The message recorded with the failure, or null when the run finished or went meanwhile. */

@@ -1,7 +1,7 @@
 import type { DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
 import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
 import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
-import { STUCK_GRACE_MS, stuckRuns } from './live-jobs.js';
+import { stalledJobs, STUCK_GRACE_MS, stuckRuns } from './live-jobs.js';
 
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
@@ -27,5 +27,17 @@ describe('stuckRuns', () => {
 
   it('never counts a finished run', async () => {
     expect(await stuckRuns(jobsStore([]), [run('rs_ok', 'job_gone', ago(STUCK_GRACE_MS * 2), 'completed')], NOW)).toEqual([]);
+  });
+});
+
+describe('stalledJobs', () => {
+  it('finds queued jobs past the grace period with a run never recorded, and nothing else', async () => {
+    const jobs = [
+      { id: 'job_cut', status: 'queued', queuedAt: ago(2 * STUCK_GRACE_MS), runIds: ['rs_1', 'rs_missing'] },
+      { id: 'job_new', status: 'queued', queuedAt: ago(STUCK_GRACE_MS / 2), runIds: ['rs_missing_too'] },
+      { id: 'job_whole', status: 'queued', queuedAt: ago(2 * STUCK_GRACE_MS), runIds: ['rs_1'] },
+    ];
+    const store = { find: async () => jobs } as unknown as DocumentStore;
+    expect((await stalledJobs(store, new Set(['rs_1']), NOW)).map((job) => job.id)).toEqual(['job_cut']);
   });
 });

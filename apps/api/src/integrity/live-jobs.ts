@@ -1,5 +1,6 @@
 import type { DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
 import { FINISHED_JOB_STATUSES, type JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
+import type { ProjectedFields } from '../../../../libs/read-models/src/projections/projection.js';
 import { JOBS_COLLECTION } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
 import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
 import { isActiveRun } from '../deletion/deletion.planner.js';
@@ -10,6 +11,16 @@ import { isActiveRun } from '../deletion/deletion.planner.js';
  * not stuck.
  */
 export const STUCK_GRACE_MS = 60_000;
+
+/**
+ * Queued jobs older than STUCK_GRACE_MS some of whose runs were never recorded: a request cut off
+ * between its job and its runs. Workers claim a job only once its runs are readable, so nothing
+ * would ever run these.
+ */
+export async function stalledJobs(documents: DocumentStore, runIds: ReadonlySet<string>, now: Date): Promise<(JobDoc & ProjectedFields)[]> {
+  const queued = await documents.find<JobDoc & ProjectedFields>(JOBS_COLLECTION, { status: 'queued' });
+  return queued.filter((job) => now.getTime() - Date.parse(job.queuedAt) > STUCK_GRACE_MS && job.runIds.some((runId) => !runIds.has(runId)));
+}
 
 /**
  * Active runs (pending or in progress) that no live job will finish: their job ended, or it was
