@@ -1,4 +1,3 @@
-import { PacedOutput } from './paced-output.js';
 import { once } from 'node:events';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
@@ -10,6 +9,7 @@ import { isInside } from '../../media/src/outputs/confined-path.js';
 import { cliScript, type CliMessage, type DaemonMessage } from './docker-socket.cli.js';
 import { HostRoot, PathEscapeError } from './host-root.js';
 import { write, type Program } from './program.js';
+import { PacedOutput } from './paced-output.js';
 
 export interface DockerSocketDaemonOptions {
   /** Holds the socket and `bin/docker`; it must exist and be short enough for a unix socket path. */
@@ -57,6 +57,8 @@ export async function startDockerSocketDaemon(options: DockerSocketDaemonOptions
   });
   server.listen(socketPath);
   await once(server, 'listening');
+  // Any local user may talk to it, as members of the docker group do: the tests' SSH login need not be ours.
+  await chmod(socketPath, 0o777);
 
   return {
     socketPath,

@@ -1,4 +1,3 @@
-import { PacedOutput } from './paced-output.js';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { ServerChannel } from 'ssh2';
@@ -6,6 +5,7 @@ import { assertNever } from '../../domain/src/shared/assert-never.js';
 import type { HostRoot } from './host-root.js';
 import { abortExitCode, write, type Program } from './program.js';
 import { parseCommandLine } from './shell-words.js';
+import { PacedOutput } from './paced-output.js';
 
 export interface ExecHost {
   readonly root: HostRoot;

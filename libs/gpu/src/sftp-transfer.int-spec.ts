@@ -62,6 +62,7 @@ describe('SFTP transfers against a real OpenSSH sshd', () => {
     mkdirSync(join(remoteDir, 'runs/rs_2/inputs'), { recursive: true });
     writeFileSync(target, '{"old":true}');
     writeFileSync(`${target}.part`, 'half a fi');
+    server.handOver(join(remoteDir, 'runs'));
     const source = join(local, 'spec.json');
     writeFileSync(source, '{"prompt":"a red car, it\'s $(raining)"}');
 
@@ -119,6 +120,7 @@ describe('SFTP transfers against a real OpenSSH sshd', () => {
     mkdirSync(join(remoteDir, 'runs/rs_5/outputs/deep'), { recursive: true });
     writeFileSync(join(remoteDir, 'runs/rs_5/outputs/deep/output.mp4'), 'video');
     mkdirSync(join(remoteDir, 'runs/rs_6'), { recursive: true });
+    server.handOver(join(remoteDir, 'runs'));
 
     await expect(removeRemoteTree(connection, 'runs/rs_5')).resolves.toEqual({ removed: true });
     await expect(removeRemoteTree(connection, 'runs/rs_5')).resolves.toEqual({ removed: false });

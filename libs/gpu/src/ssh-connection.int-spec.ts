@@ -109,8 +109,8 @@ describe('SshConnection against a real OpenSSH sshd', () => {
       expect(result.stderr).toMatch(/no-such-program-cosmos.*not found/);
     });
 
-    // The sshd runs as root here, and OpenSSH ignores SSH signal requests for root logins, so what
-    // ends the command is the closed channel: its next write gets SIGPIPE.
+    // sshd delivers the KILL signal request to a non-root login (CI's cosmos-ci); for a root login it
+    // ignores it, and what ends the command is the closed channel: its next write gets SIGPIPE.
     it('reports SshTimeout, closes the channel and so ends a command that keeps writing', async () => {
       const connection = connect();
       const tick = `tick-${Math.random()}`;

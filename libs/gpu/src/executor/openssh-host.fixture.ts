@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDockerSocketDaemon, type DockerSocketDaemon } from '../../../gpu-sim/src/docker-socket.daemon.js';
@@ -30,8 +30,11 @@ export async function startOpenSshHost(): Promise<OpenSshHost> {
   // Real paths: the daemon compares bind mounts with the root as the filesystem names it.
   const work = realpathSync(mkdtempSync(join(tmpdir(), 'executor-openssh-')));
   const remoteDir = join(work, 'remote');
-  mkdirSync(remoteDir);
-  mkdirSync(join(work, 'docker'));
+  // The SSH login may be another user than this process (a non-root one, see openssh-server.ts).
+  chmodSync(work, 0o755);
+  mkdirSync(remoteDir, { mode: 0o777 });
+  chmodSync(remoteDir, 0o777);
+  mkdirSync(join(work, 'docker'), { mode: 0o755 });
   const behaviour = createSimulatedBehaviour();
   const programs = simulatedGpuPrograms(behaviour);
   const daemon = await startDockerSocketDaemon({ dir: join(work, 'docker'), docker: programs.docker, root: remoteDir });
@@ -49,8 +52,9 @@ export async function startOpenSshHost(): Promise<OpenSshHost> {
     rmSync(work, { recursive: true, force: true });
     throw error;
   }
-  // As a configured node: the host key pinned, defaults otherwise. The user is the one sshd runs
-  // as, root in CI, for which OpenSSH refuses SSH signal requests (see ssh-exec.ts).
+  // As a configured node: the host key pinned, defaults otherwise. The login is non-root where the
+  // cosmos-ci user exists (CI), else whoever runs the tests; OpenSSH refuses SSH signal requests to
+  // root logins (see ssh-exec.ts).
   const connection = new SshConnection(server.nodeConfig('openssh-gpu', remoteDir));
   return {
     server,

@@ -200,8 +200,8 @@ describe('SingleInferenceExecutor against a real OpenSSH sshd', () => {
     await eventually(() => expect(leftovers()).toEqual({ clis: [], sessions: 0 }));
   }, 20_000);
 
-  // OpenSSH ignores the KILL signal request for a root login (CI logs in as root), so what ends a
-  // follower whose channel the worker closed is the closed channel itself, as for real docker:
+  // OpenSSH ignores the KILL signal request for a root login (a developer's machine without the
+  // cosmos-ci user), so what ends a follower whose channel the worker closed is then the channel itself, as for real docker:
   // `docker logs -f` dies on its next write, and the daemon stops serving it while the container runs on.
   it('ends a closed docker logs -f on its next line, and re-attaches to the container that ran on', async () => {
     host.behaviour.durationMs = 2_500;

@@ -1,12 +1,12 @@
-import type { SshNodeConfig } from '../ssh-node.config.js';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { SshNodeConfig } from '../ssh-node.config.js';
 
 export const SSHD_PATH = '/usr/sbin/sshd';
 const HOST = '127.0.0.1';
@@ -27,6 +27,8 @@ export interface OpenSshServer {
   readonly dir: string;
   /** This server as a configured GPU node would name it: its key pinned, the rest defaults unless changed. */
   nodeConfig(name: string, remoteDir: string, change?: Partial<SshNodeConfig>): SshNodeConfig;
+  /** Gives files a test made "on the host" to the login user, as if that user had made them. */
+  handOver(path: string): void;
   /** sshd's own log so far (`-e` sends it to stderr). */
   log(): string;
   /** Successful logins so far, counted from sshd's log. */
@@ -61,6 +63,9 @@ export async function startOpenSshServer(options: OpenSshServerOptions = {}): Pr
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
 
   const dir = await mkdtemp(join(tmpdir(), 'cosmos-sshd-'));
+  const user = loginUser();
+  // sshd reads authorized_keys as the login user, who also makes remote folders in here.
+  if (user !== userInfo().username) await chmod(dir, 0o777);
   const hostKeyPath = join(dir, 'ssh_host_ed25519_key');
   const privateKeyPath = join(dir, 'client_ed25519');
   await Promise.all([generateKey(hostKeyPath), generateKey(privateKeyPath)]);
@@ -69,7 +74,7 @@ export async function startOpenSshServer(options: OpenSshServerOptions = {}): Pr
     readFile(`${privateKeyPath}.pub`, 'utf8'),
     readFile(privateKeyPath, 'utf8'),
   ]);
-  await writeFile(join(dir, 'authorized_keys'), clientPublic);
+  await writeFile(join(dir, 'authorized_keys'), clientPublic, { mode: 0o644 });
   const port = await freePort();
   const configPath = join(dir, 'sshd_config');
   await writeFile(
@@ -134,13 +139,16 @@ export async function startOpenSshServer(options: OpenSshServerOptions = {}): Pr
   return {
     host: HOST,
     port,
-    user: userInfo().username,
+    user,
     privateKey,
     privateKeyPath,
     hostKeyFingerprint,
     knownHostsLine: `[${HOST}]:${port} ${keyType} ${keyBase64}`,
     dir,
-    nodeConfig: (name, remoteDir, change = {}) => ({ name, host: HOST, port, user: userInfo().username, privateKeyPath, hostKeyFingerprint, remoteDir, ...change }),
+    handOver: (path) => {
+      if (user !== userInfo().username) spawnSync('chown', ['-R', `${user}:`, path], { stdio: 'ignore' });
+    },
+    nodeConfig: (name, remoteDir, change = {}) => ({ name, host: HOST, port, user, privateKeyPath, hostKeyFingerprint, remoteDir, ...change }),
     log: () => log,
     acceptedLogins: () => log.match(/^Accepted publickey for /gm)?.length ?? 0,
     stop,
@@ -221,4 +229,18 @@ function descendantsOf(root: number): number[] {
   };
   visit(root);
   return found;
+}
+
+/**
+ * GPU nodes should log in as a non-root user (decisions.md §12): OpenSSH delivers SSH signal
+ * requests only to those. Run as root with that user present (`.ci/run` creates it), the tests log
+ * in as it and so exercise the path production takes; otherwise as whoever runs them.
+ */
+export const NON_ROOT_TEST_USER = 'cosmos-ci';
+
+function loginUser(): string {
+  const me = userInfo().username;
+  if (process.getuid?.() !== 0) return me;
+  const probe = spawnSync('id', ['-u', NON_ROOT_TEST_USER], { stdio: 'ignore' });
+  return probe.status === 0 ? NON_ROOT_TEST_USER : me;
 }
