@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jobDecider } from '../libs/domain/src/job/job.decider.js';
 import { jobStream } from '../libs/domain/src/job/job.events.js';
@@ -172,6 +172,23 @@ describe('cancel, retry, timeouts and crash recovery on a configured node', () =
     while ((await liveContainers()).includes(job.containerName) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await liveContainers()).toEqual([]);
     expect((await waitForJob(cosmos, jobId, () => true)).failure.reason).toBe('KILLED');
+  });
+
+  it('fails a job the worker itself cannot run instead of leaving it claimed', async () => {
+    await cosmos.gql(`mutation { pauseQueue(input: { reason: "break the outputs folder" }) { __typename } }`);
+    const { data } = await cosmos.gql(`mutation($input: RequestInferenceInput!) { requestInference(input: $input) { ... on JobRequested { job { id runIds } } } }`, {
+      input: { promptIds: [prompt] },
+    });
+    const { id: jobId, runIds } = data!.requestInference.job;
+    // Where the run's output folder belongs there is a file: nothing can be downloaded.
+    mkdirSync(cosmos.outputsRoot, { recursive: true });
+    writeFileSync(join(cosmos.outputsRoot, `run_${runIds[0]}`), 'not a folder');
+    await cosmos.gql(`mutation { resumeQueue(input: {}) { __typename } }`);
+    const job = await waitForJob(cosmos, jobId, finished);
+    expect(job).toMatchObject({ status: 'failed', failure: { reason: 'REMOTE_ERROR' } });
+    expect(job.failure.message).toMatch(/^the worker could not run it: /);
+    expect(job.runs[0]).toMatchObject({ status: 'failed', failure: { reason: 'REMOTE_ERROR' } });
+    rmSync(join(cosmos.outputsRoot, `run_${runIds[0]}`));
   });
 
   it('keeps a paused queue paused across a restart, and runs what waited once resumed', async () => {

@@ -178,7 +178,13 @@ export class NodeWorker {
           return;
         } catch (error) {
           if (this.stopped) return;
-          if (!(error instanceof NodeContactLost)) throw error;
+          if (!(error instanceof NodeContactLost)) {
+            // Not the node and not the model: a claim left open here would show as running forever.
+            this.logger.error({ msg: 'could not run the job', node: this.node.name, jobId, error: (error as Error).stack ?? String(error) });
+            const failure = { reason: 'REMOTE_ERROR' as const, message: `the worker could not run it: ${(error as Error).message ?? String(error)}`, exitCode: null };
+            await this.driver.failed(jobId, claim.attempt, await this.runIdsOf(jobId), failure);
+            return;
+          }
           if (contact >= this.settings.contactAttempts) {
             const failure = { reason: 'SSH_FAILURE' as const, message: `${this.node.name} stopped answering: ${error.message}`, exitCode: null };
             await this.driver.failed(jobId, claim.attempt, await this.runIdsOf(jobId), failure);
