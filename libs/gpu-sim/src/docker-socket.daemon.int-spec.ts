@@ -7,6 +7,7 @@ import { startDockerSocketDaemon, type DockerSocketDaemon } from './docker-socke
 import { write, type Program, type StopSignal } from './program.js';
 import { createSimulatedBehaviour, DEFAULT_IMAGE } from './simulated-behaviour.js';
 import { simulatedGpuPrograms, type SimulatedGpuPrograms } from './simulated-gpu.programs.js';
+import { eventually } from '../../testing/src/eventually.js';
 
 interface Finished {
   readonly code: number | null;
@@ -33,17 +34,6 @@ function runCli(daemon: DockerSocketDaemon, args: readonly string[], input?: str
   return done;
 }
 
-async function eventually(assertion: () => void, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return assertion();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
 
 describe('docker socket daemon and its CLI', () => {
   let work: string;

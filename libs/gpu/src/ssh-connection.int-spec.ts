@@ -7,6 +7,7 @@ import { SshAborted, SshAuthFailed, SshConnectionLost, SshHostKeyRejected, SshTi
 import { SshConnection, type SshLogger } from './ssh-connection.js';
 import type { SshNodeConfig } from './ssh-node.config.js';
 import { startOpenSshServer, type OpenSshServer } from './testing/openssh-server.js';
+import { eventually } from '../../testing/src/eventually.js';
 
 describe('SshConnection against a real OpenSSH sshd', () => {
   let server: OpenSshServer;
@@ -301,17 +302,6 @@ describe('SshConnection against a real OpenSSH sshd', () => {
   });
 });
 
-async function eventually(assertion: () => void, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return assertion();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
 
 /** Processes on this machine (the "remote" host) whose command line contains `text`. */
 function processesRunning(text: string): number[] {

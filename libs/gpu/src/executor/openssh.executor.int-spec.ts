@@ -12,6 +12,7 @@ import { gpuLaunch } from './container-run.js';
 import { ExecutionFailure } from './execution-failure.js';
 import { startOpenSshHost, type OpenSshHost } from './openssh-host.fixture.js';
 import { SingleInferenceExecutor, type SingleInferenceExecution, type SingleInferenceResult } from './single-inference.executor.js';
+import { eventually } from '../../../testing/src/eventually.js';
 
 const facts: VideoFacts = { path: 'clip/color.mp4', frames: 4, fps: 24, width: 320, height: 180, durationSeconds: 1, codec: 'h264', sizeBytes: 1 };
 const inputs: PromptInputs = { videoDir: 'clip', color: facts, depth: null, segmentation: null };
@@ -97,17 +98,6 @@ describe('SingleInferenceExecutor against a real OpenSSH sshd', () => {
     return { clis: dockerClisRunning(), sessions: host.daemon.sessions };
   }
 
-  async function eventually(assertion: () => void | Promise<void>, timeoutMs = 5_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        return await assertion();
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
-  }
 
   it('finds the stand-in docker first on the login shell PATH, not a docker of this machine', async () => {
     const found = await host.connection.exec(['sh', '-c', 'command -v docker'], { timeoutMs: 10_000 });
