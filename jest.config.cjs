@@ -17,6 +17,8 @@ module.exports = {
   projects: [
     tier('unit', '(apps|libs)/.*\\.spec\\.ts$'),
     tier('integration', '(apps|libs)/.*\\.int-spec\\.ts$'),
-    tier('e2e', 'test/.*\\.e2e-spec\\.ts$'),
+    // E2E hooks boot and stop whole processes and tests wait for jobs on a loaded 2-core CI machine:
+    // jest's 5 s default cut them off mid-boot, and a boot finishing after teardown aborted the run.
+    tier('e2e', 'test/.*\\.e2e-spec\\.ts$', { testTimeout: 30_000 }),
   ],
 };

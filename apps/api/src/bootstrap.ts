@@ -16,11 +16,11 @@ export interface RunningCosmos {
 export async function startCosmos(config: CosmosConfig, logger: LoggerService | false = false): Promise<RunningCosmos> {
   const module = CosmosModule.forRole(config);
   if (config.runtime.role === 'worker') {
-    const app = await NestFactory.createApplicationContext(module, { logger });
+    const app = await NestFactory.createApplicationContext(module, { logger, abortOnError: false });
     await app.init();
     return { app, url: null, close: () => app.close() };
   }
-  const app = await NestFactory.create<NestExpressApplication>(module, { logger });
+  const app = await NestFactory.create<NestExpressApplication>(module, { logger, abortOnError: false });
   await app.listen(config.server.port, config.server.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;

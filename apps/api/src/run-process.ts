@@ -18,7 +18,14 @@ export async function runProcess(overrides: Partial<CosmosConfig['runtime']> = {
 
   const logger = new JsonLogger({ level: config.log.level });
   const started = Date.now();
-  const running = await startCosmos(config, logger);
+  let running: Awaited<ReturnType<typeof startCosmos>>;
+  try {
+    // Nest's own abort would exit without saying why; the cause goes to the log first.
+    running = await startCosmos(config, logger);
+  } catch (error) {
+    logger.error({ msg: 'start-up failed', error: (error as Error).stack ?? String(error) }, undefined, 'Cosmos');
+    process.exit(1);
+  }
   logger.log({
     msg: 'cosmos started',
     role: config.runtime.role,
