@@ -1,5 +1,5 @@
 import type { ContainerObservation } from '../../../../libs/domain/src/job/recovery.js';
-import { dockerInspect } from '../../../../libs/gpu/src/docker-command.js';
+import { inspectContainer } from '../../../../libs/gpu/src/container-inspect.js';
 import { type CosmosContainer, killCosmosContainer, listCosmosContainers } from '../../../../libs/gpu/src/nodes/cosmos-containers.js';
 import type { GpuNode } from '../../../../libs/gpu/src/nodes/gpu-node.js';
 
@@ -8,16 +8,12 @@ const DOCKER_TIMEOUT_MS = 30_000;
 
 /** The container of a job attempt as the node reports it; throws when the node cannot be asked. */
 export async function observeContainer(node: GpuNode, name: string): Promise<ContainerObservation> {
-  const argv = dockerInspect(name, '{{.State.Status}} {{.State.ExitCode}}', { sudo: node.executor.sudo });
-  const result = await node.connection.exec(argv, { timeoutMs: DOCKER_TIMEOUT_MS });
-  if (result.exitCode !== 0) {
-    if (/No such container/i.test(result.stderr)) return { container: 'missing' };
-    throw new Error(`docker inspect ${name} on ${node.name} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
-  }
-  const [status, exitCode] = result.stdout.trim().split(' ');
-  if (status === 'running' || status === 'restarting' || status === 'paused') return { container: 'running' };
-  if (status === 'created') return { container: 'missing' };
-  return { container: 'exited', exitCode: Number(exitCode) };
+  const found = await inspectContainer(node.connection, name, { sudo: node.executor.sudo, timeoutMs: DOCKER_TIMEOUT_MS });
+  if (!('exitCode' in found)) return { container: 'missing' };
+  if (found.status === 'running' || found.status === 'restarting' || found.status === 'paused') return { container: 'running' };
+  // Created but never started: nothing ran, as if there were none.
+  if (found.status === 'created') return { container: 'missing' };
+  return { container: 'exited', exitCode: found.exitCode };
 }
 
 /** Our containers still running on the node (labelled `cosmos.job`). */

@@ -7,7 +7,8 @@ import { jobContainerName } from '../../../domain/src/job/job.decider.js';
 import type { JobKind } from '../../../domain/src/job/job.events.js';
 import type { RunProgressStatus } from '../../../domain/src/run/run.events.js';
 import { DomainError } from '../../../domain/src/shared/domain-error.js';
-import { dockerInspect, dockerRemove, dockerRun, type GpuSelection } from '../docker-command.js';
+import { ContainerInspectFailed, inspectContainer } from '../container-inspect.js';
+import { dockerRemove, dockerRun, type GpuSelection } from '../docker-command.js';
 import { GpuTransportError, TransferFailed } from '../gpu.errors.js';
 import { upload } from '../sftp-transfer.js';
 import type { SshConnection } from '../ssh-connection.js';
@@ -145,13 +146,14 @@ async function uploadLaunchFiles(request: ContainerExecution, launch: ContainerL
   }
 }
 
-type ContainerStatus = 'missing' | 'running' | 'exited' | string;
-
-async function containerStatus(connection: SshConnection, name: string, sudo: boolean | undefined): Promise<ContainerStatus> {
-  const result = await connection.exec(dockerInspect(name, '{{.State.Status}}', { sudo }), { timeoutMs: COMMAND_TIMEOUT_MS });
-  if (result.exitCode === 0) return result.stdout.trim();
-  if (/No such container/i.test(result.stderr)) return 'missing';
-  throw new ExecutionFailure('REMOTE_ERROR', `docker inspect ${name} failed (exit ${result.exitCode}): ${lastLine(result.stderr)}`);
+/** docker's state word, or 'missing'. */
+async function containerStatus(connection: SshConnection, name: string, sudo: boolean | undefined): Promise<string> {
+  try {
+    return (await inspectContainer(connection, name, { sudo, timeoutMs: COMMAND_TIMEOUT_MS })).status;
+  } catch (error) {
+    if (error instanceof ContainerInspectFailed) throw new ExecutionFailure('REMOTE_ERROR', error.message, null, { cause: error });
+    throw error;
+  }
 }
 
 async function startContainer(request: ContainerExecution, name: string, job: ContainerJob): Promise<void> {
