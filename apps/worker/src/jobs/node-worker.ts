@@ -15,7 +15,7 @@ import { job as readJob } from '../../../../libs/read-models/src/jobs/jobs.queri
 import { NodeContactLost } from './job-execution.js';
 import type { JobDriver } from './job-driver.js';
 import type { JobLedger } from './job-ledger.js';
-import { loadWorkload } from './job-workload.js';
+import { loadWorkload, type Workload } from './job-workload.js';
 import { killContainer, observeContainer, runningJobContainers } from './node-containers.js';
 import type { Wakeup } from './wakeup.js';
 
@@ -130,11 +130,11 @@ export class NodeWorker {
   private async runNext(): Promise<boolean> {
     const next = await this.claimNext();
     if (next === null) return false;
-    await this.drive(next.jobId, next.claim);
+    await this.drive(next.work.job.id, next.claim, next.work);
     return true;
   }
 
-  private async claimNext(): Promise<{ jobId: string; claim: ClaimedJob } | null> {
+  private async claimNext(): Promise<{ work: Workload; claim: ClaimedJob } | null> {
     if (this.stopped) return null;
     const queue = await this.commands.state(queueDecider, QUEUE_STREAM);
     if (queue.status === 'Paused') return null;
@@ -142,7 +142,8 @@ export class NodeWorker {
     const candidates = queued.sort((a, b) => compareQueued(ref(a), ref(b))).slice(0, CANDIDATES);
     for (const doc of candidates) {
       if (this.stopped) return null;
-      if ((await loadWorkload(this.catalog, doc)) === null) {
+      const work = await loadWorkload(this.catalog, doc);
+      if (work === null) {
         this.unready = true;
         continue;
       }
@@ -158,23 +159,26 @@ export class NodeWorker {
       const claim = await this.ledger.jobState(doc.id);
       if (claim.status !== 'Claimed') continue;
       this.logger.log({ msg: 'claimed job', node: this.node.name, jobId: doc.id, kind: doc.kind, attempt: claim.attempt, container: claim.containerName });
-      return { jobId: doc.id, claim };
+      return { work, claim };
     }
     return null;
   }
 
-  /** Runs a claimed attempt; a dropped node is retried by recovery a bounded number of times. */
-  private async drive(jobId: string, claim: ClaimedJob): Promise<void> {
+  /**
+   * Runs a claimed attempt; a dropped node is retried by recovery a bounded number of times. `known`
+   * is the workload a fresh claim already read; recovery reads it here.
+   */
+  private async drive(jobId: string, claim: ClaimedJob, known: Workload | null = null): Promise<void> {
     const cancel = new AbortController();
     if (claim.cancelRequested !== null) cancel.abort();
     this.current = { jobId, cancel };
+    let work = known;
+    let current = claim;
     try {
       for (let contact = 1; ; contact++) {
         try {
-          const doc = await readJob(this.documents, jobId);
-          const work = doc === null ? null : await loadWorkload(this.catalog, doc);
-          if (work === null) throw new Error(`job ${jobId} or one of its runs is not in the read models`);
-          await this.driver.drive(work, (await this.ledger.jobState(jobId)) as ClaimedJob, cancel.signal);
+          work ??= await this.workloadOf(jobId);
+          await this.driver.drive(work, current, cancel.signal);
           return;
         } catch (error) {
           if (this.stopped) return;
@@ -195,6 +199,7 @@ export class NodeWorker {
           // The container may have finished meanwhile, or vanished: recovery's rules decide again.
           const state = await this.ledger.jobState(jobId);
           if (state.status !== 'Claimed') return;
+          current = state;
           const observed = await observeContainer(this.node, state.containerName).catch(() => null);
           if (observed === null) continue;
           const action = recoveryAction(state, observed, this.settings.maxAttempts);
@@ -228,6 +233,13 @@ export class NodeWorker {
     } else {
       this.wakeup.notify();
     }
+  }
+
+  private async workloadOf(jobId: string): Promise<Workload> {
+    const doc = await readJob(this.documents, jobId);
+    const work = doc === null ? null : await loadWorkload(this.catalog, doc);
+    if (work === null) throw new Error(`job ${jobId} or one of its runs is not in the read models`);
+    return work;
   }
 
   private async runIdsOf(jobId: string): Promise<readonly string[]> {
