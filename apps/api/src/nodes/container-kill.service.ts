@@ -7,6 +7,7 @@ import { runDecider } from '../../../../libs/domain/src/run/run.decider.js';
 import { RunNotActive, RunNotFound } from '../../../../libs/domain/src/run/run.errors.js';
 import { runStream } from '../../../../libs/domain/src/run/run.events.js';
 import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
+import { lastEvent } from '../../../../libs/eventstore/src/last-event.js';
 import { GpuTransportError } from '../../../../libs/gpu/src/gpu.errors.js';
 import { killCosmosContainer, listCosmosContainers, type CosmosContainer } from '../../../../libs/gpu/src/nodes/cosmos-containers.js';
 import { GPU_NODES, type GpuNode, type GpuNodes } from '../../../../libs/gpu/src/nodes/gpu-node.js';
@@ -84,16 +85,17 @@ export class ContainerKillSwitch {
   }
 
   /**
-   * Our running containers and their jobs. The jobs read model is first brought up to the log's
-   * head (bounded), so a claim recorded just before its container started is not missed.
+   * Our running containers and their jobs. The jobs read model is first brought up to each job
+   * stream's last event (bounded), so a claim recorded just before its container started is not
+   * missed. (Not to the log's head: the jobs checkpoint only moves with job events.)
    */
   private async targets(node: GpuNode): Promise<KillTarget[]> {
     const listing = await listCosmosContainers(node, PROBE_COMMAND_TIMEOUT_MS);
     if (!listing.ok) throw new Error(`${node.name}: ${listing.error}`);
-    if (listing.containers.length === 0) return [];
-    await this.consistency.waitFor(jobsProjection.name, await this.events.headPosition(), this.config.projections.consistencyTimeoutMs);
     return Promise.all(
       listing.containers.map(async (container) => {
+        const last = await lastEvent(this.events, jobStream(container.jobId));
+        if (last !== null) await this.consistency.waitFor(jobsProjection.name, last.position, this.config.projections.consistencyTimeoutMs);
         const job = await readJob(this.documents, container.jobId);
         // Only the job's current attempt: a leftover of an earlier one is killed without touching the job.
         const current = job !== null && job.containerName === container.name && (isActive(job) || job.status === 'failed');
