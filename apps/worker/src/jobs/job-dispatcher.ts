@@ -95,10 +95,10 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
 
   private onJobChange(doc: JobDoc | null): void {
     if (doc === null) return;
+    // Queued (new, released or reprioritized): idle nodes look again. Finished jobs free no other node.
     if (doc.status === 'queued') this.wakeup.notify();
     const active = (ACTIVE_JOB_STATUSES as readonly string[]).includes(doc.status);
     if (active && doc.cancelRequested !== null) for (const worker of this.workers) worker.cancelRequested(doc.id);
-    if (!active) this.wakeup.notify();
   }
 
   private watch(collection: string, onChange: (doc: unknown) => void): void {

@@ -5,6 +5,7 @@
  */
 export class Wakeup {
   private waiters = new Set<() => void>();
+  private sleepers = new Set<() => void>();
   private stopped = false;
 
   notify(): void {
@@ -29,8 +30,6 @@ export class Wakeup {
     for (const end of this.sleepers) end();
     this.sleepers.clear();
   }
-
-  private sleepers = new Set<() => void>();
 
   private pause(ms: number, wakeable: boolean): Promise<void> {
     if (this.stopped) return Promise.resolve();
