@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { utils } from 'ssh2';
 import type { ExecutorNode } from '../../gpu/src/executor/container-run.js';
 import type { SshNodeConfig } from '../../gpu/src/ssh-node.config.js';
 import { createSimulatedBehaviour, DEFAULT_IMAGE, type SimulatedBehaviour } from './simulated-behaviour.js';
 import { simulatedGpuPrograms } from './simulated-gpu.programs.js';
+import { generateEd25519KeyPair } from './ssh-key-pair.js';
 import { startSimulatedSshServer } from './simulated-ssh-server.js';
 
 /** Where the simulated host keeps our files, as a real node's `remote_dir` would. */
@@ -38,7 +38,7 @@ export interface SimulatedNodeOptions {
 export async function startSimulatedNode(options: SimulatedNodeOptions): Promise<SimulatedNode> {
   const root = join(options.dir, 'host');
   mkdirSync(join(root, SIMULATED_REMOTE_DIR), { recursive: true });
-  const key = utils.generateKeyPairSync('ed25519');
+  const key = generateEd25519KeyPair();
   const privateKeyPath = join(options.dir, 'client_ed25519');
   writeFileSync(privateKeyPath, key.private, { mode: 0o600 });
   const behaviour = createSimulatedBehaviour(options.behaviour);

@@ -8,6 +8,7 @@ import { eventually, within } from '../../testing/src/event-store.contract.js';
 import { write, type ProgramContext } from './program.js';
 import { connect, newClientKey, quote, run } from './ssh-client.fixture.js';
 import { startSimulatedSshServer, type SimulatedSshServer } from './simulated-ssh-server.js';
+import { generateEd25519KeyPair } from './ssh-key-pair.js';
 
 describe('simulated SSH server', () => {
   const key = newClientKey();
@@ -291,7 +292,7 @@ describe('simulated SSH server lifecycle', () => {
   it('serves a given host key and, on stop, hangs up running programs and open connections', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gpu-sim-stop-'));
     const key = newClientKey();
-    const hostKey = utils.generateKeyPairSync('ed25519');
+    const hostKey = generateEd25519KeyPair();
     const server = await startSimulatedSshServer({ root: dir, hostKey: hostKey.private, authorizedKeys: [key.publicKey] });
     try {
       const blob = utils.parseKey(hostKey.public);

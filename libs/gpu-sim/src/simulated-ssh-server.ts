@@ -7,6 +7,7 @@ import { HostRoot } from './host-root.js';
 import type { Program, ProgramTable } from './program.js';
 import { serveSftp } from './sftp.js';
 import { FILE_PROGRAMS } from './file.programs.js';
+import { generateEd25519KeyPair } from './ssh-key-pair.js';
 import { TEXT_PROGRAMS } from './text.programs.js';
 
 export const BUILTIN_PROGRAMS: ProgramTable = { ...FILE_PROGRAMS, ...TEXT_PROGRAMS };
@@ -41,7 +42,7 @@ export interface SimulatedSshServer {
 const DISCONNECT_GRACE_MS = 1000;
 
 export async function startSimulatedSshServer(options: SimulatedSshServerOptions): Promise<SimulatedSshServer> {
-  const hostKeyText = options.hostKey ?? utils.generateKeyPairSync('ed25519').private;
+  const hostKeyText = options.hostKey ?? generateEd25519KeyPair().private;
   const hostKey = parseOne(hostKeyText, 'hostKey');
   const authorizedKeys = options.authorizedKeys.map((key, i) => parseOne(key, `authorizedKeys[${i}]`));
   const host: ExecHost = {

@@ -3,8 +3,9 @@
  * (public key, pinned host key, no Nagle), plus an exec that records when each chunk arrived.
  */
 import { createHash } from 'node:crypto';
-import { Client, utils, type ConnectConfig, type ExecOptions, type SFTPWrapper } from 'ssh2';
+import { Client, type ConnectConfig, type ExecOptions, type SFTPWrapper } from 'ssh2';
 import type { SimulatedSshServer } from './simulated-ssh-server.js';
+import { generateEd25519KeyPair } from './ssh-key-pair.js';
 
 export interface ClientKey {
   readonly privateKey: string;
@@ -12,7 +13,7 @@ export interface ClientKey {
 }
 
 export function newClientKey(): ClientKey {
-  const pair = utils.generateKeyPairSync('ed25519');
+  const pair = generateEd25519KeyPair();
   return { privateKey: pair.private, publicKey: pair.public };
 }
 
