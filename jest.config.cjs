@@ -13,12 +13,20 @@ const tier = (displayName, testRegex, extra = {}) => ({
   ...extra,
 });
 
+// Integration and e2e hooks start SSH servers and whole processes, and e2e tests wait for jobs,
+// on a loaded 2-core CI machine: jest's 5 s default cut them off mid-boot or mid-stop.
+const timeoutOf = (tierTimeoutMs) => ({
+  globals: { tierTimeoutMs },
+  setupFilesAfterEnv: ['<rootDir>/libs/testing/src/tier-timeout.setup.ts'],
+});
+
 module.exports = {
   projects: [
     tier('unit', '(apps|libs)/.*\\.spec\\.ts$'),
-    tier('integration', '(apps|libs)/.*\\.int-spec\\.ts$'),
-    // E2E hooks boot and stop whole processes and tests wait for jobs on a loaded 2-core CI machine:
-    // jest's 5 s default cut them off mid-boot, and a boot finishing after teardown aborted the run.
-    tier('e2e', 'test/.*\\.e2e-spec\\.ts$', { testTimeout: 30_000 }),
+    tier('integration', '(apps|libs)/.*\\.int-spec\\.ts$', timeoutOf(15_000)),
+    tier('e2e', 'test/.*\\.e2e-spec\\.ts$', timeoutOf(30_000)),
   ],
+  // A suite whose set-up failed can leave a server listening; the run must still end (it reports
+  // the failure either way) rather than hold CI until its deadline.
+  forceExit: true,
 };

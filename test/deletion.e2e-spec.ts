@@ -111,7 +111,7 @@ describe('deletion over GraphQL', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await cosmos.stop();
+    await cosmos?.stop();
   });
 
   describe('a prompt with finished runs and output files', () => {

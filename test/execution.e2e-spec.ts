@@ -30,7 +30,7 @@ describe('jobs of every kind run on the simulated GPU node', () => {
   });
 
   afterAll(async () => {
-    await cosmos.stop();
+    await cosmos?.stop();
   });
 
   it('runs an inference job: claimed, uploaded, run, downloaded, with checksummed outputs and the log', async () => {

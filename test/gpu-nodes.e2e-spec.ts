@@ -79,7 +79,7 @@ describe('GPU node status and the container kill switch over GraphQL', () => {
   });
 
   afterAll(async () => {
-    await cosmos.stop();
+    await cosmos?.stop();
   });
 
   it('lists the simulated node with docker, an H100 and no containers', async () => {

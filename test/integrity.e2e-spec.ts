@@ -128,7 +128,7 @@ describe('verifyIntegrity over GraphQL', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await cosmos.stop();
+    await cosmos?.stop();
   });
 
   it('checks every prompt and run: missing outputs and inputs, orphan folders and stuck runs', async () => {
@@ -223,7 +223,7 @@ describe('verifyIntegrity in an API-only process', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await api.stop();
+    await api?.stop();
   });
 
   it('checks files and runs but says that read models need the process the projections run in', async () => {
@@ -242,7 +242,7 @@ describe('verifyIntegrity and a request cut off between its job and its runs', (
   });
 
   afterAll(async () => {
-    await cosmos.stop();
+    await cosmos?.stop();
   });
 
   it('reports the queued job no worker will ever claim, and with fix cancels it', async () => {

@@ -119,7 +119,7 @@ describe('jobs and the queue view over GraphQL', () => {
   });
 
   afterAll(async () => {
-    await cosmos.stop();
+    await cosmos?.stop();
   });
 
   it('lists queued jobs in claim order with growing ETAs built on recent and default durations', async () => {

@@ -50,7 +50,7 @@ describe('prompts and runs over GraphQL', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await cosmos.stop();
+    await cosmos?.stop();
     rmSync(outside, { recursive: true, force: true });
   });
 

@@ -27,7 +27,7 @@ describe('queue pause state over GraphQL', () => {
   });
 
   afterAll(async () => {
-    await cosmos.stop();
+    await cosmos?.stop();
   });
 
   it('starts running, with no pause on record', async () => {
@@ -125,7 +125,7 @@ describe('GraphQL limits', () => {
   });
 
   afterAll(async () => {
-    await cosmos.stop();
+    await cosmos?.stop();
   });
 
   it('refuses queries nested deeper than the configured depth', async () => {

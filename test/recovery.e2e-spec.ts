@@ -44,9 +44,9 @@ describe('cancel, retry, timeouts and crash recovery on a configured node', () =
   });
 
   afterAll(async () => {
-    await inspector.close();
-    await cosmos.stop();
-    await gpu.stop();
+    await inspector?.close();
+    await cosmos?.stop();
+    await gpu?.stop();
   });
 
   it('streams the container log of a running job to runLog subscribers, live, then completes', async () => {

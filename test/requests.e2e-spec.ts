@@ -63,7 +63,7 @@ describe('requests and queue commands over GraphQL', () => {
   });
 
   afterAll(async () => {
-    await cosmos.stop();
+    await cosmos?.stop();
   });
 
   it('queues one prompt as an inference job with one pending run holding the full config', async () => {

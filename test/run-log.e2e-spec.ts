@@ -56,7 +56,7 @@ describe('runLog over GraphQL', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await cosmos.stop();
+    await cosmos?.stop();
   });
 
   it('sends the backlog, then new lines, then completes once the run has finished', async () => {

@@ -14,8 +14,8 @@ describe('two GPU nodes share one queue', () => {
   });
 
   afterAll(async () => {
-    await cosmos.stop();
-    for (const node of nodes) await node.stop();
+    await cosmos?.stop();
+    for (const node of nodes) await node?.stop();
   });
 
   it('claims each job exactly once, uses both nodes, and never runs two jobs on one node at once', async () => {

@@ -88,7 +88,7 @@ describe('requestUpscale and enhancePrompt over GraphQL', () => {
   });
 
   afterAll(async () => {
-    await cosmos.stop();
+    await cosmos?.stop();
   });
 
   describe('requestUpscale', () => {
