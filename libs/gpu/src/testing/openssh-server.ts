@@ -33,8 +33,13 @@ export interface OpenSshServer {
   log(): string;
   /** Successful logins so far, counted from sshd's log. */
   acceptedLogins(): number;
-  /** Stops sshd and every connection it serves, like a host going down. Files are kept. */
+  /**
+   * Stops sshd and every connection it serves, like a host going down: no process under it gets
+   * to report its own end over a connection first. Files are kept.
+   */
   stop(): Promise<void>;
+  /** Signals the commands running under this sshd whose argv contains every one of `words`; answers how many. */
+  signalCommands(words: readonly string[], signal: NodeJS.Signals): number;
   /** Starts again on the same port with the same keys. */
   start(): Promise<void>;
   /** Stops and removes the scratch folder. */
@@ -103,7 +108,7 @@ export async function startOpenSshServer(options: OpenSshServerOptions = {}): Pr
   let child: ChildProcess | null = null;
   let log = '';
   const killAtExit = (): void => {
-    if (child?.pid) killTree(child.pid, 'SIGKILL');
+    if (child?.pid) bringDown(child.pid);
   };
   process.once('exit', killAtExit);
 
@@ -129,7 +134,7 @@ export async function startOpenSshServer(options: OpenSshServerOptions = {}): Pr
     const running = child;
     if (!running?.pid) return;
     const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-    killTree(running.pid, 'SIGTERM');
+    bringDown(running.pid);
     await exited;
     child = null;
   };
@@ -153,6 +158,11 @@ export async function startOpenSshServer(options: OpenSshServerOptions = {}): Pr
     acceptedLogins: () => log.match(/^Accepted publickey for /gm)?.length ?? 0,
     stop,
     start,
+    signalCommands: (words, signal) => {
+      const targets = child?.pid ? descendantsOf(child.pid).filter((pid) => words.every((word) => argvOf(pid).includes(word))) : [];
+      targets.forEach((pid) => signalQuietly(pid, signal));
+      return targets.length;
+    },
     dispose: async () => {
       await stop();
       process.removeListener('exit', killAtExit);
@@ -193,17 +203,41 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   }
 }
 
+/** Rounds of freezing newly found processes; sshd forks only between them, so two suffice. */
+const FREEZE_ROUNDS = 5;
+
 /**
- * Signals sshd and everything below it. Each connection is served by a child sshd in a session of
- * its own, which outlives the listener, so a "host going down" has to reach the children too.
+ * Ends sshd and everything below it as a host going down would. Each connection is served by a
+ * child sshd in a session of its own, which outlives the listener, so the children must go too.
+ * All are frozen (SIGSTOP) before any is killed: a command killed while its session still ran
+ * would have its exit status relayed to the client, as if it had ended on its own.
  */
-function killTree(pid: number, signal: NodeJS.Signals): void {
-  for (const target of [...descendantsOf(pid), pid]) {
-    try {
-      process.kill(target, signal);
-    } catch {
-      // already gone
+function bringDown(root: number): void {
+  const frozen = new Set<number>();
+  for (let round = 0; round < FREEZE_ROUNDS; round++) {
+    const found = [root, ...descendantsOf(root)].filter((pid) => !frozen.has(pid));
+    if (found.length === 0) break;
+    for (const pid of found) {
+      signalQuietly(pid, 'SIGSTOP');
+      frozen.add(pid);
     }
+  }
+  for (const pid of frozen) signalQuietly(pid, 'SIGKILL');
+}
+
+function signalQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function argvOf(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return [];
   }
 }
 
