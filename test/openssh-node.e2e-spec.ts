@@ -3,6 +3,7 @@ import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store
 import { DEFAULT_IMAGE } from '../libs/gpu-sim/src/simulated-behaviour.js';
 import { startOpenSshHost, type OpenSshHost } from '../libs/gpu/src/executor/openssh-host.fixture.js';
 import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
+import { eventually } from '../libs/testing/src/eventually.js';
 import { createTestPrompt, finished, requestInference, waitForJob } from '../libs/testing/src/job-flows.js';
 
 /**
@@ -63,7 +64,17 @@ describe('a GPU node behind real OpenSSH', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await host.server.start();
     const done = await waitForJob(cosmos, jobId, finished, 30_000);
-    expect(done).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(done).toMatchObject({ status: 'succeeded', attempts: 1, failure: null });
+    expect(await claims(jobId)).toBe(1);
+  }, 40_000);
+
+  it('re-attaches when the docker wait watching its container is killed on the node', async () => {
+    host.behaviour.durationMs = 2500;
+    const jobId = await requestInference(cosmos, { promptIds: [prompt] });
+    const { containerName } = await waitForJob(cosmos, jobId, running);
+    await eventually(() => expect(host.server.signalCommands(['wait', containerName], 'SIGTERM')).toBe(1));
+    const done = await waitForJob(cosmos, jobId, finished, 30_000);
+    expect(done).toMatchObject({ status: 'succeeded', attempts: 1, failure: null });
     expect(await claims(jobId)).toBe(1);
   }, 40_000);
 
@@ -76,7 +87,7 @@ describe('a GPU node behind real OpenSSH', () => {
     expect((await waitForJob(cosmos, jobId, () => true)).status).toBe('running');
     await host.server.start();
     const done = await waitForJob(cosmos, jobId, finished, 30_000);
-    expect(done).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(done).toMatchObject({ status: 'succeeded', attempts: 1, failure: null });
     expect(await claims(jobId)).toBe(1);
   }, 40_000);
 });

@@ -116,5 +116,15 @@ async function kill(connection: SshConnection, name: string, sudo: boolean | und
 function exitCodeOf(name: string, waited: ExecResult): number {
   const code = waited.stdout.trim();
   if (waited.exitCode === 0 && /^\d+$/.test(code)) return Number(code);
+  if (cliWasSignalled(waited)) {
+    // Only the watcher died (a host shutting down, an OOM kill, someone's kill): the container
+    // may run on. Lost contact, so the worker asks the container itself before deciding.
+    throw new ExecutionFailure('SSH_FAILURE', `docker wait ${name} was stopped (${waited.signal ?? `exit ${waited.exitCode}`}) before the container ended`);
+  }
   throw new ExecutionFailure('REMOTE_ERROR', `docker wait ${name} failed (exit ${waited.exitCode}): ${waited.stderr.trim().split('\n').at(-1) ?? ''}`);
+}
+
+/** Killed by a signal: reported as such, or as 128 + n by the login shell sshd ran it through. */
+function cliWasSignalled(result: ExecResult): boolean {
+  return result.exitCode === null || result.exitCode > 128;
 }

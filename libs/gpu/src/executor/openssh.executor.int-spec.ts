@@ -98,7 +98,6 @@ describe('SingleInferenceExecutor against a real OpenSSH sshd', () => {
     return { clis: dockerClisRunning(), sessions: host.daemon.sessions };
   }
 
-
   it('finds the stand-in docker first on the login shell PATH, not a docker of this machine', async () => {
     const found = await host.connection.exec(['sh', '-c', 'command -v docker'], { timeoutMs: 10_000 });
     expect(found).toMatchObject({ exitCode: 0, stdout: `${join(host.daemon.binDir, 'docker')}\n` });
@@ -188,6 +187,22 @@ describe('SingleInferenceExecutor against a real OpenSSH sshd', () => {
     expect(await containerState(jobContainerName('inference', ids.jobId, 1))).toBe('exited 137');
     expect(await runningContainersOfJob(ids.jobId)).toEqual([]);
     await eventually(() => expect(leftovers()).toEqual({ clis: [], sessions: 0 }));
+  }, 20_000);
+
+  it('reports a docker wait killed on the node as lost contact, not a failed run, and leaves the container running', async () => {
+    host.behaviour.durationMs = 2_500;
+    const ids = newIds();
+    const name = jobContainerName('inference', ids.jobId, 1);
+    const execution = executor.execute(request(ids).execution);
+
+    await eventually(() => expect(host.server.signalCommands(['wait', name], 'SIGTERM')).toBe(1));
+    const failure = await failureOf(execution);
+
+    // SSH_FAILURE is what makes the worker ask the container before deciding (the e2e re-attaches).
+    expect(failure).toMatchObject({ reason: 'SSH_FAILURE', exitCode: null });
+    expect(failure.message).toContain(`docker wait ${name} was stopped`);
+    expect(await containerState(name)).toBe('running 0');
+    await eventually(() => expect(leftovers()).toEqual({ clis: [], sessions: 0 }), 10_000);
   }, 20_000);
 
   // OpenSSH ignores the KILL signal request for a root login (a developer's machine without the
