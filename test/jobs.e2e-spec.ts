@@ -225,7 +225,7 @@ describe('jobs and the queue view over GraphQL', () => {
     const updates = cosmos.subscribe<{ jobUpdated: { jobId: string; deleted: boolean; job: { priority: number; revision: number } } }>(
       `subscription { jobUpdated(id: "${job.low}") { jobId deleted job { priority revision } } }`,
     );
-    await cosmos.settle();
+    await updates.listening();
     const before = (await cosmos.gql(JOB, { id: job.low })).data!.job.revision as number;
 
     // Another job's change must not reach this subscriber.

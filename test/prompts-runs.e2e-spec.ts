@@ -79,7 +79,7 @@ describe('prompts and runs over GraphQL', () => {
     const changes = cosmos.subscribe<{ promptChanged: { promptId: string; deleted: boolean; prompt: { name: string; revision: number } | null } }>(
       `subscription { promptChanged { promptId deleted prompt { name revision } } }`,
     );
-    await cosmos.settle();
+    await changes.listening();
     const created = await create({ text: 'Heavy rain with water puddles', videoDir: 'plain' });
     const promptId = created.data!.createPrompt.prompt.id;
     const [pushed] = await changes.next(1);
@@ -235,7 +235,7 @@ describe('prompts and runs over GraphQL', () => {
       const updates = cosmos.subscribe<{ runUpdated: { runId: string; run: { rating: number; revision: number } } }>(
         `subscription { runUpdated(id: "${completedRun}") { runId deleted run { rating revision } } }`,
       );
-      await cosmos.settle();
+      await updates.listening();
       const before = (await cosmos.gql(`query($id: String!) { run(id: $id) { revision } }`, { id: completedRun })).data!.run.revision;
       await cosmos.gql(RATE, { input: { runId: completedRun, rating: 2 } });
       const [update] = await updates.next(1);

@@ -39,7 +39,7 @@ describe('queue pause state over GraphQL', () => {
     const changes = cosmos.subscribe<{ queueChanged: { paused: boolean; pausedBy: string; revision: number } }>(
       `subscription { queueChanged { paused pausedBy revision } }`,
     );
-    await cosmos.settle();
+    await changes.listening();
 
     const { data } = await cosmos.gql(PAUSE, { input: { reason: 'driver update' } }, 'ana');
     expect(data!.pauseQueue).toMatchObject({

@@ -9,6 +9,8 @@ import type { Decider } from '../../domain/src/shared/decider.js';
 import type { DomainEvent } from '../../domain/src/shared/domain-event.js';
 import { EventSourcedCommandHandler, type CommandResult } from '../../eventstore/src/commands/event-sourced.command-handler.js';
 import { ids } from '../../eventstore/src/ids.js';
+import { DOCUMENT_STORE, type DocumentStore } from '../../read-models/src/document-store.port.js';
+import { SqliteDocumentStore } from '../../read-models/src/sqlite/sqlite.document-store.js';
 
 export interface GraphqlResponse<T = Record<string, any>> {
   data?: T;
@@ -77,9 +79,14 @@ export class CosmosHarness {
 
   /**
    * Collects a subscription's payloads; `next(n)` waits (bounded) until n have arrived, `done()`
-   * until the server completed it. A result with errors fails both.
+   * until the server completed it. A result with errors fails both. `listening()` waits until the
+   * server-side resolver has opened its read-model watch, so a change made after it is not missed
+   * (a fixed pause was not enough on a loaded machine).
    */
-  subscribe<T = Record<string, any>>(query: string): { next(count?: number, timeoutMs?: number): Promise<T[]>; done(timeoutMs?: number): Promise<T[]>; stop(): void } {
+  subscribe<T = Record<string, any>>(
+    query: string,
+  ): { next(count?: number, timeoutMs?: number): Promise<T[]>; done(timeoutMs?: number): Promise<T[]>; listening(timeoutMs?: number): Promise<void>; stop(): void } {
+    const watchesBefore = this.openWatches();
     const client = createClient({ url: this.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
     this.clients.push(client);
     const received: T[] = [];
@@ -121,11 +128,27 @@ export class CosmosHarness {
       }
       return received.slice();
     };
+    const listening = async (timeoutMs = 5000): Promise<void> => {
+      if (watchesBefore === null) return this.settle();
+      const deadline = Date.now() + timeoutMs;
+      while (this.openWatches()! <= watchesBefore) {
+        if (failure) throw failure;
+        if (Date.now() > deadline) throw new Error(`the subscription opened no read-model watch within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
     return {
       stop,
+      listening,
       next: async (count = 1, timeoutMs = 5000) => (await waitFor(() => received.length >= count, timeoutMs, `${count} subscription payloads`)).slice(0, count),
       done: (timeoutMs = 5000) => waitFor(() => completed && failure === null, timeoutMs, 'the subscription to complete'),
     };
+  }
+
+  /** Watches the embedded document store has open; null with another store. */
+  private openWatches(): number | null {
+    const store = this.get<DocumentStore>(DOCUMENT_STORE);
+    return store instanceof SqliteDocumentStore ? store.openWatches : null;
   }
 
   /** Waits until a subscription is registered server-side (graphql-ws acknowledges lazily). */

@@ -164,6 +164,13 @@ export class SqliteDocumentStore implements DocumentStore {
     return watch as DocumentWatch<T>;
   }
 
+  /** Watches open now, over every collection: lets a test tell that a subscription has started listening. */
+  get openWatches(): number {
+    let open = 0;
+    for (const watchers of this.watchers.values()) open += watchers.size;
+    return open;
+  }
+
   async ping(): Promise<void> {
     this.sql.ping.get();
   }
