@@ -5,6 +5,7 @@ export const ids = {
   prompt: (): string => `ps_${randomBytes(16).toString('hex')}`,
   run: (): string => `rs_${randomBytes(16).toString('hex')}`,
   job: (): string => `job_${randomBytes(8).toString('hex')}`,
+  batchPlan: (): string => `bp_${randomBytes(8).toString('hex')}`,
   command: (): string => randomUUID(),
 };
 

@@ -44,4 +44,4 @@ export async function waitForJob(cosmos: CosmosHarness, id: string, done: (job: 
   }
 }
 
-export const finished = (job: { status: string }): boolean => ['succeeded', 'failed', 'cancelled'].includes(job.status);
+export const finished = (job: { status: string }): boolean => ['succeeded', 'failed', 'cancelled', 'merged'].includes(job.status);

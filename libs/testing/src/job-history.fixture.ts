@@ -25,18 +25,23 @@ export interface JobSeed {
   readonly priority?: number;
   /** Defaults to one run (three for batch_inference) numbered after the job. */
   readonly runIds?: string[];
+  /** Defaults to one prompt per run, numbered after the job. */
+  readonly promptIds?: string[];
   readonly retryOf?: string | null;
   readonly idempotencyKey?: string | null;
   readonly actor?: string;
+  /** Only on a batch made by smart batching (see `batchQueued`). */
+  readonly mergedFrom?: string[];
 }
 
 /** Appends job events to an in-memory log; `events` is what a store's `readAll` would return. */
 export class JobHistory extends RecordedLog {
-  private readonly kinds = new Map<string, JobKind>();
+  private readonly queuedJobs = new Map<string, JobQueued['data']>();
   /** The current attempt's claim, which a success measures its duration from (as the decider does). */
   private readonly claims = new Map<string, { attempt: number; at: string }>();
 
-  queued(seed: JobSeed): RecordedEvent {
+  /** `recordedAt` differs from `queuedAt` only for a merged batch, which takes its earliest source's place. */
+  queued(seed: JobSeed, recordedAt = seed.queuedAt): RecordedEvent {
     const kind = seed.kind ?? 'inference';
     const n = Number.parseInt(seed.id.slice(4), 16);
     const runIds = seed.runIds ?? (kind === 'batch_inference' ? [1, 2, 3].map((i) => runIdOf(n * 10 + i)) : [runIdOf(n * 10)]);
@@ -45,16 +50,17 @@ export class JobHistory extends RecordedLog {
       jobId: seed.id,
       kind,
       runIds,
-      promptIds: runIds.map((_, i) => promptIdOf(n * 10 + i)),
+      promptIds: seed.promptIds ?? runIds.map((_, i) => promptIdOf(n * 10 + i)),
       config,
       priority: seed.priority ?? 50,
       idempotencyKey: seed.idempotencyKey ?? null,
       retryOf: seed.retryOf ?? null,
+      ...(seed.mergedFrom === undefined ? {} : { mergedFrom: seed.mergedFrom }),
       queuedAt: seed.queuedAt,
       queuedBy: seed.actor ?? 'ana',
     };
-    this.kinds.set(seed.id, kind);
-    return this.job(seed.id, 'JobQueued', data, seed.queuedAt, seed.actor ?? 'ana');
+    this.queuedJobs.set(seed.id, data);
+    return this.job(seed.id, 'JobQueued', data, recordedAt, seed.actor ?? 'ana');
   }
 
   priorityChanged(jobId: string, priority: number, at: string, by = 'ben'): RecordedEvent {
@@ -99,6 +105,23 @@ export class JobHistory extends RecordedLog {
     return this.job(jobId, 'JobRetried', { newJobId, by, at }, at, by);
   }
 
+  mergedIntoBatch(jobId: string, batchJobId: string, at: string, by = 'ana'): RecordedEvent {
+    return this.job(jobId, 'JobMergedIntoBatch', { batchJobId, by, at }, at, by);
+  }
+
+  /**
+   * The batch job smart batching queues once `sources` were merged into it: their runs and prompts
+   * in that order, at the earliest source's place in the queue. Leaves out the merges themselves
+   * (and the runs' moves, which are not job events), so a spec can cut the apply short anywhere.
+   */
+  batchQueued(batchJobId: string, sources: readonly string[], at: string, by = 'ana'): RecordedEvent {
+    const queued = sources.map((id) => this.queuedData(id));
+    const runIds = queued.flatMap((job) => job.runIds);
+    const promptIds = queued.flatMap((job) => job.promptIds);
+    const queuedAt = queued.map((job) => job.queuedAt).reduce((a, b) => (b < a ? b : a));
+    return this.queued({ id: batchJobId, kind: 'batch_inference', runIds, promptIds, mergedFrom: [...sources], queuedAt, actor: by }, at);
+  }
+
   /** Queued, claimed a minute later, through every stage, succeeded `minutes` after the claim. */
   succeededJob(seed: JobSeed & { readonly node?: string; readonly minutes?: number }): void {
     const claimedAt = minutesAfter(seed.queuedAt, 1);
@@ -114,9 +137,13 @@ export class JobHistory extends RecordedLog {
 
 
   private kindOf(jobId: string): JobKind {
-    const kind = this.kinds.get(jobId);
-    if (kind === undefined) throw new Error(`${jobId} was never queued in this history`);
-    return kind;
+    return this.queuedData(jobId).kind;
+  }
+
+  private queuedData(jobId: string): JobQueued['data'] {
+    const queued = this.queuedJobs.get(jobId);
+    if (queued === undefined) throw new Error(`${jobId} was never queued in this history`);
+    return queued;
   }
 
   private job<E extends JobEvent>(jobId: string, type: E['type'], data: E['data'], at: string, actor?: string): RecordedEvent {
@@ -127,8 +154,9 @@ export class JobHistory extends RecordedLog {
 /**
  * A day on two GPU nodes touching every job event, interleaved as workers would write them: jobs
  * that succeed, fail, are cancelled while queued and while running, a claim released after a crash
- * during upload and claimed again, a failed job retried, a reprioritized job, and a queue left
- * behind (queued, claimed, uploading, running, and one with a cancel not yet confirmed).
+ * during upload and claimed again, a failed job retried, a reprioritized job, two queued jobs
+ * merged into a batch that then runs, and a queue left behind (queued, claimed, uploading,
+ * running, and one with a cancel not yet confirmed).
  */
 export function busyJobDay(): JobHistory {
   const h = new JobHistory();
@@ -171,6 +199,18 @@ export function busyJobDay(): JobHistory {
 
   h.retried(J(4), J(9), at(45));
   h.queued({ id: J(9), queuedAt: at(45), kind: 'upscale', priority: 70, retryOf: J(4), runIds: [runIdOf(90)] });
+
+  // Smart batching merges two waiting inferences into J(15), which keeps J(13)'s place and runs on gpu-3.
+  h.queued({ id: J(13), queuedAt: at(46) });
+  h.queued({ id: J(14), queuedAt: at(47) });
+  h.mergedIntoBatch(J(13), J(15), at(49));
+  h.mergedIntoBatch(J(14), J(15), at(49));
+  h.batchQueued(J(15), [J(13), J(14)], at(49));
+  h.claimed(J(15), at(50), 'gpu-3');
+  h.stageChanged(J(15), 'uploading', 0, at(50));
+  h.stageChanged(J(15), 'running', 0, at(51));
+  h.stageChanged(J(15), 'downloading', 0, at(62));
+  h.succeeded(J(15), at(63));
 
   // The queue as the day goes on: J(9) running, J(8) uploading with a cancel pending, J(10) claimed, two waiting.
   h.queued({ id: J(8), queuedAt: at(61) });

@@ -53,6 +53,7 @@ export function toUserError(error: DomainError): UserError {
     case 'RUN_ALREADY_EXISTS':
     case 'RUN_INVALID_TRANSITION':
     case 'RUN_NOT_ACTIVE':
+    case 'RUN_NOT_MOVABLE':
     case 'JOB_ALREADY_EXISTS':
     case 'JOB_NOT_QUEUED':
     case 'JOB_NOT_CLAIMED':

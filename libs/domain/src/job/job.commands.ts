@@ -10,6 +10,8 @@ export interface QueueJob {
   readonly priority: number;
   readonly idempotencyKey: string | null;
   readonly retryOf: string | null;
+  /** Only for a batch made by smart batching: the merged jobs, and the earliest one's queuedAt. */
+  readonly merged?: { readonly from: readonly string[]; readonly queuedAt: string };
   readonly now: string;
   readonly actor: string;
 }
@@ -90,6 +92,15 @@ export interface RetryJob {
   readonly actor: string;
 }
 
+/** Only while queued and not asked to cancel: the job's runs move to the batch job `batchJobId`. */
+export interface MergeIntoBatch {
+  readonly type: 'MergeIntoBatch';
+  readonly jobId: string;
+  readonly batchJobId: string;
+  readonly now: string;
+  readonly actor: string;
+}
+
 export type JobCommand =
   | QueueJob
   | ChangeJobPriority
@@ -100,4 +111,5 @@ export type JobCommand =
   | RequestCancel
   | ConfirmCancel
   | ReleaseJob
-  | RetryJob;
+  | RetryJob
+  | MergeIntoBatch;

@@ -20,6 +20,7 @@ import {
   type JobClaimed,
   type JobEvent,
   type JobFailed,
+  type JobMergedIntoBatch,
   type JobQueued,
   type JobReleased,
   type JobRetried,
@@ -32,6 +33,7 @@ import {
 const spec = deciderSpec(jobDecider);
 const jobId = 'job_0123456789abcdef';
 const copyId = 'job_fedcba9876543210';
+const batchId = 'job_baba0000baba0000';
 const [t0, t1, t2, t3] = ['10:00:00', '10:01:00', '10:02:00', '10:12:30'].map((hms) => `2026-11-28T${hms}.000Z`);
 const config = { weights: { vis: 0.25, edge: 0.25, depth: 0.25, seg: 0.25 }, numSteps: 35, guidance: 5, seed: 1 };
 
@@ -87,6 +89,7 @@ const cmd = {
   confirmCancel: (now = t3): JobCommand => ({ type: 'ConfirmCancel', jobId, now }),
   release: (maxAttempts = 3): JobCommand => ({ type: 'ReleaseJob', jobId, reason: 'worker restarted during upload', maxAttempts, now: t2 }),
   retry: (newJobId = copyId): JobCommand => ({ type: 'RetryJob', jobId, newJobId, now: t3, actor: 'ana' }),
+  merge: (batchJobId = batchId): JobCommand => ({ type: 'MergeIntoBatch', jobId, batchJobId, now: t1, actor: 'ana' }),
 };
 
 function fieldsOf(given: readonly JobEvent[], command: JobCommand): FieldProblem[] {
@@ -106,7 +109,7 @@ const done = [...running, stage('downloading', 100), succeeded];
 describe('job decider', () => {
   it('names its stream and lists every event type', () => {
     expect(jobStream(jobId)).toBe('job-job_0123456789abcdef');
-    expect(JOB_EVENT_TYPES).toHaveLength(10);
+    expect(JOB_EVENT_TYPES).toHaveLength(11);
   });
 
   describe('QueueJob', () => {
@@ -357,6 +360,49 @@ describe('job decider', () => {
     });
   });
 
+  describe('MergeIntoBatch', () => {
+    const merged: JobMergedIntoBatch = { type: 'JobMergedIntoBatch', data: { batchJobId: batchId, by: 'ana', at: t1 } };
+
+    it('ends a queued job merged into its batch, and a repeat for that batch changes nothing', () => {
+      spec.given([queued]).when(cmd.merge()).then([merged]);
+      spec.given([queued, claimed(), released]).when(cmd.merge()).then([merged]);
+      spec.given([queued, merged]).when(cmd.merge()).then([]);
+      spec.given([queued, merged]).thenState({ status: 'Finished', outcome: 'merged', attempts: 0, finishedAt: t1, retriedAs: null, mergedInto: batchId });
+    });
+
+    it('refuses a job a node holds, one that ended, one merged elsewhere, and a bad batch id', () => {
+      spec.given(running).when(cmd.merge()).thenThrows(JobNotQueued, /is running on gpu-1 \(attempt 1\): only queued jobs can be merged into a batch/);
+      spec.given([queued, cancelled()]).when(cmd.merge()).thenThrows(JobNotQueued, /already cancelled/);
+      spec.given([queued, merged]).when(cmd.merge(copyId)).thenThrows(JobNotQueued, /already merged/);
+      spec.given([]).when(cmd.merge()).thenThrows(JobNotFound);
+      spec.given([queued]).when(cmd.merge(jobId)).thenThrows(InvalidInput, 'input.batchJobId: a job cannot merge into itself');
+      spec.given([queued]).when(cmd.merge('batch')).thenThrows(InvalidInput, /input\.batchJobId: must be 'job_'/);
+    });
+
+    it('never retries a merged job: its runs carry on in the batch', () => {
+      spec.given([queued, merged]).when(cmd.retry()).thenThrows(JobNotRetryable, `Job ${jobId} was merged into ${batchId}, whose runs carry on: only failed or cancelled jobs can be retried`);
+    });
+
+    it('queues a merged batch with its sources and the earliest source\'s place in the queue', () => {
+      const batch = { kind: 'batch_inference', runIds: ['rs_1', 'rs_2'], promptIds: ['ps_1', 'ps_2'], config: { runs: [config, config] } } as const;
+      const from = { from: [copyId, batchId], queuedAt: '2026-11-28T09:00:00.000Z' };
+      spec
+        .given([])
+        .when(queue({ ...batch, merged: from }))
+        .then([queuedAs({ ...batch, runIds: ['rs_1', 'rs_2'], promptIds: ['ps_1', 'ps_2'], mergedFrom: [copyId, batchId], queuedAt: from.queuedAt })]);
+    });
+
+    it('refuses a merged job that is no batch, merges nothing, itself or a bad id', () => {
+      const batch = { kind: 'batch_inference', runIds: ['rs_1', 'rs_2'], promptIds: ['ps_1', 'ps_2'], config: { runs: [config, config] } } as const;
+      const when = (merged: QueueJob['merged'], kind: QueueJob['kind'] = 'batch_inference') => fieldsOf([], queue({ ...batch, kind, merged }));
+      expect(when({ from: [copyId], queuedAt: t0 }, 'inference')).toContainEqual({ field: 'input.merged', problem: 'only a batch_inference job is made by merging (got inference)' });
+      expect(when({ from: [], queuedAt: t0 })).toEqual([{ field: 'input.merged', problem: 'names at least one merged job' }]);
+      expect(when({ from: [jobId], queuedAt: t0 })).toEqual([{ field: 'input.merged', problem: 'a job cannot be merged into itself' }]);
+      expect(when({ from: ['job 2'], queuedAt: t0 })).toEqual([{ field: 'input.merged', problem: expect.stringMatching(/^from: must be 'job_'/) }]);
+      expect(when({ from: [copyId], queuedAt: 'yesterday' })).toEqual([{ field: 'input.merged', problem: 'queuedAt must be an ISO timestamp (got "yesterday")' }]);
+    });
+  });
+
   describe('evolve', () => {
     it('queues, claims and follows progress', () => {
       const claimedState = {
@@ -383,14 +429,15 @@ describe('job decider', () => {
     });
 
     it('finishes with the outcome, the attempts spent and the retry link', () => {
-      spec.given(done).thenState({ status: 'Finished', outcome: 'succeeded', attempts: 1, finishedAt: t3, retriedAs: null });
-      spec.given([queued, cancelled()]).thenState({ status: 'Finished', outcome: 'cancelled', attempts: 0, finishedAt: t2, retriedAs: null });
+      spec.given(done).thenState({ status: 'Finished', outcome: 'succeeded', attempts: 1, finishedAt: t3, retriedAs: null, mergedInto: null });
+      spec.given([queued, cancelled()]).thenState({ status: 'Finished', outcome: 'cancelled', attempts: 0, finishedAt: t2, retriedAs: null, mergedInto: null });
       spec.given([queued, claimed(), released, claimed(2), failed, retried]).thenState({
         status: 'Finished',
         outcome: 'failed',
         attempts: 2,
         finishedAt: t3,
         retriedAs: copyId,
+        mergedInto: null,
       });
     });
   });

@@ -1,7 +1,7 @@
 import { assertNever } from '../shared/assert-never.js';
 import type { Decider } from '../shared/decider.js';
 import { InvalidInput } from '../shared/domain-error.js';
-import type { ChangeJobStage, ClaimJob, JobCommand, ReleaseJob, RequestCancel, RetryJob } from './job.commands.js';
+import type { ChangeJobStage, ClaimJob, JobCommand, MergeIntoBatch, ReleaseJob, RequestCancel, RetryJob } from './job.commands.js';
 import {
   JobAlreadyExists,
   JobAlreadyRetried,
@@ -48,6 +48,8 @@ export interface FinishedJob {
   readonly attempts: number;
   readonly finishedAt: string;
   readonly retriedAs: string | null;
+  /** The batch job that took over the runs, when the outcome is `merged`. */
+  readonly mergedInto: string | null;
 }
 
 export type JobState = { readonly status: 'NotQueued' } | QueuedJob | ClaimedJob | FinishedJob;
@@ -76,11 +78,11 @@ export const jobDecider: Decider<JobCommand, JobEvent, JobState> = {
         if (state.status !== 'NotQueued') throw new JobAlreadyExists(command.jobId);
         const problems = queueProblems(command);
         if (problems.length > 0) throw new InvalidInput(problems);
-        const { jobId, kind, priority, idempotencyKey, retryOf } = command;
+        const { jobId, kind, priority, idempotencyKey, retryOf, merged } = command;
         const data = { runIds: [...command.runIds], promptIds: [...command.promptIds], config: { ...command.config } };
-        return [
-          { type: 'JobQueued', data: { jobId, kind, ...data, priority, idempotencyKey, retryOf, queuedAt: command.now, queuedBy: command.actor } },
-        ];
+        const batch = merged === undefined ? {} : { mergedFrom: [...merged.from] };
+        const queuedAt = merged?.queuedAt ?? command.now;
+        return [{ type: 'JobQueued', data: { jobId, kind, ...data, priority, idempotencyKey, retryOf, ...batch, queuedAt, queuedBy: command.actor } }];
       }
       case 'ChangeJobPriority': {
         const job = requireQueued(command.jobId, state, 'be reprioritized');
@@ -115,6 +117,8 @@ export const jobDecider: Decider<JobCommand, JobEvent, JobState> = {
         return release(command, requireClaimed(command.jobId, state, 'be released'));
       case 'RetryJob':
         return retry(command, requireExisting(command.jobId, state));
+      case 'MergeIntoBatch':
+        return mergeIntoBatch(command, state);
       default:
         return assertNever(command);
     }
@@ -146,6 +150,8 @@ export const jobDecider: Decider<JobCommand, JobEvent, JobState> = {
         return finished(state, 'cancelled', event.data.at);
       case 'JobRetried':
         return state.status === 'Finished' ? { ...state, retriedAs: event.data.newJobId } : state;
+      case 'JobMergedIntoBatch':
+        return state.status === 'Queued' ? { ...finished(state, 'merged', event.data.at), mergedInto: event.data.batchJobId } : state;
       default:
         return assertNever(event);
     }
@@ -155,9 +161,9 @@ export const jobDecider: Decider<JobCommand, JobEvent, JobState> = {
 function finished(state: JobState, outcome: JobOutcome, finishedAt: string): JobState {
   switch (state.status) {
     case 'Queued':
-      return { status: 'Finished', outcome, attempts: state.attempts, finishedAt, retriedAs: null };
+      return { status: 'Finished', outcome, attempts: state.attempts, finishedAt, retriedAs: null, mergedInto: null };
     case 'Claimed':
-      return { status: 'Finished', outcome, attempts: state.attempt, finishedAt, retriedAs: null };
+      return { status: 'Finished', outcome, attempts: state.attempt, finishedAt, retriedAs: null, mergedInto: null };
     case 'NotQueued':
     case 'Finished':
       return state;
@@ -272,10 +278,23 @@ function retry(command: RetryJob, job: QueuedJob | ClaimedJob | FinishedJob): Jo
       throw new JobNotRetryable(command.jobId, 'claimed', seen(job));
     case 'Finished':
       if (job.outcome === 'succeeded') throw new JobNotRetryable(command.jobId, 'succeeded', 'already succeeded');
+      if (job.outcome === 'merged') throw new JobNotRetryable(command.jobId, 'merged', `was merged into ${job.mergedInto}, whose runs carry on`);
       if (job.retriedAs === command.newJobId) return [];
       if (job.retriedAs !== null) throw new JobAlreadyRetried(command.jobId, job.retriedAs);
       return [{ type: 'JobRetried', data: { newJobId: command.newJobId, by: command.actor, at: command.now } }];
     default:
       return assertNever(job);
   }
+}
+
+/**
+ * A repeat for the same batch is a no-op, so an interrupted apply of a batch plan can run again.
+ * A job being cancelled is left alone: merging would run work its owner asked to stop.
+ */
+function mergeIntoBatch(command: MergeIntoBatch, state: JobState): JobEvent[] {
+  const problem = command.batchJobId === command.jobId ? 'a job cannot merge into itself' : jobIdProblem(command.batchJobId);
+  if (problem !== null) throw new InvalidInput([{ field: 'input.batchJobId', problem }]);
+  if (state.status === 'Finished' && state.mergedInto === command.batchJobId) return [];
+  requireQueued(command.jobId, state, 'be merged into a batch');
+  return [{ type: 'JobMergedIntoBatch', data: { batchJobId: command.batchJobId, by: command.actor, at: command.now } }];
 }

@@ -1,6 +1,7 @@
 import { DomainError } from '../shared/domain-error.js';
 
-export type JobOutcome = 'succeeded' | 'failed' | 'cancelled';
+/** `merged`: smart batching moved the job's runs into a batch job. */
+export type JobOutcome = 'succeeded' | 'failed' | 'cancelled' | 'merged';
 
 /** How a job's status reads in messages and error details. */
 export type JobStatusWord = 'queued' | 'claimed' | JobOutcome;

@@ -34,6 +34,12 @@ export type JobQueued = DomainEvent<
     idempotencyKey: string | null;
     /** The failed or cancelled job this one retries. */
     retryOf: string | null;
+    /**
+     * A batch made by smart batching: the queued jobs whose runs it took over (each ended
+     * JobMergedIntoBatch). Absent on every other job, and on events written before batching existed.
+     */
+    mergedFrom?: string[];
+    /** For a merged batch, the earliest source's: the batch keeps the first job's place in the queue. */
     queuedAt: string;
     queuedBy: string;
   }
@@ -58,6 +64,12 @@ export type JobCancelled = DomainEvent<'JobCancelled', { by: string; reason: str
 /** The copy is a new job whose JobQueued carries `retryOf`. */
 export type JobRetried = DomainEvent<'JobRetried', { newJobId: string; by: string; at: string }>;
 
+/**
+ * Smart batching moved this queued job's runs into the batch_inference job `batchJobId` (whose
+ * JobQueued lists this job in `mergedFrom`). Final: the runs go on under the batch.
+ */
+export type JobMergedIntoBatch = DomainEvent<'JobMergedIntoBatch', { batchJobId: string; by: string; at: string }>;
+
 /** A claim abandoned before the container started (e.g. a crash during upload): queued again for the next attempt. */
 export type JobReleased = DomainEvent<'JobReleased', { reason: string; at: string }>;
 
@@ -71,7 +83,8 @@ export type JobEvent =
   | JobCancelRequested
   | JobCancelled
   | JobRetried
-  | JobReleased;
+  | JobReleased
+  | JobMergedIntoBatch;
 
 export const JOB_EVENT_TYPES: readonly JobEvent['type'][] = [
   'JobQueued',
@@ -84,4 +97,5 @@ export const JOB_EVENT_TYPES: readonly JobEvent['type'][] = [
   'JobCancelled',
   'JobRetried',
   'JobReleased',
+  'JobMergedIntoBatch',
 ];

@@ -48,6 +48,7 @@ export function queueProblems(command: QueueJob): FieldProblem[] {
   if (command.retryOf !== null) {
     add('input.retryOf', command.retryOf === command.jobId ? 'a job cannot retry itself' : jobIdProblem(command.retryOf));
   }
+  if (command.merged !== undefined) add('input.merged', mergedProblem(command));
   return problems;
 }
 
@@ -65,4 +66,14 @@ function configProblem({ kind, runIds, config }: QueueJob): string | null {
   const runs = config.runs;
   if (!Array.isArray(runs)) return 'a batch_inference job holds one config per run under "runs"';
   return runs.length === runIds.length ? null : `"runs" holds ${runs.length} config(s) for ${runIds.length} run(s)`;
+}
+
+function mergedProblem({ jobId, kind, merged }: QueueJob): string | null {
+  if (merged === undefined) return null;
+  if (kind !== 'batch_inference') return `only a batch_inference job is made by merging (got ${kind})`;
+  if (merged.from.length === 0) return 'names at least one merged job';
+  if (merged.from.includes(jobId)) return 'a job cannot be merged into itself';
+  const badId = merged.from.map(jobIdProblem).find((problem) => problem !== null);
+  if (badId !== undefined) return `from: ${badId}`;
+  return Number.isNaN(Date.parse(merged.queuedAt)) ? `queuedAt must be an ISO timestamp (got ${JSON.stringify(merged.queuedAt)})` : null;
 }

@@ -77,4 +77,14 @@ export interface DeleteRunOutputs {
   readonly now: string;
 }
 
-export type RunCommand = RequestRun | ChangeRunStatus | CompleteRun | FailRun | CancelRun | RateRun | DeleteRun | DeleteRunOutputs;
+/** Only while pending and still under `fromJobId`; a repeat for the same batch is a no-op. */
+export interface MoveRunToBatch {
+  readonly type: 'MoveRunToBatch';
+  readonly runId: string;
+  readonly fromJobId: string;
+  readonly batchJobId: string;
+  readonly now: string;
+  readonly actor: string;
+}
+
+export type RunCommand = RequestRun | ChangeRunStatus | CompleteRun | FailRun | CancelRun | RateRun | DeleteRun | DeleteRunOutputs | MoveRunToBatch;

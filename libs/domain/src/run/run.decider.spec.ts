@@ -1,9 +1,9 @@
 import { deciderSpec } from '../../../testing/src/decider.specification.js';
 import { fold } from '../shared/decider.js';
 import { type DomainError, type FieldProblem, InvalidInput } from '../shared/domain-error.js';
-import type { CompleteRun, RequestRun, RunCommand } from './run.commands.js';
+import type { CompleteRun, MoveRunToBatch, RequestRun, RunCommand } from './run.commands.js';
 import { runDecider } from './run.decider.js';
-import { RunActive, RunAlreadyExists, RunInvalidTransition, RunNotActive, RunNotCompleted, RunNotFound } from './run.errors.js';
+import { RunActive, RunAlreadyExists, RunInvalidTransition, RunNotActive, RunNotCompleted, RunNotFound, RunNotMovable } from './run.errors.js';
 import type {
   OutputFile,
   RunCancelled,
@@ -11,6 +11,7 @@ import type {
   RunDeleted,
   RunEvent,
   RunFailed,
+  RunMovedToBatch,
   RunOutputsDeleted,
   RunRated,
   RunRequested,
@@ -328,11 +329,30 @@ describe('run decider', () => {
     });
   });
 
+  describe('MoveRunToBatch', () => {
+    const batchJobId = 'job_baba0000baba0000';
+    const move = (fromJobId = 'job_1'): MoveRunToBatch => ({ type: 'MoveRunToBatch', runId, fromJobId, batchJobId, now: t1, actor: 'ana' });
+    const moved: RunMovedToBatch = { type: 'RunMovedToBatch', data: { batchJobId, fromJobId: 'job_1', by: 'ana', at: t1 } };
+
+    it('moves a pending run of the merged job into the batch, once', () => {
+      spec.given([requested]).when(move()).then([moved]);
+      spec.given([requested, moved]).when(move()).then([]);
+      spec.given([requested, moved]).thenState({ status: 'pending', kind: 'inference', modelType: 'transfer', node: null, requestedAt: t0, jobId: batchJobId });
+    });
+
+    it('refuses a run a worker has started, one that ended, and one of another job', () => {
+      spec.given(running).when(move()).thenThrows(RunNotMovable, `Run ${runId} cannot move into a batch: it is running under job_1`);
+      spec.given([requested, cancelled]).when(move()).thenThrows(RunNotMovable, /it already cancelled/);
+      spec.given([requested]).when(move('job_2')).thenThrows(RunNotMovable, /it belongs to job_1, not job_2/);
+      spec.given([]).when(move()).thenThrows(RunNotFound);
+    });
+  });
+
   describe('evolve', () => {
     it('starts as not requested and follows the active stages', () => {
       spec.given([]).thenState({ status: 'NotRequested' });
-      spec.given([requested]).thenState({ status: 'pending', kind: 'inference', modelType: 'transfer', node: null, requestedAt: t0 });
-      spec.given(running).thenState({ status: 'running', kind: 'inference', modelType: 'transfer', node: 'gpu-1', requestedAt: t0 });
+      spec.given([requested]).thenState({ status: 'pending', kind: 'inference', modelType: 'transfer', node: null, requestedAt: t0, jobId: 'job_1' });
+      spec.given(running).thenState({ status: 'running', kind: 'inference', modelType: 'transfer', node: 'gpu-1', requestedAt: t0, jobId: 'job_1' });
     });
 
     it('finishes with outputs, rating and deletions', () => {

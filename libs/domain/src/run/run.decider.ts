@@ -2,8 +2,8 @@ import type { ModelType } from '../prompt/prompt.events.js';
 import { assertNever } from '../shared/assert-never.js';
 import type { Decider } from '../shared/decider.js';
 import { InvalidInput } from '../shared/domain-error.js';
-import type { ChangeRunStatus, DeleteRunOutputs, RateRun, RunCommand } from './run.commands.js';
-import { RunActive, RunAlreadyExists, RunInvalidTransition, RunNotActive, RunNotCompleted, RunNotFound } from './run.errors.js';
+import type { ChangeRunStatus, DeleteRunOutputs, MoveRunToBatch, RateRun, RunCommand } from './run.commands.js';
+import { RunActive, RunAlreadyExists, RunInvalidTransition, RunNotActive, RunNotCompleted, RunNotFound, RunNotMovable } from './run.errors.js';
 import {
   ACTIVE_RUN_STATUSES,
   type ActiveRunStatus,
@@ -24,6 +24,8 @@ export interface ActiveRun {
   /** The GPU node executing it, once one has reported progress. */
   readonly node: string | null;
   readonly requestedAt: string;
+  /** The job that will execute it: the requesting one, or the batch it was moved into. */
+  readonly jobId: string;
 }
 
 export interface FinishedRun {
@@ -83,6 +85,8 @@ export const runDecider: Decider<RunCommand, RunEvent, RunState> = {
         return [{ type: 'RunDeleted', data: { deletedAt: command.now, deletedBy: command.actor, deleteOutputs: command.deleteOutputs } }];
       case 'DeleteRunOutputs':
         return deleteOutputs(command, requireFinished(command.runId, state));
+      case 'MoveRunToBatch':
+        return moveToBatch(command, state);
       default:
         return assertNever(command);
     }
@@ -91,7 +95,9 @@ export const runDecider: Decider<RunCommand, RunEvent, RunState> = {
   evolve(state, event) {
     switch (event.type) {
       case 'RunRequested':
-        return { status: 'pending', kind: event.data.kind, modelType: event.data.modelType, node: null, requestedAt: event.data.requestedAt };
+        return { status: 'pending', kind: event.data.kind, modelType: event.data.modelType, node: null, requestedAt: event.data.requestedAt, jobId: event.data.jobId };
+      case 'RunMovedToBatch':
+        return isActive(state) ? { ...state, jobId: event.data.batchJobId } : state;
       case 'RunStatusChanged':
         return isActive(state) ? { ...state, status: event.data.status, node: event.data.node } : state;
       case 'RunCompleted':
@@ -190,4 +196,17 @@ function deleteOutputs(command: DeleteRunOutputs, run: FinishedRun): RunOutputsD
   }
   const paths = [...new Set(command.paths.filter((path) => present.has(path)))];
   return paths.length === 0 ? [] : [{ type: 'RunOutputsDeleted', data: { paths, deletedAt: command.now } }];
+}
+
+/** Only a run no worker has touched yet may change jobs, and only from the job the batch took over. */
+function moveToBatch(command: MoveRunToBatch, state: RunState): RunEvent[] {
+  const run = requireExisting(command.runId, state);
+  if (!isActive(run)) throw new RunNotMovable(command.runId, run.status, null, `it already ${run.status}`);
+  if (run.jobId === command.batchJobId) return [];
+  if (run.status !== 'pending') throw new RunNotMovable(command.runId, run.status, run.jobId, `it is ${run.status} under ${run.jobId}`);
+  if (run.jobId !== command.fromJobId) {
+    throw new RunNotMovable(command.runId, run.status, run.jobId, `it belongs to ${run.jobId}, not ${command.fromJobId}`);
+  }
+  const { batchJobId, fromJobId } = command;
+  return [{ type: 'RunMovedToBatch', data: { batchJobId, fromJobId, by: command.actor, at: command.now } }];
 }

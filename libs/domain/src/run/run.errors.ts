@@ -43,3 +43,10 @@ export class RunInvalidTransition extends DomainError<{ runId: string; from: Act
     super('RUN_INVALID_TRANSITION', `Run ${runId} cannot go back from ${from} to ${to}`, { runId, from, to });
   }
 }
+
+/** The run is not (or no longer) a pending run of the job a batch wants to take it from. */
+export class RunNotMovable extends DomainError<{ runId: string; status: string; jobId: string | null }> {
+  constructor(runId: string, status: string, jobId: string | null, why: string) {
+    super('RUN_NOT_MOVABLE', `Run ${runId} cannot move into a batch: ${why}`, { runId, status, jobId });
+  }
+}

@@ -79,6 +79,9 @@ export type RunRated = DomainEvent<'RunRated', { rating: number | null; ratedBy:
 
 export type RunOutputsDeleted = DomainEvent<'RunOutputsDeleted', { paths: string[]; deletedAt: string }>;
 
+/** Smart batching moved the pending run from job `fromJobId` into the batch job `batchJobId`. */
+export type RunMovedToBatch = DomainEvent<'RunMovedToBatch', { batchJobId: string; fromJobId: string; by: string; at: string }>;
+
 export type RunDeleted = DomainEvent<'RunDeleted', { deletedAt: string; deletedBy: string; deleteOutputs: boolean }>;
 
 export type RunEvent =
@@ -89,7 +92,8 @@ export type RunEvent =
   | RunCancelled
   | RunRated
   | RunOutputsDeleted
-  | RunDeleted;
+  | RunDeleted
+  | RunMovedToBatch;
 
 export const RUN_EVENT_TYPES: readonly RunEvent['type'][] = [
   'RunRequested',
@@ -100,4 +104,5 @@ export const RUN_EVENT_TYPES: readonly RunEvent['type'][] = [
   'RunRated',
   'RunOutputsDeleted',
   'RunDeleted',
+  'RunMovedToBatch',
 ];

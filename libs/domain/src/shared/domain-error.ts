@@ -16,6 +16,7 @@ export type DomainErrorCode =
   | 'RUN_NOT_ACTIVE'
   | 'RUN_NOT_COMPLETED'
   | 'RUN_ACTIVE'
+  | 'RUN_NOT_MOVABLE'
   | 'JOB_ALREADY_EXISTS'
   | 'JOB_NOT_QUEUED'
   | 'JOB_NOT_CLAIMED'

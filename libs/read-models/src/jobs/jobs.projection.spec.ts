@@ -1,3 +1,4 @@
+import { jobStream } from '../../../domain/src/job/job.events.js';
 import type { RecordedEvent } from '../../../eventstore/src/event-store.port.js';
 import { minutesAfter, promptIdOf, runIdOf } from '../../../testing/src/catalog-history.fixture.js';
 import { jobIdOf, JobHistory } from '../../../testing/src/job-history.fixture.js';
@@ -46,6 +47,8 @@ describe('jobs projection', () => {
       idempotencyKey: 'key-1',
       retryOf: jobIdOf(9),
       retriedAs: null,
+      mergedInto: null,
+      mergedFrom: [],
       queuedAt: t0,
       queuedBy: 'ben',
       attempts: 0,
@@ -169,6 +172,40 @@ describe('jobs projection', () => {
     expect(fold(history.events)).toMatchObject({ status: 'failed', retriedAs: jobIdOf(2), finishedAt: at(2), updatedAt: at(5) });
   });
 
+  it('ends a queued job merged into a batch, with no duration, naming the batch', () => {
+    const history = queued();
+    history.mergedIntoBatch(jobId, jobIdOf(2), at(2));
+    const merged = fold(history.events);
+    // Neither `queued` nor held by a node: the queue view no longer shows it; the jobs list still does.
+    expect(merged).toMatchObject({ status: 'merged', mergedInto: jobIdOf(2), finishedAt: at(2), durationSeconds: null, node: null, updatedAt: at(2) });
+    expect(jobsProjection.evolve(merged, history.events[history.events.length - 1])).toBe(merged);
+  });
+
+  it('merges a released job like any queued one', () => {
+    const history = claimed();
+    history.released(jobId, at(2));
+    history.mergedIntoBatch(jobId, jobIdOf(2), at(3));
+    expect(fold(history.events)).toMatchObject({ status: 'merged', mergedInto: jobIdOf(2), attempts: 1, claimedAt: null, durationSeconds: null });
+  });
+
+  it('lists the jobs a merged batch was made from, at the earliest one\'s place in the queue', () => {
+    const history = queued();
+    history.queued({ id: jobIdOf(3), queuedAt: at(1) });
+    history.mergedIntoBatch(jobId, jobIdOf(2), at(2));
+    history.mergedIntoBatch(jobIdOf(3), jobIdOf(2), at(2));
+    history.batchQueued(jobIdOf(2), [jobId, jobIdOf(3)], at(2));
+    const batch = fold(history.events.filter((event) => event.streamId === jobStream(jobIdOf(2))));
+    expect(batch).toMatchObject({
+      kind: 'batch_inference',
+      status: 'queued',
+      runIds: [runIdOf(10), runIdOf(30)],
+      mergedFrom: [jobId, jobIdOf(3)],
+      mergedInto: null,
+      queuedAt: t0,
+      updatedAt: t0,
+    });
+  });
+
   it('ignores what the decider would ignore: progress after the end, a second outcome, priority on a claimed job', () => {
     const history = claimed();
     history.priorityChanged(jobId, 10, at(2));
@@ -179,9 +216,17 @@ describe('jobs projection', () => {
     history.failed(jobId, at(4));
     history.cancelRequested(jobId, at(4));
     history.released(jobId, at(4));
+    history.mergedIntoBatch(jobId, jobIdOf(2), at(4));
     expect(finished).toMatchObject({ priority: 60, status: 'succeeded' });
     expect(fold(history.events)).toEqual(finished);
-    for (const event of history.events.slice(-4)) expect(jobsProjection.evolve(finished, event)).toBe(finished);
+    for (const event of history.events.slice(-5)) expect(jobsProjection.evolve(finished, event)).toBe(finished);
+  });
+
+  it('never merges a job a node holds', () => {
+    const held = fold(claimed().events);
+    const history = claimed();
+    const merge = history.mergedIntoBatch(jobId, jobIdOf(2), at(2));
+    expect(jobsProjection.evolve(held, merge)).toBe(held);
   });
 
   it('leaves a missing job missing, whatever the event', () => {

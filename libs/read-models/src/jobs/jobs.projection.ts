@@ -33,7 +33,7 @@ export const jobsProjection: Projection<JobDoc> = {
     if (event.type === 'JobQueued') {
       // A stream has one JobQueued; a second one (never emitted) must not reset the job.
       if (doc !== null) return doc;
-      const { jobId, kind, runIds, promptIds, config, priority, idempotencyKey, retryOf, queuedAt, queuedBy } = event.data;
+      const { jobId, kind, runIds, promptIds, config, priority, idempotencyKey, retryOf, mergedFrom = [], queuedAt, queuedBy } = event.data;
       return {
         id: jobId,
         kind,
@@ -45,6 +45,8 @@ export const jobsProjection: Projection<JobDoc> = {
         idempotencyKey,
         retryOf,
         retriedAs: null,
+        mergedInto: null,
+        mergedFrom,
         queuedAt,
         queuedBy,
         attempts: 0,
@@ -104,6 +106,10 @@ export const jobsProjection: Projection<JobDoc> = {
       case 'JobRetried':
         if (!isFinished(doc.status)) return doc;
         return { ...doc, retriedAs: event.data.newJobId, updatedAt: event.data.at };
+      case 'JobMergedIntoBatch':
+        // As in the decider, only a queued job is merged; holding no claim, it ends with no duration.
+        if (doc.status !== 'queued') return doc;
+        return { ...finish(doc, 'merged', event.data.at), mergedInto: event.data.batchJobId };
       default:
         return assertNever(event);
     }

@@ -1,3 +1,4 @@
+import { type RunMovedToBatch, runStream } from '../../../domain/src/run/run.events.js';
 import type { RecordedEvent } from '../../../eventstore/src/event-store.port.js';
 import { History, minutesAfter, promptIdOf, runIdOf, videoOutput } from '../../../testing/src/catalog-history.fixture.js';
 import type { ProjectedFields } from '../projections/projection.js';
@@ -5,6 +6,14 @@ import type { RunDoc } from './run.doc.js';
 import { runsProjection } from './runs.projection.js';
 
 type Stored = RunDoc & ProjectedFields;
+
+/** The catalog history, plus smart batching's move of a run into a batch job. */
+class BatchingHistory extends History {
+  runMovedToBatch(runId: string, batchJobId: string, fromJobId: string, at: string): RecordedEvent {
+    const data: RunMovedToBatch['data'] = { batchJobId, fromJobId, by: 'ana', at };
+    return this.record(runStream(runId), 'RunMovedToBatch', data, at, 'ana');
+  }
+}
 
 /** Folds like the runner: each change is stamped with the event's position. */
 function fold(events: readonly RecordedEvent[]): Stored | null {
@@ -142,6 +151,25 @@ describe('runs projection', () => {
     const late = history.runStatusChanged(runId, 'downloading', minutesAfter(requestedAt, 30));
 
     expect(runsProjection.evolve(doc, late)).toBe(doc);
+  });
+
+  it('moves a pending run to its batch job, changing nothing else', () => {
+    const history = new BatchingHistory();
+    history.runRequested({ id: runId, promptId, requestedAt });
+    const pending = fold(history.events)!;
+    const move = history.runMovedToBatch(runId, 'job_batch', pending.jobId, minutesAfter(requestedAt, 2));
+
+    const moved = runsProjection.evolve(pending, move);
+    expect(moved).toEqual({ ...pending, jobId: 'job_batch' });
+    const stored = { ...moved!, _position: move.position, _revision: 2 };
+    expect(runsProjection.evolve(stored, move)).toBe(stored);
+  });
+
+  it('keeps a finished run under the job that ran it', () => {
+    const history = new BatchingHistory();
+    history.completedRun({ id: runId, promptId, requestedAt });
+    const done = fold(history.events)!;
+    expect(runsProjection.evolve(done, history.runMovedToBatch(runId, 'job_batch', done.jobId, minutesAfter(requestedAt, 30)))).toBe(done);
   });
 
   it('removes a deleted run and leaves a missing run missing', () => {

@@ -93,6 +93,10 @@ export const runsProjection: Projection<RunDoc> = {
         const outputsDeleted = doc.outputs.length > 0 && doc.outputs.every((output) => gone.has(output.path));
         return { ...doc, deletedOutputPaths: deleted, outputsDeleted };
       }
+      case 'RunMovedToBatch':
+        // Only the job that will execute it changes; as in the decider's fold, a finished run keeps the job that ran it.
+        if (isFinished(doc.status) || doc.jobId === event.data.batchJobId) return doc;
+        return { ...doc, jobId: event.data.batchJobId };
       case 'RunDeleted':
         return null;
       default:
