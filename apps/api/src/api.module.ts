@@ -4,6 +4,8 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../libs/config/src/index.js';
 import { DeletionPlanner } from './deletion/deletion.planner.js';
+import { SmartBatchingResolver } from './batching/smart-batching.resolver.js';
+import { SmartBatching } from './batching/smart-batching.service.js';
 import { DeletionResolver } from './deletion/deletion.resolver.js';
 import { DeletionService } from './deletion/deletion.service.js';
 import { RunOutputFolders } from './deletion/run-output-folders.js';
@@ -63,6 +65,8 @@ import { RunsResolver } from './runs/runs.resolver.js';
     GpuNodeStatuses,
     ContainerKillSwitch,
     GpuNodesResolver,
+    SmartBatching,
+    SmartBatchingResolver,
     { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
     { provide: APP_PIPE, useValue: inputValidationPipe },
   ],

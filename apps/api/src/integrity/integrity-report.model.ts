@@ -6,6 +6,7 @@ export enum IntegrityIssueKind {
   ORPHAN_OUTPUT_FOLDER = 'ORPHAN_OUTPUT_FOLDER',
   STUCK_RUN = 'STUCK_RUN',
   STALLED_JOB = 'STALLED_JOB',
+  UNFINISHED_BATCH = 'UNFINISHED_BATCH',
   PROJECTION_DRIFT = 'PROJECTION_DRIFT',
 }
 registerEnumType(IntegrityIssueKind, {
@@ -16,6 +17,9 @@ registerEnumType(IntegrityIssueKind, {
     ORPHAN_OUTPUT_FOLDER: { description: 'A run_<id> folder of no existing run; reported only, never deleted.' },
     STUCK_RUN: { description: 'A run still pending or in progress that no live job is executing.' },
     STALLED_JOB: { description: 'A queued job some of whose runs were never recorded (a request cut short): no worker will claim it.' },
+    UNFINISHED_BATCH: {
+      description: 'A batch job that queued jobs were merged into, but that was never queued (smart batching cut short): their runs wait for it.',
+    },
     PROJECTION_DRIFT: { description: 'A read model that differs from a rebuild from the events.' },
   },
 });
@@ -24,6 +28,7 @@ export enum IntegrityActionKind {
   REBUILT_PROJECTION = 'REBUILT_PROJECTION',
   FAILED_ORPHAN_RUN = 'FAILED_ORPHAN_RUN',
   CANCELLED_STALLED_JOB = 'CANCELLED_STALLED_JOB',
+  COMPLETED_BATCH = 'COMPLETED_BATCH',
 }
 registerEnumType(IntegrityActionKind, { name: 'IntegrityActionKind' });
 
@@ -32,7 +37,7 @@ export class IntegrityIssue {
   @Field(() => IntegrityIssueKind)
   kind: IntegrityIssueKind;
 
-  @Field({ description: 'The run, prompt, run id of a folder, or projection concerned.' })
+  @Field({ description: 'The run, prompt, job, run id of a folder, or projection concerned.' })
   subject: string;
 
   @Field()

@@ -17,6 +17,7 @@ import type { ProjectedFields } from '../../../../libs/read-models/src/projectio
 import { jobsProjection } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
 import { runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
 import { everyPrompt, everyRun } from '../../../../libs/read-models/src/catalog/catalog-scan.js';
+import { SmartBatching } from '../batching/smart-batching.service.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';
 import type { RequestContext } from '../graphql/request-context.js';
@@ -24,6 +25,7 @@ import { IntegrityActionKind, IntegrityIssueKind } from './integrity-report.mode
 import { stalledJobs, stuckRuns } from './live-jobs.js';
 import { ProjectionDriftCheck } from './projection-drift.check.js';
 import { missingInputs, missingOutputs, orphanFolders, type Finding } from './storage.checks.js';
+import { unfinishedBatches } from './unfinished-batches.js';
 
 export interface IntegrityFindings {
   readonly checkedPrompts: number;
@@ -37,7 +39,8 @@ export interface IntegrityFindings {
 /**
  * verify_integrity done over everything (the predecessor looked at the newest 50 prompts and runs
  * and never counted orphaned folders). `fix` repairs only what the events own: it rebuilds drifted
- * read models and fails stuck runs; it never deletes or moves user files.
+ * read models, fails stuck runs, cancels stalled jobs and completes batches smart batching left
+ * unfinished; it never deletes or moves user files.
  */
 @Injectable()
 export class IntegrityService {
@@ -53,6 +56,7 @@ export class IntegrityService {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly commands: CommandIssuer,
     private readonly drift: ProjectionDriftCheck,
+    private readonly batching: SmartBatching,
   ) {}
 
   verify(fix: boolean, request: RequestContext): Promise<IntegrityFindings> {
@@ -97,6 +101,16 @@ export class IntegrityService {
       const cancelled = await this.cancelStalled(job, request);
       if (cancelled) actions.push({ kind: IntegrityActionKind.CANCELLED_STALLED_JOB, subject: job.id, detail: cancelled });
       else notes.push(`Job ${job.id} changed while it was checked; it was left as it is.`);
+    }
+
+    for (const batch of await unfinishedBatches(this.documents, now)) {
+      const sources = batch.sources.map((job) => job.id).join(', ');
+      issues.push({ kind: IntegrityIssueKind.UNFINISHED_BATCH, subject: batch.batchJobId, detail: `merged from ${sources}, but never queued: their runs wait for it.` });
+      if (!fix) continue;
+      // The same steps an apply ends with; each repeats as a no-op, so an apply still running does no harm.
+      const queued = await this.batching.completeBatch(batch.batchJobId, batch.sources, request);
+      if (queued) actions.push({ kind: IntegrityActionKind.COMPLETED_BATCH, subject: batch.batchJobId, detail: `Queued with ${queued.runIds.length} runs of ${sources}.` });
+      else notes.push(`Batch ${batch.batchJobId} was not queued: none of the runs of ${sources} could still be moved into it.`);
     }
 
     return { checkedPrompts: prompts.length, checkedRuns: runs.length, issues, actions, projectionsChecked: drift.checked, notes };

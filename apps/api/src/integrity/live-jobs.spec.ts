@@ -1,4 +1,5 @@
-import type { DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
+import { find } from 'mingo';
+import type { DocumentStore, Filter } from '../../../../libs/read-models/src/document-store.port.js';
 import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
 import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
 import { stalledJobs, STUCK_GRACE_MS, stuckRuns } from './live-jobs.js';
@@ -6,9 +7,8 @@ import { stalledJobs, STUCK_GRACE_MS, stuckRuns } from './live-jobs.js';
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
 const run = (id: string, jobId: string, requestedAt: string, status: RunDoc['status'] = 'pending') => ({ id, jobId, status, requestedAt }) as RunDoc;
-/** Only what stuckRuns asks of the store: jobs by id. */
-const jobsStore = (jobs: Partial<JobDoc>[]) =>
-  ({ find: async (_collection: string, filter: { id: { $in: string[] } }) => jobs.filter((job) => filter.id.$in.includes(job.id!)) }) as unknown as DocumentStore;
+/** Only what stuckRuns asks of the store: jobs matching a filter. */
+const jobsStore = (jobs: Partial<JobDoc>[]) => ({ find: async (_collection: string, filter: Filter) => find(jobs, filter).all() }) as unknown as DocumentStore;
 
 describe('stuckRuns', () => {
   it('counts an active run as stuck when its job ended, not while the job is live', async () => {
@@ -23,6 +23,19 @@ describe('stuckRuns', () => {
   it('gives a run whose job is not readable yet a grace period, then counts it stuck', async () => {
     const runs = [run('rs_new', 'job_unseen', ago(STUCK_GRACE_MS / 2)), run('rs_old', 'job_lost', ago(STUCK_GRACE_MS * 2))];
     expect((await stuckRuns(jobsStore([]), runs, NOW)).map((stuck) => stuck.id)).toEqual(['rs_old']);
+  });
+
+  it('leaves the runs of a merged job, and runs already moved into a batch not queued yet, to UNFINISHED_BATCH', async () => {
+    const runs = [
+      run('rs_to_move', 'job_merged', ago(10 * STUCK_GRACE_MS)),
+      run('rs_moved', 'job_batch', ago(10 * STUCK_GRACE_MS)),
+      run('rs_lost', 'job_lost', ago(10 * STUCK_GRACE_MS)),
+    ];
+    const store = jobsStore([
+      { id: 'job_merged', status: 'merged', mergedInto: 'job_batch', runIds: ['rs_to_move'] },
+      { id: 'job_merged_first', status: 'merged', mergedInto: 'job_batch', runIds: ['rs_moved'] },
+    ]);
+    expect((await stuckRuns(store, runs, NOW)).map((stuck) => stuck.id)).toEqual(['rs_lost']);
   });
 
   it('never counts a finished run', async () => {

@@ -25,15 +25,25 @@ export async function stalledJobs(documents: DocumentStore, runIds: ReadonlySet<
 /**
  * Active runs (pending or in progress) that no live job will finish: their job ended, or it was
  * never recorded (a request that crashed half-way) and the run is older than STUCK_GRACE_MS.
+ *
+ * Smart batching's apply moves runs in steps (merge the job, move its runs, queue the batch), and
+ * a cut-off apply is UNFINISHED_BATCH's to complete, not these runs' to fail: a run whose job was
+ * merged waits to be moved, and a run already moved into a batch never queued waits for it.
  */
 export async function stuckRuns(documents: DocumentStore, runs: readonly RunDoc[], now: Date): Promise<RunDoc[]> {
   const active = runs.filter(isActiveRun);
   if (active.length === 0) return [];
-  const jobs = await documents.find<JobDoc>(JOBS_COLLECTION, { id: { $in: [...new Set(active.map((run) => run.jobId))] } });
+  const jobIds = [...new Set(active.map((run) => run.jobId))];
+  const jobs = await documents.find<JobDoc>(JOBS_COLLECTION, { id: { $in: jobIds } });
   const byId = new Map(jobs.map((job) => [job.id, job]));
+  const unrecorded = jobIds.filter((jobId) => !byId.has(jobId));
+  const mergedInto =
+    unrecorded.length === 0 ? [] : await documents.find<JobDoc>(JOBS_COLLECTION, { status: 'merged', mergedInto: { $in: unrecorded } });
+  const awaitedBatches = new Set(mergedInto.map((job) => job.mergedInto));
   return active.filter((run) => {
     const job = byId.get(run.jobId);
-    if (job === undefined) return now.getTime() - Date.parse(run.requestedAt) > STUCK_GRACE_MS;
+    if (job === undefined) return !awaitedBatches.has(run.jobId) && now.getTime() - Date.parse(run.requestedAt) > STUCK_GRACE_MS;
+    if (job.status === 'merged') return false;
     return (FINISHED_JOB_STATUSES as readonly string[]).includes(job.status) || !job.runIds.includes(run.id);
   });
 }

@@ -20,8 +20,13 @@ export enum JobStatusValue {
   succeeded = 'succeeded',
   failed = 'failed',
   cancelled = 'cancelled',
+  merged = 'merged',
 }
-registerEnumType(JobStatusValue, { name: 'JobStatus', description: 'claimed, uploading, running and downloading: a node holds the job.' });
+registerEnumType(JobStatusValue, {
+  name: 'JobStatus',
+  description: 'claimed, uploading, running and downloading: a node holds the job.',
+  valuesMap: { merged: { description: 'Smart batching moved its runs into the batch job named by mergedInto; final.' } },
+});
 
 export enum JobStageValue {
   uploading = 'uploading',
@@ -92,6 +97,12 @@ export class Job {
   @Field(() => String, { nullable: true, description: 'The job that retries this one.' })
   retriedAs: string | null;
 
+  @Field(() => String, { nullable: true, description: "The batch job that took over this job's runs." })
+  mergedInto: string | null;
+
+  @Field(() => [String], { description: 'The jobs merged into this batch; empty unless smart batching made it.' })
+  mergedFrom: string[];
+
   @Field({ description: 'Kept across releases: a job given back keeps its place in the queue.' })
   queuedAt: Date;
 
@@ -147,6 +158,9 @@ export class Job {
       idempotencyKey: doc.idempotencyKey,
       retryOf: doc.retryOf,
       retriedAs: doc.retriedAs,
+      // Documents projected before smart batching lack both until the read model is rebuilt.
+      mergedInto: doc.mergedInto ?? null,
+      mergedFrom: [...(doc.mergedFrom ?? [])],
       queuedAt: new Date(doc.queuedAt),
       queuedBy: doc.queuedBy,
       attempts: doc.attempts,

@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { batchPlanDecider } from '../../../../libs/domain/src/batching/batch-plan.decider.js';
+import { batchPlanStream } from '../../../../libs/domain/src/batching/batch-plan.events.js';
+import { type BatchCandidate, type BatchingMode, type BatchPlan, planBatches } from '../../../../libs/domain/src/batching/batch-planner.js';
+import { resolveInferenceConfig } from '../../../../libs/domain/src/cosmos/inference-config.js';
+import type { MergeIntoBatch, QueueJob } from '../../../../libs/domain/src/job/job.commands.js';
+import { jobDecider } from '../../../../libs/domain/src/job/job.decider.js';
+import { JobNotQueued } from '../../../../libs/domain/src/job/job.errors.js';
+import { jobStream } from '../../../../libs/domain/src/job/job.events.js';
+import { compareQueued } from '../../../../libs/domain/src/job/queue-order.js';
+import type { MoveRunToBatch } from '../../../../libs/domain/src/run/run.commands.js';
+import { runDecider } from '../../../../libs/domain/src/run/run.decider.js';
+import { RunNotMovable } from '../../../../libs/domain/src/run/run.errors.js';
+import { runStream } from '../../../../libs/domain/src/run/run.events.js';
+import { ids } from '../../../../libs/eventstore/src/ids.js';
+import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
+import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
+import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
+import { JOBS_COLLECTION, jobsProjection } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
+import { job as readJob } from '../../../../libs/read-models/src/jobs/jobs.queries.js';
+import type { ProjectedFields } from '../../../../libs/read-models/src/projections/projection.js';
+import { runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
+import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
+import type { CommandAccepted } from '../graphql/command-accepted.model.js';
+import { CommandIssuer } from '../graphql/command.issuer.js';
+import type { RequestContext } from '../graphql/request-context.js';
+
+const BATCHABLE_KINDS = ['inference', 'batch_inference'];
+
+/** A plan with the jobs it reads and a token for the state it was made from. */
+export interface CurrentPlan {
+  readonly plan: BatchPlan;
+  /** Changes whenever a batchable queued job changes (queued, claimed, reprioritised, cancelled…). */
+  readonly basis: string;
+  readonly jobs: ReadonlyMap<string, JobDoc>;
+}
+
+export interface BatchOutcome {
+  readonly batchJobId: string;
+  /** The batch job as queued; null when none of its jobs could be merged any more. */
+  readonly job: JobDoc | null;
+  readonly mergedJobIds: readonly string[];
+  /** Claimed or cancelled between the plan and its application: they stay as they were. */
+  readonly skippedJobIds: readonly string[];
+}
+
+export type ApplyOutcome =
+  | { readonly status: 'applied'; readonly planId: string; readonly accepted: CommandAccepted; readonly batches: readonly BatchOutcome[] }
+  | { readonly status: 'stale'; readonly current: CurrentPlan }
+  | { readonly status: 'nothing'; readonly current: CurrentPlan };
+
+/**
+ * Smart batching: queued inference jobs that one model invocation can serve become one
+ * batch_inference job, so the model loads once for all of them. Applying spans many streams and no
+ * transaction covers them, so it goes in an order where every cut leaves a state the next step
+ * (or verifyIntegrity's fix) can finish: the plan is recorded; each source job is merged (its own
+ * stream decides whether it is still queued: a job claimed meanwhile is simply left out); its
+ * runs move; then the batch job is queued. Every command id derives from the batch job id, so a
+ * repeat of any step is recognised and takes effect once.
+ */
+@Injectable()
+export class SmartBatching {
+  constructor(
+    private readonly commands: CommandIssuer,
+    @Inject(CATALOG_QUERIES) private readonly catalog: CatalogQueries,
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+  ) {}
+
+  async plan(mode: BatchingMode, maxRunsPerBatch: number): Promise<CurrentPlan> {
+    const queued = await this.documents.find<JobDoc & ProjectedFields>(JOBS_COLLECTION, { status: 'queued', kind: { $in: BATCHABLE_KINDS } });
+    queued.sort((a, b) => compareQueued({ ...a, jobId: a.id }, { ...b, jobId: b.id }));
+    const candidates: BatchCandidate[] = [];
+    for (const job of queued) {
+      const candidate = await this.candidate(job);
+      if (candidate !== null) candidates.push(candidate);
+    }
+    const basis = createHash('sha256')
+      .update(JSON.stringify([mode, maxRunsPerBatch, queued.map((job) => [job.id, job._position])]))
+      .digest('base64url')
+      .slice(0, 22);
+    return { plan: planBatches(candidates, { mode, maxRunsPerBatch }), basis, jobs: new Map(queued.map((job) => [job.id, job])) };
+  }
+
+  /** Applies the plan only if the queue is still what `basis` says the caller looked at. */
+  async apply(mode: BatchingMode, maxRunsPerBatch: number, basis: string, request: RequestContext): Promise<ApplyOutcome> {
+    const current = await this.plan(mode, maxRunsPerBatch);
+    if (current.basis !== basis) return { status: 'stale', current };
+    if (current.plan.batches.length === 0) return { status: 'nothing', current };
+    const planId = ids.batchPlan();
+    const batches = current.plan.batches.map((planned) => ({ batchJobId: ids.job(), sourceJobIds: planned.sourceJobIds }));
+    const record = { type: 'RecordBatchPlan' as const, planId, mode, maxRunsPerBatch, batches, now: this.commands.now(), actor: request.actor };
+    const accepted = await this.commands.issue(batchPlanDecider, record, request, { streamId: batchPlanStream(planId), commandId: `${planId}:record`, readModels: [] });
+    const outcomes: BatchOutcome[] = [];
+    for (const { batchJobId, sourceJobIds } of batches) {
+      const merged: JobDoc[] = [];
+      const skippedJobIds: string[] = [];
+      for (const jobId of sourceJobIds) {
+        if (await this.merge(jobId, batchJobId, request)) merged.push(current.jobs.get(jobId)!);
+        else skippedJobIds.push(jobId);
+      }
+      const job = await this.completeBatch(batchJobId, merged, request);
+      outcomes.push({ batchJobId, job, mergedJobIds: merged.map((source) => source.id), skippedJobIds });
+    }
+    return { status: 'applied', planId, accepted, batches: outcomes };
+  }
+
+  /**
+   * Moves the merged jobs' runs into the batch job and queues it: the end of an apply, and what
+   * verifyIntegrity's fix runs for a batch whose apply was cut short. `merged` in queue order.
+   */
+  async completeBatch(batchJobId: string, merged: readonly JobDoc[], request: RequestContext): Promise<JobDoc | null> {
+    const runIds: string[] = [];
+    const promptIds: string[] = [];
+    const configs: Record<string, unknown>[] = [];
+    for (const source of merged) {
+      for (const [index, runId] of source.runIds.entries()) {
+        if (!(await this.moveRun(runId, source.id, batchJobId, request))) continue;
+        const run = await this.catalog.run(runId);
+        runIds.push(runId);
+        promptIds.push(source.promptIds[index]!);
+        configs.push({ ...(run?.config ?? runConfigOf(source, index)) });
+      }
+    }
+    if (runIds.length === 0) return null;
+    const command: QueueJob = {
+      type: 'QueueJob',
+      jobId: batchJobId,
+      kind: 'batch_inference',
+      runIds,
+      promptIds,
+      config: { runs: configs },
+      priority: merged[0]!.priority,
+      idempotencyKey: null,
+      retryOf: null,
+      merged: { from: merged.map((source) => source.id), queuedAt: merged.map((source) => source.queuedAt).sort()[0]! },
+      now: this.commands.now(),
+      actor: request.actor,
+    };
+    await this.commands.issue(jobDecider, command, request, { streamId: jobStream(batchJobId), commandId: `${batchJobId}:queue`, readModels: [jobsProjection.name] });
+    return readJob(this.documents, batchJobId);
+  }
+
+  /** False when the job is no longer queued (claimed or cancelled since the plan). */
+  private async merge(jobId: string, batchJobId: string, request: RequestContext): Promise<boolean> {
+    const command: MergeIntoBatch = { type: 'MergeIntoBatch', jobId, batchJobId, now: this.commands.now(), actor: request.actor };
+    try {
+      await this.commands.issue(jobDecider, command, request, { streamId: jobStream(jobId), commandId: `${batchJobId}:merge:${jobId}`, readModels: [] });
+      return true;
+    } catch (error) {
+      if (error instanceof JobNotQueued) return false;
+      throw error;
+    }
+  }
+
+  /** False for a run that is no longer a pending run of its merged job; the batch goes on without it. */
+  private async moveRun(runId: string, fromJobId: string, batchJobId: string, request: RequestContext): Promise<boolean> {
+    const command: MoveRunToBatch = { type: 'MoveRunToBatch', runId, fromJobId, batchJobId, now: this.commands.now(), actor: request.actor };
+    try {
+      await this.commands.issue(runDecider, command, request, {
+        streamId: runStream(runId),
+        commandId: `${batchJobId}:move:${runId}`,
+        readModels: [runsProjection.name],
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof RunNotMovable) return false;
+      throw error;
+    }
+  }
+
+  /** Null for a job whose runs or prompts are not readable (yet): it is left out of this plan. */
+  private async candidate(job: JobDoc): Promise<BatchCandidate | null> {
+    const runs: BatchCandidate['runs'][number][] = [];
+    for (const [index, runId] of job.runIds.entries()) {
+      const run = await this.catalog.run(runId);
+      const prompt = run && (await this.catalog.prompt(run.promptId));
+      if (!run || !prompt) return null;
+      runs.push({ runId, promptId: job.promptIds[index] ?? run.promptId, config: resolveInferenceConfig(run.config), negativePrompt: prompt.negativePrompt });
+    }
+    return { jobId: job.id, kind: job.kind, priority: job.priority, queuedAt: job.queuedAt, cancelRequested: job.cancelRequested !== null, runs };
+  }
+}
+
+function runConfigOf(job: JobDoc, index: number): Record<string, unknown> {
+  const runs = job.config.runs;
+  return Array.isArray(runs) ? (runs[index] as Record<string, unknown>) : job.config;
+}
