@@ -15,6 +15,7 @@ export const JOBS_COLLECTION = 'jobs';
  */
 export const jobsProjection: Projection<JobDoc> = {
   name: 'jobs',
+  version: 2, // 2: mergedInto and mergedFrom
   collection: JOBS_COLLECTION,
   filter: { streamPrefixes: [JOB_STREAM_PREFIX], eventTypes: JOB_EVENT_TYPES },
   // Only MongoDB uses these; the embedded store scans its in-memory copy. They serve the queue in

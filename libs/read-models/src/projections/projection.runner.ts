@@ -3,6 +3,7 @@ import type { AllSubscription, EventStore, RecordedEvent } from '../../../events
 import type { EventTypeRegistry } from '../../../eventstore/src/serialization/event-type.registry.js';
 import type { DocumentStore } from '../document-store.port.js';
 import { applyProjectionBatch } from './projection-batch.js';
+import { builtVersion, projectionVersion } from './projection-version.js';
 import type { Projection } from './projection.js';
 
 export type ProjectionState = 'stopped' | 'catching_up' | 'live' | 'rebuilding' | 'failed';
@@ -15,7 +16,7 @@ export interface ProjectionStatus {
   readonly head: number;
   /** Positions between what it reflects and the head, when an event it wants is among them; else 0. */
   readonly lag: number;
-  /** The initial catch-up finished since start-up. */
+  /** The initial catch-up finished since start-up, and so did a rebuild for a new projection version. */
   readonly caughtUp: boolean;
   readonly lastError: string | null;
   readonly rebuild: RebuildProgress | null;
@@ -51,6 +52,8 @@ interface Live {
   loop: Promise<void> | null;
   /** Aborted to stop the loop: ends waits and the subscription promptly. */
   stop: AbortController;
+  /** Rebuild of a read model an older projection version built; not ready until it swapped in. */
+  upgrade: Promise<void> | null;
 }
 
 const IDLE = Symbol('idle');
@@ -63,6 +66,8 @@ const IDLE = Symbol('idle');
 export class ProjectionRunner {
   private readonly live = new Map<string, Live>();
   private readonly options: Required<Omit<RunnerOptions, 'log'>> & Pick<RunnerOptions, 'log'>;
+  /** Aborted by `stop()`: a rebuild in flight ends at its next page and leaves the live loop stopped. */
+  private halt = new AbortController();
 
   constructor(
     private readonly events: EventStore,
@@ -74,6 +79,7 @@ export class ProjectionRunner {
     this.options = { maxAttempts: 5, restartDelayMs: 30_000, ...options };
     for (const projection of projections) {
       if (this.live.has(projection.name)) throw new Error(`Projection "${projection.name}" is registered twice`);
+      projectionVersion(projection); // a malformed version fails here, not at the first upgrade
       this.live.set(projection.name, {
         projection,
         state: 'stopped',
@@ -84,20 +90,31 @@ export class ProjectionRunner {
         subscription: null,
         loop: null,
         stop: new AbortController(),
+        upgrade: null,
       });
     }
   }
 
   async start(): Promise<void> {
+    this.halt = new AbortController();
     for (const live of this.live.values()) {
       for (const index of live.projection.indexes ?? []) await this.documents.ensureIndex(live.projection.collection, index);
+      const builtBy = await this.outdatedVersion(live.projection);
+      // The live loop keeps the old read model current for readers (and read-your-writes) meanwhile.
+      live.upgrade = builtBy === null ? null : this.upgrade(live, builtBy);
       this.startLoop(live);
     }
   }
 
   /** Ends every subscription after the batch in flight; nothing half-applied is left behind. */
   async stop(): Promise<void> {
-    await Promise.all([...this.live.values()].map((live) => this.stopLoop(live)));
+    this.halt.abort();
+    await Promise.all(
+      [...this.live.values()].map(async (live) => {
+        await live.upgrade;
+        await this.stopLoop(live);
+      }),
+    );
   }
 
   async status(): Promise<ProjectionStatus[]> {
@@ -114,7 +131,7 @@ export class ProjectionRunner {
           checkpoint,
           head,
           lag: pending ? head - reflected : 0,
-          caughtUp: live.caughtUp,
+          caughtUp: live.caughtUp && live.upgrade === null,
           lastError: live.lastError,
           rebuild: live.rebuild,
         };
@@ -122,9 +139,9 @@ export class ProjectionRunner {
     );
   }
 
-  /** True once every projection finished its initial catch-up and none has failed. */
+  /** True once every projection finished its initial catch-up and version rebuild, and none has failed. */
   isCaughtUp(): boolean {
-    return [...this.live.values()].every((live) => live.caughtUp && live.state !== 'failed');
+    return [...this.live.values()].every((live) => live.caughtUp && live.upgrade === null && live.state !== 'failed');
   }
 
   names(): string[] {
@@ -139,6 +156,16 @@ export class ProjectionRunner {
   async rebuild(name: string, onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress> {
     const live = this.require(name);
     if (live.rebuild && !live.rebuild.finishedAt) throw new Error(`Projection "${name}" is already rebuilding`);
+    try {
+      return await this.rebuildAndSwap(live, onProgress);
+    } catch (error) {
+      // A failed or stopped rebuild is not in progress: a later one may start.
+      live.rebuild = null;
+      throw error;
+    }
+  }
+
+  private async rebuildAndSwap(live: Live, onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress> {
     const shadow = await this.rebuildInto(live.projection, `${live.projection.collection}__rebuild`, (progress) => {
       live.rebuild = progress;
       onProgress?.(progress);
@@ -152,14 +179,53 @@ export class ProjectionRunner {
       });
       await this.documents.replaceCollection(live.projection.collection, shadow.collection);
       await this.documents.applyBatch([], { name: live.projection.name, position });
+      // Only after the swap: a process stopped before it still has the old version on record.
+      await builtVersion.record(this.documents, live.projection);
       await this.documents.deleteCheckpoint(shadow.checkpoint);
       live.rebuild = { ...live.rebuild!, position, percent: 100, finishedAt: new Date().toISOString() };
       onProgress?.(live.rebuild);
       return live.rebuild;
     } finally {
-      if (wasRunning) this.startLoop(live);
+      if (wasRunning && !this.halt.signal.aborted) this.startLoop(live);
       else live.state = 'stopped';
     }
+  }
+
+  /**
+   * The version that built the live read model when the code's version differs, else null. A read
+   * model from before versions were recorded was built by version 1. A fresh store has nothing to
+   * rebuild: its first fold is by the current code, so that version is recorded at once.
+   */
+  private async outdatedVersion(projection: Projection): Promise<number | null> {
+    if ((await this.documents.getCheckpoint(projection.name)) === null) {
+      await builtVersion.record(this.documents, projection);
+      return null;
+    }
+    const built = (await builtVersion.read(this.documents, projection)) ?? 1;
+    return built === projectionVersion(projection) ? null : built;
+  }
+
+  /**
+   * Rebuilds, blue/green, a read model an older version of the projection built, retrying after a
+   * failure. Stopped halfway, it leaves the old version on record, so the next start rebuilds again.
+   */
+  private async upgrade(live: Live, from: number): Promise<void> {
+    const versions = { projection: live.projection.name, fromVersion: from, toVersion: projectionVersion(live.projection) };
+    this.options.log?.({ level: 'info', msg: 'read model was built by another projection version; rebuilding it', ...versions });
+    while (!this.halt.signal.aborted) {
+      try {
+        await this.rebuild(live.projection.name);
+        this.options.log?.({ level: 'info', msg: 'read model rebuilt for the projection version', ...versions });
+        live.upgrade = null;
+        return;
+      } catch (error) {
+        if (this.halt.signal.aborted) break;
+        live.lastError = error instanceof Error ? error.message : String(error);
+        this.options.log?.({ level: 'error', msg: 'version rebuild failed; retrying later', ...versions, error: live.lastError });
+        await sleep(this.options.restartDelayMs, undefined, { signal: this.halt.signal }).catch(() => undefined);
+      }
+    }
+    this.options.log?.({ level: 'warn', msg: 'stopped during a version rebuild; the next start rebuilds again', ...versions });
   }
 
   /**
@@ -208,6 +274,7 @@ export class ProjectionRunner {
   ): Promise<number> {
     let position = after;
     for (;;) {
+      this.halt.signal.throwIfAborted();
       const page = await this.events.readAll({ afterPosition: position, filter: projection.filter, maxCount: this.options.batchSize });
       if (page.length === 0) return position;
       await applyProjectionBatch(this.documents, projection, page.map((e) => this.registry.upcast(e)), { collection, checkpoint });

@@ -20,6 +20,13 @@ export interface Projection<D extends Doc = Doc> {
   readonly collection: string;
   readonly filter: AllFilter;
   readonly indexes?: readonly IndexSpec[];
+  /**
+   * A whole number from 1 (absent means 1). Bump it whenever a change to `evolve` or `documentIds`
+   * would make existing documents differ from a fold of the same events (a new field, a renamed
+   * one, other ids): the runner then rebuilds a read model an older version built, at start-up and
+   * blue/green like `rebuildProjection`, so an upgrade needs no manual step.
+   */
+  readonly version?: number;
   documentIds(event: RecordedEvent): readonly string[];
   /** Pure: same document and event, same result. Returning `doc` itself means "no change". */
   evolve(doc: (D & ProjectedFields) | null, event: RecordedEvent): D | null;
