@@ -25,6 +25,7 @@ import { GpuNodesResolver } from './nodes/gpu-nodes.resolver.js';
 import { ProjectionsResolver } from './projections/projections.resolver.js';
 import { PromptCreationService } from './prompts/prompt-creation.service.js';
 import { PromptsResolver } from './prompts/prompts.resolver.js';
+import { BulkCancelResolver } from './queue/bulk-cancel.resolver.js';
 import { QueueResolver } from './queue/queue.resolver.js';
 import { JobRequests } from './requests/job-requests.service.js';
 import { PromptEnhancement } from './requests/prompt-enhancement.service.js';
@@ -47,6 +48,7 @@ import { RunsResolver } from './runs/runs.resolver.js';
     catalogProvider,
     PromptCreationService,
     QueueResolver,
+    BulkCancelResolver,
     PromptsResolver,
     RunsResolver,
     RunLogResolver,

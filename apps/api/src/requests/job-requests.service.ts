@@ -114,8 +114,8 @@ export class JobRequests {
   }
 
   /** A queued job ends at once and takes its runs along; a claimed one ends when its worker confirms the kill. */
-  async cancel(jobId: string, reason: string, request: RequestContext): Promise<JobCancellationAccepted> {
-    const command = { type: 'RequestCancel' as const, jobId, reason, now: this.commands.now(), actor: request.actor };
+  async cancel(jobId: string, reason: string, request: RequestContext, options: { queuedOnly?: boolean } = {}): Promise<JobCancellationAccepted> {
+    const command = { type: 'RequestCancel' as const, jobId, reason, queuedOnly: options.queuedOnly, now: this.commands.now(), actor: request.actor };
     const { accepted, events } = await this.commands.issueForEvents(jobDecider, command, request, {
       streamId: jobStream(jobId),
       commandId: `${jobId}:cancel`,

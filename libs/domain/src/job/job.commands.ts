@@ -63,6 +63,8 @@ export interface RequestCancel {
   readonly type: 'RequestCancel';
   readonly jobId: string;
   readonly reason: string;
+  /** Refuse (JOB_NOT_QUEUED) rather than stop a job a node holds: clearing the queue never stops work in progress. */
+  readonly queuedOnly?: boolean;
   readonly now: string;
   readonly actor: string;
 }

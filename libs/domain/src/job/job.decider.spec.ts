@@ -298,6 +298,15 @@ describe('job decider', () => {
     });
   });
 
+  describe('RequestCancel queuedOnly (clearing the queue)', () => {
+    const clear = (): JobCommand => ({ type: 'RequestCancel', jobId, reason: 'queue cleared', queuedOnly: true, now: t2, actor: 'ben' });
+
+    it('cancels a queued job, but refuses to stop one a node holds', () => {
+      spec.given([queued]).when(clear()).then([{ type: 'JobCancelled', data: { by: 'ben', reason: 'queue cleared', at: t2 } }]);
+      spec.given(running).when(clear()).thenThrows(JobNotQueued, /is running on gpu-1 \(attempt 1\): only queued jobs can be cleared from the queue/);
+    });
+  });
+
   describe('ReleaseJob', () => {
     it('gives back a claim whose container never started', () => {
       spec.given([queued, claimed()]).when(cmd.release()).then([released]);

@@ -238,6 +238,7 @@ function requestCancel(command: RequestCancel, job: QueuedJob | ClaimedJob | Fin
       // Nothing runs yet, so nothing waits for a kill.
       return [{ type: 'JobCancelled', data: { by, reason, at: command.now } }];
     case 'Claimed':
+      if (command.queuedOnly === true) throw new JobNotQueued(command.jobId, 'claimed', seen(job), 'be cleared from the queue');
       if (job.cancelRequested !== null) return [];
       return [{ type: 'JobCancelRequested', data: { by, reason, at: command.now } }];
     case 'Finished':
