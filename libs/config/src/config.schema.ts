@@ -242,6 +242,12 @@ export const configSchema = {
       max: 60000,
       description: 'How often an idle node looks for work when no change woke it (changes wake it at once)',
     },
+    pause_when_recovering: {
+      type: 'boolean',
+      default: false,
+      env: 'COSMOS_JOBS_PAUSE_WHEN_RECOVERING',
+      description: 'A worker that starts and finds jobs its nodes held (the last process stopped or crashed mid-job) pauses the queue: those jobs are still recovered, new ones wait for resumeQueue',
+    },
   },
   projections: {
     batch_size: { type: 'integer', default: 500, min: 1, max: 10000, description: 'Events applied per read-model transaction' },

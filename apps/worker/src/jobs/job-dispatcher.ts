@@ -2,6 +2,9 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
 import { CLOCK, type Clock } from '../../../../libs/eventstore/src/clock.js';
 import { EventSourcedCommandHandler } from '../../../../libs/eventstore/src/commands/event-sourced.command-handler.js';
+import { QueueAlreadyPaused, queueDecider } from '../../../../libs/domain/src/queue/queue.decider.js';
+import { QUEUE_STREAM } from '../../../../libs/domain/src/queue/queue.events.js';
+import { ids } from '../../../../libs/eventstore/src/ids.js';
 import { GPU_NODES, type GpuNodes } from '../../../../libs/gpu/src/nodes/gpu-node.js';
 import { DocumentCatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
 import { DOCUMENT_STORE, type DocumentStore, type DocumentWatch } from '../../../../libs/read-models/src/document-store.port.js';
@@ -90,7 +93,26 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     const deadline = Date.now() + STARTUP_CATCH_UP_MS;
     while (!this.projections.isCaughtUp() && Date.now() < deadline && !this.stopping) await this.wakeup.sleep(50);
     if (!this.projections.isCaughtUp()) this.logger.warn({ msg: 'read models still catching up; recovering from what they show' });
+    if (this.config.jobs.pauseWhenRecovering) await this.pauseIfRecovering();
     await Promise.all(this.workers.map((worker) => worker.run()));
+  }
+
+  /**
+   * Jobs our nodes held when the last process stopped mean it stopped mid-job, often a crash: the
+   * operator chose to look before new work starts. The held jobs are recovered regardless.
+   */
+  private async pauseIfRecovering(): Promise<void> {
+    const nodes = this.nodes.list().map((node) => node.name);
+    const held = await this.documents.find<JobDoc>(JOBS_COLLECTION, { status: { $in: [...ACTIVE_JOB_STATUSES] }, node: { $in: nodes } });
+    if (held.length === 0) return;
+    const reason = `the worker restarted while its nodes held ${held.length} job(s): ${held.map((job) => job.id).join(', ')} (jobs.pause_when_recovering)`;
+    const now = this.clock.now().toISOString();
+    try {
+      await this.commands.handle(queueDecider, QUEUE_STREAM, { type: 'PauseQueue', actor: 'worker', reason, now }, { commandId: ids.command(), actor: 'worker', now });
+      this.logger.warn({ msg: 'queue paused: recovering jobs a stopped worker held', jobIds: held.map((job) => job.id) });
+    } catch (error) {
+      if (!(error instanceof QueueAlreadyPaused)) throw error;
+    }
   }
 
   private onJobChange(doc: JobDoc | null): void {
