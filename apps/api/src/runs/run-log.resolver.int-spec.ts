@@ -3,36 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CosmosConfig } from '../../../../libs/config/src/index.js';
 import { RunNotFound } from '../../../../libs/domain/src/run/run.errors.js';
+import { InvalidInput } from '../../../../libs/domain/src/shared/domain-error.js';
 import { openSqlite, type SqliteDatabase } from '../../../../libs/eventstore/src/sqlite/open-sqlite.js';
 import { ids } from '../../../../libs/eventstore/src/ids.js';
-import type { Doc, DocumentWatch } from '../../../../libs/read-models/src/document-store.port.js';
 import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
 import { runLogPath, runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
 import { SqliteDocumentStore } from '../../../../libs/read-models/src/sqlite/sqlite.document-store.js';
 import { RunLogResolver } from './run-log.resolver.js';
 
-/** Counts the watches that are open, to show that a stopped stream closed its own. */
-class WatchCountingStore extends SqliteDocumentStore {
-  open = 0;
-
-  override watch<T extends Doc = Doc>(collection: string): DocumentWatch<T> {
-    const watch = super.watch<T>(collection);
-    this.open += 1;
-    let closed = false;
-    const close = watch.close.bind(watch);
-    watch.close = async () => {
-      if (!closed) this.open -= 1;
-      closed = true;
-      await close();
-    };
-    return watch;
-  }
-}
-
 describe('RunLogResolver', () => {
   let dir: string;
   let db: SqliteDatabase;
-  let store: WatchCountingStore;
+  let store: SqliteDocumentStore;
   let resolver: RunLogResolver;
 
   const putRun = (runId: string, status: RunDoc['status'], collection = runsProjection.collection) =>
@@ -54,7 +36,7 @@ describe('RunLogResolver', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'run-log-resolver-'));
     db = openSqlite(':memory:');
-    store = new WatchCountingStore(db);
+    store = new SqliteDocumentStore(db);
     resolver = new RunLogResolver(store, { paths: { outputsRoot: dir } } as CosmosConfig);
   });
 
@@ -66,7 +48,7 @@ describe('RunLogResolver', () => {
 
   it('refuses a run the read model does not know', async () => {
     await expect(resolver.runLog(ids.run())).rejects.toThrow(RunNotFound);
-    expect(store.open).toBe(0);
+    expect(store.openWatches).toBe(0);
   });
 
   it('follows the log until the run finishes, then ends and closes its watch', async () => {
@@ -80,7 +62,17 @@ describe('RunLogResolver', () => {
     await putRun(runId, 'failed');
     expect(await texts(lines, 2)).toEqual(['b', 'c']);
     expect(await lines.next()).toEqual({ done: true, value: undefined });
-    expect(store.open).toBe(0);
+    expect(store.openWatches).toBe(0);
+  });
+
+  it('resumes after a line number: earlier lines are skipped, numbers stay those of the file', async () => {
+    const runId = ids.run();
+    await putRun(runId, 'completed');
+    writeFileSync(logFile(runId), 'a\nb\nc\n');
+    const lines = await resolver.runLog(runId, 2);
+    expect(await lines.next()).toEqual({ done: false, value: expect.objectContaining({ lineNumber: 3, text: 'c', backlog: true }) });
+    expect(await lines.next()).toEqual({ done: true, value: undefined });
+    await expect(resolver.runLog(runId, -1)).rejects.toThrow(InvalidInput);
   });
 
   it('ends when the run is deleted', async () => {
@@ -112,10 +104,10 @@ describe('RunLogResolver', () => {
     await lines.next();
     const waiting = lines.next();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(store.open).toBe(1);
+    expect(store.openWatches).toBe(1);
 
     await lines.return!();
-    expect(store.open).toBe(0);
+    expect(store.openWatches).toBe(0);
     await expect(waiting).resolves.toEqual({ done: true, value: undefined });
   });
 });

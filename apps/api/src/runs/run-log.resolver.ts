@@ -1,8 +1,9 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, ID, Int, Resolver, Subscription } from '@nestjs/graphql';
 import { join } from 'node:path';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
 import { RunNotFound } from '../../../../libs/domain/src/run/run.errors.js';
+import { InvalidInput } from '../../../../libs/domain/src/shared/domain-error.js';
 import { FINISHED_RUN_STATUSES } from '../../../../libs/domain/src/run/run.events.js';
 import { DOCUMENT_STORE, type DocumentStore, type DocumentWatch } from '../../../../libs/read-models/src/document-store.port.js';
 import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
@@ -31,19 +32,27 @@ export class RunLogResolver {
       "The run's container log line by line: the lines already written (backlog), then each new one; completes once the run has finished and the whole log was sent.",
     resolve: (line: RunLogLine) => line,
   })
-  async runLog(@Args('runId', { type: () => ID }) runId: string): Promise<AsyncIterableIterator<RunLogLine>> {
+  async runLog(
+    @Args('runId', { type: () => ID }) runId: string,
+    @Args('afterLine', { type: () => Int, nullable: true, description: 'Resume a dropped subscription: only lines numbered above this one come.' })
+    afterLine?: number | null,
+  ): Promise<AsyncIterableIterator<RunLogLine>> {
+    if (afterLine != null && !(Number.isSafeInteger(afterLine) && afterLine >= 0)) {
+      throw new InvalidInput([{ field: 'afterLine', problem: `must be a whole number ≥ 0 (got ${afterLine})` }]);
+    }
     const run = await this.documents.get<RunDoc>(runsProjection.collection, runId);
     if (run === null) throw new RunNotFound(runId);
     // The read model's logPath is the worker's `run_<id>/execution.log`, the file `Run.logUrl` serves.
     const path = join(this.outputsRoot, run.logPath);
-    return stoppable((signal) => this.lines(runId, path, signal));
+    return stoppable((signal) => this.lines(runId, path, afterLine ?? 0, signal));
   }
 
-  private async *lines(runId: string, path: string, signal: AbortSignal): AsyncGenerator<RunLogLine> {
+  private async *lines(runId: string, path: string, afterLine: number, signal: AbortSignal): AsyncGenerator<RunLogLine> {
     const watch = this.documents.watch<RunDoc>(runsProjection.collection);
     try {
       for await (const line of followLog(path, { writerDone: this.runEnds(runId, watch), signal })) {
-        yield Object.assign(new RunLogLine(), { runId, ...line });
+        // Line numbers count from the file's start, so skipping keeps them the same on a resume.
+        if (line.lineNumber > afterLine) yield Object.assign(new RunLogLine(), { runId, ...line });
       }
     } finally {
       await watch.close();
