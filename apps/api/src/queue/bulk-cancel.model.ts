@@ -1,5 +1,6 @@
 import { createUnionType, Field, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsOptional, IsString } from 'class-validator';
+import { ReasonField } from '../graphql/reason.field.js';
 import { InvalidInput, UserError } from '../graphql/user-errors.model.js';
 import { Job } from '../jobs/job.model.js';
 
@@ -82,19 +83,13 @@ export class CancelJobsInput {
   @IsString({ each: true })
   jobIds: string[];
 
-  @Field(() => String, { nullable: true, description: 'Why, for the history (at most 500 characters).' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
+  @ReasonField()
   reason?: string | null;
 }
 
 @InputType()
 export class ClearQueueInput {
-  @Field(() => String, { nullable: true, description: 'Why, for the history (at most 500 characters).' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
+  @ReasonField()
   reason?: string | null;
 
   @Field(() => String, { nullable: true, description: `"${CLEAR_QUEUE_CONFIRMATION}" to cancel; without it, the answer lists what would be cancelled.` })

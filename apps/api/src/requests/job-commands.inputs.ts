@@ -1,5 +1,6 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
-import { Allow, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Allow, IsString } from 'class-validator';
+import { ReasonField } from '../graphql/reason.field.js';
 
 @InputType()
 export class CancelJobInput {
@@ -7,10 +8,7 @@ export class CancelJobInput {
   @IsString()
   jobId: string;
 
-  @Field(() => String, { nullable: true, description: 'Why, for the history (at most 500 characters).' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
+  @ReasonField()
   reason?: string | null;
 }
 
