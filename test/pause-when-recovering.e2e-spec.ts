@@ -9,7 +9,7 @@ describe('jobs.pause_when_recovering', () => {
   let cosmos: CosmosHarness;
 
   beforeAll(async () => {
-    gpu = await startTestGpuNode('gpu-a', { durationMs: 2500 });
+    gpu = await startTestGpuNode('gpu-a', { durationMs: 4000 });
     cosmos = await CosmosHarness.start({ toml: `${gpu.toml}\n[jobs]\npoll_interval_ms = 200\npause_when_recovering = true\n` });
   });
 
