@@ -25,6 +25,19 @@ export const builtVersion = {
   async record(store: DocumentStore, projection: Projection): Promise<void> {
     await store.applyBatch([], { name: versionCheckpoint(projection), position: projectionVersion(projection) });
   },
+  /**
+   * The version that built the live read model when the code's version differs, else null. A read
+   * model from before versions were recorded was built by version 1. A fresh store has nothing to
+   * rebuild: its first fold is by the current code, so that version is recorded at once.
+   */
+  async outdated(store: DocumentStore, projection: Projection): Promise<number | null> {
+    if ((await store.getCheckpoint(projection.name)) === null) {
+      await builtVersion.record(store, projection);
+      return null;
+    }
+    const built = (await builtVersion.read(store, projection)) ?? 1;
+    return built === projectionVersion(projection) ? null : built;
+  },
 };
 
 function versionCheckpoint(projection: Projection): string {

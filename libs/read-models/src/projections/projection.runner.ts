@@ -99,7 +99,7 @@ export class ProjectionRunner {
     this.halt = new AbortController();
     for (const live of this.live.values()) {
       for (const index of live.projection.indexes ?? []) await this.documents.ensureIndex(live.projection.collection, index);
-      const builtBy = await this.outdatedVersion(live.projection);
+      const builtBy = await builtVersion.outdated(this.documents, live.projection);
       // The live loop keeps the old read model current for readers (and read-your-writes) meanwhile.
       live.upgrade = builtBy === null ? null : this.upgrade(live, builtBy);
       this.startLoop(live);
@@ -189,20 +189,6 @@ export class ProjectionRunner {
       if (wasRunning && !this.halt.signal.aborted) this.startLoop(live);
       else live.state = 'stopped';
     }
-  }
-
-  /**
-   * The version that built the live read model when the code's version differs, else null. A read
-   * model from before versions were recorded was built by version 1. A fresh store has nothing to
-   * rebuild: its first fold is by the current code, so that version is recorded at once.
-   */
-  private async outdatedVersion(projection: Projection): Promise<number | null> {
-    if ((await this.documents.getCheckpoint(projection.name)) === null) {
-      await builtVersion.record(this.documents, projection);
-      return null;
-    }
-    const built = (await builtVersion.read(this.documents, projection)) ?? 1;
-    return built === projectionVersion(projection) ? null : built;
   }
 
   /**
