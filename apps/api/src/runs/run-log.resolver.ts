@@ -61,9 +61,10 @@ export class RunLogResolver {
 
   /**
    * Settles once the read model has the run finished or deleted. The worker closes a run's log
-   * before it reports the run's end, so the file is then whole; only a cancel is recorded before
-   * the container is stopped, and lines its last moments write may come too late to be sent. The
-   * run is read after the watch began, so an end in between is not missed.
+   * before it reports the run's end (a cancel too: the container is killed and its log drained
+   * first), so the file is then whole. Only the kill switch records KILLED before the container
+   * dies, and lines its last moments write may come too late to be sent. The run is read after
+   * the watch began, so an end in between is not missed.
    */
   private async runEnds(runId: string, watch: DocumentWatch<RunDoc>): Promise<void> {
     const ended = async () => isOver(await this.documents.get<RunDoc>(runsProjection.collection, runId));
