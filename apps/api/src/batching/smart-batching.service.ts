@@ -5,6 +5,7 @@ import { batchPlanStream } from '../../../../libs/domain/src/batching/batch-plan
 import { type BatchCandidate, type BatchingMode, type BatchPlan, planBatches } from '../../../../libs/domain/src/batching/batch-planner.js';
 import { resolveInferenceConfig } from '../../../../libs/domain/src/cosmos/inference-config.js';
 import type { MergeIntoBatch, QueueJob } from '../../../../libs/domain/src/job/job.commands.js';
+import { runConfigOf } from '../../../../libs/domain/src/job/job-config.js';
 import { jobDecider } from '../../../../libs/domain/src/job/job.decider.js';
 import { JobNotQueued } from '../../../../libs/domain/src/job/job.errors.js';
 import { jobStream } from '../../../../libs/domain/src/job/job.events.js';
@@ -116,10 +117,10 @@ export class SmartBatching {
     for (const source of merged) {
       for (const [index, runId] of source.runIds.entries()) {
         if (!(await this.moveRun(runId, source.id, batchJobId, request))) continue;
-        const run = await this.catalog.run(runId);
         runIds.push(runId);
         promptIds.push(source.promptIds[index]!);
-        configs.push({ ...(run?.config ?? runConfigOf(source, index)) });
+        // The job holds every run's config as queued: no run needs reading again.
+        configs.push({ ...runConfigOf(source.kind, source.config, index) });
       }
     }
     if (runIds.length === 0) return null;
@@ -180,9 +181,4 @@ export class SmartBatching {
     }
     return { jobId: job.id, kind: job.kind, priority: job.priority, queuedAt: job.queuedAt, cancelRequested: job.cancelRequested !== null, runs };
   }
-}
-
-function runConfigOf(job: JobDoc, index: number): Record<string, unknown> {
-  const runs = job.config.runs;
-  return Array.isArray(runs) ? (runs[index] as Record<string, unknown>) : job.config;
 }

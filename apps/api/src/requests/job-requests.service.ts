@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ModelType } from '../../../../libs/domain/src/prompt/prompt.events.js';
 import { idempotencyDecider, idempotencyStream } from '../../../../libs/domain/src/job/idempotency.js';
 import type { QueueJob } from '../../../../libs/domain/src/job/job.commands.js';
+import { runConfigOf } from '../../../../libs/domain/src/job/job-config.js';
 import { jobDecider } from '../../../../libs/domain/src/job/job.decider.js';
 import { JobAlreadyRetried, JobNotFound } from '../../../../libs/domain/src/job/job.errors.js';
 import { jobStream, type JobKind, type JobQueued } from '../../../../libs/domain/src/job/job.events.js';
@@ -189,7 +190,7 @@ export class JobRequests {
         jobId,
         kind: run.kind,
         modelType: run.modelType,
-        config: queued.data.kind === 'batch_inference' ? runConfig(queued.data.config, index) : queued.data.config,
+        config: runConfigOf(queued.data.kind, queued.data.config, index),
         sourceRunId: run.sourceRunId,
         sourceVideo: run.sourceVideo,
         now: this.commands.now(),
@@ -201,9 +202,4 @@ export class JobRequests {
     const runs = (await Promise.all(runIds.map((runId) => this.catalog.run(runId)))).flatMap((run) => (run ? [Run.from(run)] : []));
     return Object.assign(new JobRequested(), { accepted, job: doc && Job.from(doc), runs });
   }
-}
-
-function runConfig(config: Readonly<Record<string, unknown>>, index: number): Readonly<Record<string, unknown>> {
-  const runs = config.runs as readonly Readonly<Record<string, unknown>>[];
-  return runs[index]!;
 }
