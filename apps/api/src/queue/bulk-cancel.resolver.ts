@@ -6,7 +6,7 @@ import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models
 import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
 import { JOBS_COLLECTION } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
 import type { RequestContext } from '../graphql/request-context.js';
-import { Job } from '../jobs/job.model.js';
+import { Job, JobStatusValue } from '../jobs/job.model.js';
 import { JobRequests } from '../requests/job-requests.service.js';
 import {
   CancelJobsInput,
@@ -57,16 +57,18 @@ export class BulkCancelResolver {
 
   /** `queuedOnly`: a job a node claimed since the queue was read keeps running (its stream decides); it answers null. */
   private async cancelOne(jobId: string, reason: string, request: RequestContext, options: { queuedOnly?: boolean } = {}): Promise<JobCancelResult | null> {
-    const result = (outcome: JobCancelOutcomeValue, message: string, doc: JobDoc | null) =>
-      Object.assign(new JobCancelResult(), { jobId, outcome, message, job: doc && Job.from(doc) });
+    const result = (outcome: JobCancelOutcomeValue, message: string, job: Job | null) => Object.assign(new JobCancelResult(), { jobId, outcome, message, job });
     try {
+      // The cancel answers the job as the read model shows it afterwards: no second read.
       const { job } = await this.requests.cancel(jobId, reason, request, options);
-      const doc = await this.documents.get<JobDoc>(JOBS_COLLECTION, jobId);
-      if (doc?.status === 'cancelled') return result(JobCancelOutcomeValue.CANCELLED, `${jobId} cancelled with its runs`, doc);
-      return result(JobCancelOutcomeValue.CANCEL_REQUESTED, `${jobId} runs on ${job?.node ?? 'a node'}; its worker kills the container, then records the cancel`, doc);
+      if (job?.status === JobStatusValue.cancelled) return result(JobCancelOutcomeValue.CANCELLED, `${jobId} cancelled with its runs`, job);
+      return result(JobCancelOutcomeValue.CANCEL_REQUESTED, `${jobId} runs on ${job?.node ?? 'a node'}; its worker kills the container, then records the cancel`, job);
     } catch (error) {
       if (error instanceof JobNotFound) return result(JobCancelOutcomeValue.NOT_FOUND, error.message, null);
-      if (error instanceof JobNotActive) return result(JobCancelOutcomeValue.ALREADY_ENDED, error.message, await this.documents.get<JobDoc>(JOBS_COLLECTION, jobId));
+      if (error instanceof JobNotActive) {
+        const doc = await this.documents.get<JobDoc>(JOBS_COLLECTION, jobId);
+        return result(JobCancelOutcomeValue.ALREADY_ENDED, error.message, doc && Job.from(doc));
+      }
       if (error instanceof JobNotQueued && options.queuedOnly) return null;
       throw error;
     }
