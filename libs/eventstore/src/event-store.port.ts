@@ -74,6 +74,35 @@ export interface ReadAllOptions {
   readonly maxCount?: number;
 }
 
+/**
+ * What an analyst's read of the log wants. Every field present narrows the read (they combine with
+ * AND); a list matches any of its values. System streams and types (`$…`) are never included.
+ */
+export interface EventFilter {
+  readonly eventIds?: readonly string[];
+  readonly streamIds?: readonly string[];
+  /** `prompt` matches `prompt-…`; a stream without a dash (`queue`) is its own category. */
+  readonly categories?: readonly string[];
+  readonly eventTypes?: readonly string[];
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  readonly actor?: string;
+  /** Inclusive, ISO: metadata.occurredAt at or after this. */
+  readonly occurredFrom?: string;
+  /** Exclusive, ISO: metadata.occurredAt before this. */
+  readonly occurredBefore?: string;
+}
+
+export interface ReadEventsOptions {
+  readonly filter?: EventFilter;
+  /** Position order: oldest first (forwards) or newest first (backwards). */
+  readonly direction: 'forwards' | 'backwards';
+  /** Exclusive bounds on the position, whichever the direction. */
+  readonly afterPosition?: number;
+  readonly beforePosition?: number;
+  readonly limit: number;
+}
+
 export interface SubscribeOptions {
   /** Exclusive: deliver events strictly after this checkpoint. Absent means from the start. */
   readonly afterPosition?: number;
@@ -104,6 +133,10 @@ export interface EventStore {
   /** Throws StreamNotFound when the stream has no events (or was soft-deleted), StreamDeleted when tombstoned. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** A page of the log for analysts: any filter, either direction, between exclusive positions. */
+  readEvents(options: ReadEventsOptions): Promise<RecordedEvent[]>;
+  /** How many events `readEvents` would find with no limit. */
+  countEvents(options: Omit<ReadEventsOptions, 'direction' | 'limit'>): Promise<number>;
   subscribeToAll(options?: SubscribeOptions): AllSubscription;
   /** Position of the newest event in `$all` (0 when empty). */
   headPosition(): Promise<number>;

@@ -335,6 +335,57 @@ export function describeEventStoreContract(adapterName: string, open: () => Prom
       }, TEST_MS);
     });
 
+    describe('readEvents', () => {
+      /** Five events in two categories (one a dash-less stream), with varied metadata, in this order. */
+      async function writeHistory() {
+        const token = scope.type('c');
+        const one = `${token}one`;
+        const two = `${token}two`;
+        const stamp = (i: number, extra: Partial<EventMetadata> = {}) =>
+          ({ occurredAt: `2026-03-0${i + 1}T10:00:00.000Z`, correlationId: `corr-${token}-${i % 2}`, causationId: `cause-${token}-${i}`, actor: i < 3 ? 'ana' : 'ben', ...extra });
+        const events = [0, 1, 2, 3, 4].map((i) => anEvent(i % 2 ? scope.type('Priced') : scope.type('Opened'), { i }, stamp(i)));
+        await store.append(`${one}-1`, [events[0]], 'no_stream');
+        await store.append(`${two}-1`, [events[1]], 'no_stream');
+        await store.append(one, [events[2]], 'no_stream');
+        await store.append(`${one}-1`, [events[3]], 0);
+        await store.append(`${two}-2`, [events[4]], 'no_stream');
+        const stored = await store.readEvents({ filter: { categories: [one, two] }, direction: 'forwards', limit: 100 });
+        return { one, two, token, events, stored };
+      }
+
+      it('reads a category in either direction between exclusive positions, up to a limit', async () => {
+        const { one, two, events, stored } = await writeHistory();
+        expect(ids(stored)).toEqual(ids(events));
+        const backwards = await store.readEvents({ filter: { categories: [one, two] }, direction: 'backwards', limit: 100 });
+        expect(ids(backwards)).toEqual(ids(events).reverse());
+        const middle = await store.readEvents({
+          filter: { categories: [one, two] }, direction: 'forwards', afterPosition: stored[0].position, beforePosition: stored[4].position, limit: 2,
+        });
+        expect(ids(middle)).toEqual(ids(events.slice(1, 3)));
+        const newestBefore = await store.readEvents({ filter: { categories: [one, two] }, direction: 'backwards', beforePosition: stored[3].position, limit: 2 });
+        expect(ids(newestBefore)).toEqual(ids([events[2], events[1]]));
+        expect(await store.countEvents({ filter: { categories: [one, two] }, afterPosition: stored[0].position })).toBe(4);
+      }, TEST_MS);
+
+      it('matches a dash-less stream as its own category, and exact stream ids', async () => {
+        const { one, events } = await writeHistory();
+        expect(ids(await store.readEvents({ filter: { categories: [one] }, direction: 'forwards', limit: 10 }))).toEqual(ids([events[0], events[2], events[3]]));
+        expect(ids(await store.readEvents({ filter: { streamIds: [one] }, direction: 'forwards', limit: 10 }))).toEqual(ids([events[2]]));
+      }, TEST_MS);
+
+      it('filters by types, correlation, causation, actor and an occurredAt range, together', async () => {
+        const { one, two, token, events } = await writeHistory();
+        const read = (filter: object) => store.readEvents({ filter: { categories: [one, two], ...filter }, direction: 'forwards', limit: 10 });
+        expect(ids(await read({ eventTypes: [scope.type('Priced')] }))).toEqual(ids([events[1], events[3]]));
+        expect(ids(await read({ correlationId: `corr-${token}-0` }))).toEqual(ids([events[0], events[2], events[4]]));
+        expect(ids(await read({ causationId: `cause-${token}-3` }))).toEqual(ids([events[3]]));
+        expect(ids(await read({ actor: 'ben' }))).toEqual(ids([events[3], events[4]]));
+        expect(ids(await read({ occurredFrom: '2026-03-02T10:00:00.000Z', occurredBefore: '2026-03-04T10:00:00.000Z' }))).toEqual(ids([events[1], events[2]]));
+        expect(ids(await read({ actor: 'ana', correlationId: `corr-${token}-1` }))).toEqual(ids([events[1]]));
+        expect(await store.countEvents({ filter: { categories: [one, two], actor: 'ana' } })).toBe(3);
+      }, TEST_MS);
+    });
+
     describe('subscribeToAll', () => {
       it('catches up, then goes live, with no gap and no duplicate while writers append concurrently', async () => {
         const start = await store.headPosition();

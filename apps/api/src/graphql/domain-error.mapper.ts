@@ -48,6 +48,11 @@ export function toUserError(error: DomainError): UserError {
       const containers = (details.containers as CosmosContainer[]).map((container) => NodeContainer.from(container, checkedAt));
       return Object.assign(new KillNotConfirmed(), base, { node: details.node, containers, jobIds: details.jobIds });
     }
+    // The analysts' filters: an input problem, with the known values in the message and details.
+    case 'UNKNOWN_EVENT_TYPE':
+    case 'UNKNOWN_STREAM_CATEGORY':
+    case 'REVERSED_RANGE':
+      return Object.assign(new InvalidInput(), base, { fields: [{ field: String(details.field), problem: error.message }] });
     // Server-side ids and the workers' own commands make these rare for users; one type says enough.
     case 'PROMPT_ALREADY_EXISTS':
     case 'RUN_ALREADY_EXISTS':

@@ -24,7 +24,10 @@ export type DomainErrorCode =
   | 'JOB_INVALID_TRANSITION'
   | 'JOB_NOT_RETRYABLE'
   | 'JOB_ALREADY_RETRIED'
-  | 'KILL_NOT_CONFIRMED';
+  | 'KILL_NOT_CONFIRMED'
+  | 'UNKNOWN_EVENT_TYPE'
+  | 'UNKNOWN_STREAM_CATEGORY'
+  | 'REVERSED_RANGE';
 
 export class DomainError<Details extends object = Record<string, unknown>> extends Error {
   constructor(

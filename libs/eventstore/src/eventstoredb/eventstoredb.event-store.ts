@@ -24,6 +24,7 @@ import {
   type ResolvedEvent,
   type StreamMetadata as EsdbStreamMetadata,
 } from '@eventstore/db-client';
+import { eventMatcher } from '../event-filter.js';
 import { StreamDeleted, StreamNotFound, WrongExpectedVersion } from '../event-store.errors.js';
 import type {
   AllFilter,
@@ -34,6 +35,7 @@ import type {
   EventToAppend,
   ExpectedRevision,
   ReadAllOptions,
+  ReadEventsOptions,
   ReadStreamOptions,
   RecordedEvent,
   StreamMetadata,
@@ -128,6 +130,54 @@ export class EventStoreDbEventStore implements EventStore {
       if (page.length < PAGE_SIZE) break;
     }
     return found;
+  }
+
+  /**
+   * Client 6 has no server-side filters for reads, so `$all` is paged from the nearer bound in the
+   * asked direction and filtered here with the port's own matcher; a narrow filter over a long
+   * log costs a scan (the SQLite adapter answers from SQL).
+   */
+  async readEvents(options: ReadEventsOptions): Promise<RecordedEvent[]> {
+    const found: RecordedEvent[] = [];
+    for await (const event of this.scan(options)) {
+      found.push(event);
+      if (found.length >= options.limit) break;
+    }
+    return found;
+  }
+
+  async countEvents(options: Omit<ReadEventsOptions, 'direction' | 'limit'>): Promise<number> {
+    let count = 0;
+    for await (const _ of this.scan({ ...options, direction: 'forwards', limit: Number.POSITIVE_INFINITY })) count++;
+    return count;
+  }
+
+  private async *scan(options: ReadEventsOptions): AsyncGenerator<RecordedEvent> {
+    const wanted = eventMatcher(options.filter);
+    const backwards = options.direction === 'backwards';
+    const after = options.afterPosition ?? -1;
+    const before = options.beforePosition ?? Number.POSITIVE_INFINITY;
+    // fromPosition is inclusive and consecutive pages share their boundary event: the cursor is
+    // the last position looked at, exclusive, in the direction of the read.
+    let cursor = backwards ? before : after;
+    let from: Position | typeof START | typeof END = backwards
+      ? (options.beforePosition === undefined ? END : at(options.beforePosition))
+      : (options.afterPosition === undefined ? START : at(options.afterPosition));
+    for (;;) {
+      const page: AllStreamResolvedEvent[] = [];
+      for await (const resolved of this.client.readAll({ fromPosition: from, direction: backwards ? BACKWARDS : FORWARDS, maxCount: PAGE_SIZE })) {
+        page.push(resolved);
+      }
+      for (const resolved of page) {
+        from = resolved.event?.position ?? from;
+        const event = toRecordedEvent(resolved);
+        if (!event || (backwards ? event.position >= cursor : event.position <= cursor)) continue;
+        cursor = event.position;
+        if (backwards ? event.position <= after : event.position >= before) return;
+        if (wanted(event)) yield event;
+      }
+      if (page.length < PAGE_SIZE) return;
+    }
   }
 
   /**

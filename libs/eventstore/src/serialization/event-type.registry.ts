@@ -41,6 +41,11 @@ export class EventTypeRegistry {
     this.definitions.set(definition.type, definition);
   }
 
+  /** Every registered type string, sorted. */
+  types(): string[] {
+    return [...this.definitions.keys()].sort();
+  }
+
   has(type: string): boolean {
     return this.definitions.has(type);
   }

@@ -10,12 +10,14 @@ import type {
   EventToAppend,
   ExpectedRevision,
   ReadAllOptions,
+  ReadEventsOptions,
   ReadStreamOptions,
   RecordedEvent,
   StreamMetadata,
   SubscribeOptions,
 } from '../event-store.port.js';
 import { CatchUpSubscription, CommitSignal, type CatchUpPage } from './catch-up.subscription.js';
+import { EVENT_READ_INDEXES, eventReadSql } from './event-read.sql.js';
 import type { SqliteDatabase } from './open-sqlite.js';
 
 const SCHEMA = `
@@ -100,14 +102,17 @@ export class SqliteEventStore implements EventStore {
   private readonly appendTx: Transaction<(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision) => { result: AppendResult; written: boolean }>;
   private readonly deleteTx: Transaction<(streamId: string, expected: ExpectedRevision, tombstone: boolean) => void>;
   private readonly pageTx: Transaction<(after: number, filter: AllFilter | undefined) => CatchUpPage>;
+  /** Analysts' reads, one prepared statement per filter shape and direction. */
+  private readonly eventReads = new Map<string, Statement>();
 
   constructor(
-    db: SqliteDatabase,
+    private readonly db: SqliteDatabase,
     options: SqliteEventStoreOptions = {},
   ) {
     this.clock = options.clock ?? systemClock;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     db.exec(SCHEMA);
+    db.exec(EVENT_READ_INDEXES);
     this.sql = {
       insertEvent: db.prepare(`INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at)
         VALUES (@id, @streamId, @revision, @type, @data, @metadata, @recordedAt)`),
@@ -168,6 +173,19 @@ export class SqliteEventStore implements EventStore {
     return this.selectAll(options.afterPosition ?? 0, options.filter, options.maxCount ?? NO_LIMIT);
   }
 
+  async readEvents(options: ReadEventsOptions): Promise<RecordedEvent[]> {
+    const sql = eventReadSql(options.filter ?? {}, options);
+    const order = options.direction === 'backwards' ? 'DESC' : 'ASC';
+    const statement = this.eventRead(`rows:${order}:${sql.shape}`, `SELECT ${EVENT_COLUMNS} FROM events WHERE ${sql.where} ORDER BY position ${order} LIMIT @limit`);
+    return (statement.all({ ...sql.params, limit: options.limit }) as EventRow[]).map(toRecordedEvent);
+  }
+
+  async countEvents(options: Omit<ReadEventsOptions, 'direction' | 'limit'>): Promise<number> {
+    const sql = eventReadSql(options.filter ?? {}, options);
+    const statement = this.eventRead(`count:${sql.shape}`, `SELECT count(*) AS n FROM events WHERE ${sql.where}`);
+    return (statement.get(sql.params) as { n: number }).n;
+  }
+
   subscribeToAll(options: SubscribeOptions = {}): AllSubscription {
     const subscription: AllSubscription = new CatchUpSubscription({
       afterPosition: options.afterPosition ?? 0,
@@ -200,6 +218,15 @@ export class SqliteEventStore implements EventStore {
   /** Ends this store's subscriptions; the database handle stays open for its owner to close. */
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+  }
+
+  private eventRead(key: string, sql: string): Statement {
+    let statement = this.eventReads.get(key);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.eventReads.set(key, statement);
+    }
+    return statement;
   }
 
   private appendInTx(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision) {
