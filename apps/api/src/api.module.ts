@@ -15,6 +15,7 @@ import { DomainErrorInterceptor } from './graphql/domain-error.interceptor.js';
 import { graphqlOptions } from './graphql/graphql.options.js';
 import { inputValidationPipe } from './graphql/input-validation.pipe.js';
 import { HealthController } from './health/health.controller.js';
+import { HistoryModule } from './history/history.module.js';
 import { IntegrityResolver } from './integrity/integrity.resolver.js';
 import { IntegrityService } from './integrity/integrity.service.js';
 import { ProjectionDriftCheck } from './integrity/projection-drift.check.js';
@@ -41,6 +42,7 @@ import { RunsResolver } from './runs/runs.resolver.js';
       inject: [COSMOS_CONFIG],
       useFactory: (config: CosmosConfig) => graphqlOptions(config),
     }),
+    HistoryModule,
   ],
   controllers: [HealthController],
   providers: [

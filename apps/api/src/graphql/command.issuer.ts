@@ -20,12 +20,15 @@ export interface IssueOptions {
    * flow: repeating the flow after a crash then finds the step already handled and appends nothing.
    */
   readonly commandId?: string;
+  /** The event that caused this command (a job's JobQueued for its runs); absent: the request did. */
+  readonly causationId?: string;
 }
 
 export interface Issued<E extends DomainEvent> {
   readonly accepted: CommandAccepted;
   /** The events decided now, or those a repeated command id decided the first time. */
   readonly events: readonly E[];
+  readonly eventIds: readonly string[];
 }
 
 /**
@@ -63,6 +66,8 @@ export class CommandIssuer {
     const result = await this.commandBus.execute(
       new DecideCommand(decider, options.streamId, command, {
         commandId: options.commandId ?? ids.command(),
+        correlationId: request.correlationId,
+        causationId: options.causationId,
         actor: request.actor,
         now: this.now(),
         expectedRevision: options.expectedRevision ?? undefined,
@@ -78,6 +83,6 @@ export class CommandIssuer {
       position: result.position === null ? null : String(result.position),
       consistent,
     };
-    return { accepted, events: result.events };
+    return { accepted, events: result.events, eventIds: result.eventIds };
   }
 }

@@ -172,14 +172,16 @@ export class JobRequests {
       now: this.commands.now(),
       actor: request.actor,
     };
-    const { accepted, events } = await this.commands.issueForEvents(jobDecider, command, request, {
+    const { accepted, events, eventIds } = await this.commands.issueForEvents(jobDecider, command, request, {
       streamId: jobStream(jobId),
       commandId: `${jobId}:queue`,
       readModels: JOB_READ_MODELS,
     });
     // On a repeat these are the first request's events: its run ids are the ones to request.
-    const queued = events.find((event): event is JobQueued => event.type === 'JobQueued');
+    const queuedAt = events.findIndex((event) => event.type === 'JobQueued');
+    const queued = events[queuedAt] as JobQueued | undefined;
     if (queued === undefined) throw new Error(`job ${jobId} answered QueueJob without JobQueued`);
+    const causationId = eventIds[queuedAt];
     const { runIds } = queued.data;
     for (const [index, runId] of runIds.entries()) {
       const run = plan.runs[index] ?? plan.runs[0]!;
@@ -196,7 +198,7 @@ export class JobRequests {
         now: this.commands.now(),
         actor: request.actor,
       };
-      await this.commands.issue(runDecider, requestRun, request, { streamId: runStream(runId), commandId: `${jobId}:run:${runId}`, readModels: RUN_READ_MODELS });
+      await this.commands.issue(runDecider, requestRun, request, { streamId: runStream(runId), commandId: `${jobId}:run:${runId}`, readModels: RUN_READ_MODELS, causationId });
     }
     const doc = await readJob(this.documents, jobId);
     const runs = (await Promise.all(runIds.map((runId) => this.catalog.run(runId)))).flatMap((run) => (run ? [Run.from(run)] : []));

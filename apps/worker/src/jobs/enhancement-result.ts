@@ -19,10 +19,11 @@ export function enhancedPromptId(runId: string): string {
  * What a completed enhancement leaves behind: CREATE_NEW adds a prompt linked to the original
  * (lineage follows `enhancedFrom`); OVERWRITE replaces the original's text in place.
  */
-export async function recordEnhancement(ledger: JobLedger, { run, prompt }: WorkloadRun, text: string, defaultNegativePrompt: string): Promise<void> {
+export async function recordEnhancement(ledger: JobLedger, { run, prompt }: WorkloadRun, attempt: number, text: string, defaultNegativePrompt: string): Promise<void> {
   const config = resolveEnhanceConfig(run.config);
+  const from = { jobId: run.jobId, attempt, runId: run.id };
   if (config.mode === 'overwrite') {
-    await ledger.prompt(prompt.id, { type: 'ReplacePromptText', promptId: prompt.id, text, runId: run.id, model: config.model, now: ledger.now() }, `${run.id}:replace-text`);
+    await ledger.prompt(prompt.id, { type: 'ReplacePromptText', promptId: prompt.id, text, runId: run.id, model: config.model, now: ledger.now() }, `${run.id}:replace-text`, from);
     return;
   }
   const promptId = enhancedPromptId(run.id);
@@ -42,5 +43,6 @@ export async function recordEnhancement(ledger: JobLedger, { run, prompt }: Work
       actor: run.requestedBy,
     },
     `${run.id}:enhanced-prompt`,
+    from,
   );
 }

@@ -4,6 +4,7 @@ import { CLOCK, type Clock } from '../../../../libs/eventstore/src/clock.js';
 import { EventSourcedCommandHandler } from '../../../../libs/eventstore/src/commands/event-sourced.command-handler.js';
 import { QueueAlreadyPaused, queueDecider } from '../../../../libs/domain/src/queue/queue.decider.js';
 import { QUEUE_STREAM } from '../../../../libs/domain/src/queue/queue.events.js';
+import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
 import { ids } from '../../../../libs/eventstore/src/ids.js';
 import { GPU_NODES, type GpuNodes } from '../../../../libs/gpu/src/nodes/gpu-node.js';
 import { DocumentCatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
@@ -42,6 +43,7 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(GPU_NODES) private readonly nodes: GpuNodes,
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(COSMOS_CONFIG) private readonly config: CosmosConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly commands: EventSourcedCommandHandler,
@@ -64,7 +66,7 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     };
     const working = { maxAttempts: jobs.maxAttempts, pollIntervalMs: jobs.pollIntervalMs, contactAttempts: CONTACT_ATTEMPTS, contactBackoffMs: CONTACT_BACKOFF_MS };
     for (const node of this.nodes.list()) {
-      const ledger = new JobLedger(this.commands, this.clock, `worker:${node.name}`);
+      const ledger = new JobLedger(this.commands, this.events, this.clock, `worker:${node.name}`);
       const driver = new JobDriver(node, ledger, catalog, driving, this.logger);
       this.workers.push(new NodeWorker(node, driver, ledger, this.commands, this.documents, catalog, this.wakeup, working, this.logger));
     }

@@ -83,7 +83,7 @@ export class JobDriver {
       await this.ledger.completeRun(jobId, attempt, outcome.runId, outcome.outputs, outcome.enhancedText);
       const run = work.runs.find((entry) => entry.run.id === outcome.runId);
       if (outcome.enhancedText !== null && run !== undefined) {
-        await recordEnhancement(this.ledger, run, outcome.enhancedText, this.settings.defaultNegativePrompt);
+        await recordEnhancement(this.ledger, run, attempt, outcome.enhancedText, this.settings.defaultNegativePrompt);
       }
     }
     // A batch succeeds when any of its runs did; the failed ones carry their own reasons.

@@ -29,6 +29,8 @@ export interface CommandResult<E extends DomainEvent = DomainEvent> {
   /** Global position of the last event written, or null when the command wrote nothing. */
   readonly position: number | null;
   readonly events: readonly E[];
+  /** The stored ids of `events`, in order: what a follow-up command names as its cause. */
+  readonly eventIds: readonly string[];
   /** True when this command had already been handled and nothing was appended now. */
   readonly duplicate: boolean;
 }
@@ -71,15 +73,12 @@ export class EventSourcedCommandHandler {
 
       const state = this.fold(decider, recorded);
       const events = decider.decide(command, state);
-      if (events.length === 0) return { streamId, revision, position: null, events, duplicate: false };
+      if (events.length === 0) return { streamId, revision, position: null, events, eventIds: [], duplicate: false };
 
       try {
-        const appended = await this.store.append(
-          streamId,
-          events.map((event, index) => this.toAppend(event, index, streamId, context)),
-          revision === -1 ? 'no_stream' : revision,
-        );
-        return { streamId, revision: appended.revision, position: appended.position, events, duplicate: false };
+        const toAppend = events.map((event, index) => this.toAppend(event, index, streamId, context));
+        const appended = await this.store.append(streamId, toAppend, revision === -1 ? 'no_stream' : revision);
+        return { streamId, revision: appended.revision, position: appended.position, events, eventIds: toAppend.map((event) => event.id), duplicate: false };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersion)) throw error;
         if (context.expectedRevision !== undefined) throw new RevisionConflict(streamId, context.expectedRevision, error.actual);
@@ -122,6 +121,7 @@ export class EventSourcedCommandHandler {
       revision: recorded[recorded.length - 1].revision,
       position: last.position,
       events: mine.map((e) => this.registry.toDomainEvent<E>(e)),
+      eventIds: mine.map((e) => e.id),
       duplicate: true,
     };
   }
