@@ -2,11 +2,13 @@ import { Module } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
 import { EVENT_TYPE_REGISTRY, type EventTypeRegistry } from '../../../../libs/eventstore/src/serialization/event-type.registry.js';
 import { EventHistory } from '../../../../libs/history/src/event-history.js';
+import { EventsExportController } from './events-export.controller.js';
 import { JobHistoryResolver, PromptHistoryResolver, RunHistoryResolver } from './entity-history.resolver.js';
 import { HistoryResolver } from './history.resolver.js';
 
 /** The analysts' event history over GraphQL (browse, trace, time travel, live) and NDJSON export. */
 @Module({
+  controllers: [EventsExportController],
   providers: [
     {
       provide: EventHistory,
