@@ -116,7 +116,7 @@ export class History extends RecordedLog {
   }
 
   runStatusChanged(runId: string, status: RunProgressStatus, at: string, node = 'gpu-1'): RecordedEvent {
-    return this.run(runId, 'RunStatusChanged', { status, node, at }, at);
+    return this.run(runId, 'RunStatusChanged', { status, node, simulated: false, at }, at);
   }
 
   runCompleted(runId: string, at: string, outputs: OutputFile[] = [videoOutput(runId)], enhancedText: string | null = null): RecordedEvent {

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore, RecordedEvent } from '../../eventstore/src/event-store.port.js';
+import { EventTypeRegistry } from '../../eventstore/src/serialization/event-type.registry.js';
+import { EVENT_TYPES } from '../../eventstore/src/serialization/event-types.js';
+
+const registry = new EventTypeRegistry(EVENT_TYPES);
 
 /**
  * Test-only: events as the store records them (consecutive positions, per-stream revisions,
@@ -29,7 +33,7 @@ export class RecordedLog {
       type,
       data,
       recordedAt: at,
-      metadata: { occurredAt: at, correlationId: `c-${this.position}`, causationId: `c-${this.position}`, schemaVersion: 1, actor },
+      metadata: { occurredAt: at, correlationId: `c-${this.position}`, causationId: `c-${this.position}`, schemaVersion: registry.has(type) ? registry.schemaVersionOf(type) : 1, actor },
     };
     this.events.push(event);
     return event;

@@ -55,7 +55,7 @@ const requested: RunRequested = {
 const requestedAs = (data: Partial<RunRequested['data']>): RunRequested => ({ type: 'RunRequested', data: { ...requested.data, ...data } });
 const status = (to: RunStatusChanged['data']['status'], at = t1): RunStatusChanged => ({
   type: 'RunStatusChanged',
-  data: { status: to, node: 'gpu-1', at },
+  data: { status: to, node: 'gpu-1', simulated: false, at },
 });
 
 const file = (path: string, kind: OutputFile['kind'] = 'video'): OutputFile => ({
@@ -144,10 +144,10 @@ describe('run decider', () => {
       spec.given(running).when(cmd.status('downloading')).then([status('downloading')]);
     });
 
-    it('marks a run on the simulated node as simulated, and only such a run', () => {
+    it('says whether the node is the simulated one, always (schema v2)', () => {
       const simulated = { type: 'ChangeRunStatus' as const, runId, status: 'uploading' as const, node: 'simulated', simulated: true, now: t1 };
       spec.given([requested]).when(simulated).then([{ type: 'RunStatusChanged', data: { status: 'uploading', node: 'simulated', simulated: true, at: t1 } }]);
-      spec.given([requested]).when({ ...simulated, node: 'gpu-1', simulated: false }).then([{ type: 'RunStatusChanged', data: { status: 'uploading', node: 'gpu-1', at: t1 } }]);
+      spec.given([requested]).when({ ...simulated, node: 'gpu-1', simulated: false }).then([{ type: 'RunStatusChanged', data: { status: 'uploading', node: 'gpu-1', simulated: false, at: t1 } }]);
     });
 
     it('may skip a stage', () => {

@@ -174,8 +174,7 @@ function changeStatus(command: ChangeRunStatus, run: ActiveRun): RunStatusChange
   if (ACTIVE_RUN_STATUSES.indexOf(command.status) < ACTIVE_RUN_STATUSES.indexOf(run.status)) {
     throw new RunInvalidTransition(command.runId, run.status, command.status);
   }
-  const simulated = command.simulated === true ? { simulated: true as const } : {};
-  return [{ type: 'RunStatusChanged', data: { status: command.status, node: command.node, ...simulated, at: command.now } }];
+  return [{ type: 'RunStatusChanged', data: { status: command.status, node: command.node, simulated: command.simulated === true, at: command.now } }];
 }
 
 function rate(command: RateRun, run: ActiveRun | FinishedRun): RunRated[] {

@@ -65,8 +65,19 @@ export type RunRequested = DomainEvent<
   }
 >;
 
-/** `simulated` is present (true) only for runs on the simulated node; older events never carry it. */
-export type RunStatusChanged = DomainEvent<'RunStatusChanged', { status: RunProgressStatus; node: string; simulated?: true; at: string }>;
+/**
+ * Schema v2: `simulated` is always there. Version 1 wrote it only when true (and events from before
+ * the simulated node not at all), so every reader had to know that absence meant false;
+ * `runStatusChangedFromV1` lifts those at the read boundary.
+ */
+export type RunStatusChanged = DomainEvent<'RunStatusChanged', { status: RunProgressStatus; node: string; simulated: boolean; at: string }>;
+
+export const RUN_STATUS_CHANGED_SCHEMA_VERSION = 2;
+
+/** v1 → v2: an absent `simulated` meant a real node. */
+export function runStatusChangedFromV1(data: Record<string, unknown>): Record<string, unknown> {
+  return { ...data, simulated: data.simulated === true };
+}
 
 export type RunCompleted = DomainEvent<'RunCompleted', { outputs: OutputFile[]; completedAt: string; enhancedText: string | null }>;
 

@@ -3,16 +3,23 @@ import { IDEMPOTENCY_EVENT_TYPES } from '../../../domain/src/job/idempotency.js'
 import { JOB_EVENT_TYPES } from '../../../domain/src/job/job.events.js';
 import { PROMPT_EVENT_TYPES } from '../../../domain/src/prompt/prompt.events.js';
 import { QUEUE_EVENT_TYPES } from '../../../domain/src/queue/queue.events.js';
-import { RUN_EVENT_TYPES } from '../../../domain/src/run/run.events.js';
+import { RUN_EVENT_TYPES, RUN_STATUS_CHANGED_SCHEMA_VERSION, runStatusChangedFromV1 } from '../../../domain/src/run/run.events.js';
 import type { EventTypeDefinition } from './event-type.registry.js';
+
+/** Types whose payload changed shape: their current version and the upcasters that lift older ones. */
+const REVISED: readonly EventTypeDefinition[] = [
+  { type: 'RunStatusChanged', schemaVersion: RUN_STATUS_CHANGED_SCHEMA_VERSION, upcasters: { 1: runStatusChangedFromV1 } },
+];
 
 /**
  * Every event type this service writes, at its current schema version. Adding an aggregate adds
- * its list here; changing a payload shape bumps the version and adds an upcaster beside it.
+ * its list here; changing a payload shape bumps the version and adds an upcaster to REVISED.
  */
 export const EVENT_TYPES: readonly EventTypeDefinition[] = [
-  ...[...QUEUE_EVENT_TYPES, ...PROMPT_EVENT_TYPES, ...RUN_EVENT_TYPES, ...JOB_EVENT_TYPES, ...IDEMPOTENCY_EVENT_TYPES, ...BATCH_PLAN_EVENT_TYPES].map((type) => ({
-    type,
-    schemaVersion: 1,
-  })),
-];
+  ...QUEUE_EVENT_TYPES,
+  ...PROMPT_EVENT_TYPES,
+  ...RUN_EVENT_TYPES,
+  ...JOB_EVENT_TYPES,
+  ...IDEMPOTENCY_EVENT_TYPES,
+  ...BATCH_PLAN_EVENT_TYPES,
+].map((type) => REVISED.find((revised) => revised.type === type) ?? { type, schemaVersion: 1 });
