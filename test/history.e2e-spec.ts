@@ -206,4 +206,25 @@ describe('event history over GraphQL: browse, history fields, trace, time travel
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: 'UNKNOWN_EVENT_TYPE', details: { unknown: ['Nope'] } });
   });
+
+  it('sums statistics from the stats read model: the run, its job, its duration and the node it used', async () => {
+    const { data, errors } = await cosmos.gql(`query($from: DateTime!, $to: DateTime!) {
+      stats(from: $from, to: $to, bucket: HOUR) {
+        bucket total { runs { kind status count } jobs { kind status count } successRate jobDurations { kind samples p50 } queueWait { samples } nodes { node busySeconds utilisation } }
+        periods { start }
+      }
+    }`, { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() });
+    expect(errors).toBeUndefined();
+    const { total } = data!.stats;
+    expect(total.runs).toEqual([{ kind: 'inference', status: 'completed', count: 1 }]);
+    expect(total.jobs).toEqual([{ kind: 'inference', status: 'succeeded', count: 1 }]);
+    expect(total.successRate).toBe(1);
+    expect(total.jobDurations).toEqual([{ kind: 'inference', samples: 1, p50: expect.any(Number) }]);
+    expect(total.queueWait.samples).toBe(1);
+    expect(total.nodes).toEqual([{ node: 'simulated', busySeconds: expect.any(Number), utilisation: expect.any(Number) }]);
+    expect(total.nodes[0].busySeconds).toBeGreaterThan(0);
+    expect(data!.stats.periods.length).toBeGreaterThanOrEqual(2);
+    const reversed = await cosmos.gql(`{ stats(from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z") { bucket } }`);
+    expect(reversed.errors![0].extensions!.code).toBe('INVALID_INPUT');
+  });
 });

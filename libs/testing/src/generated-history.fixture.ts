@@ -6,9 +6,10 @@
 import type { JobStage } from '../../domain/src/job/job.events.js';
 import { QUEUE_STREAM } from '../../domain/src/queue/queue.events.js';
 import type { FailureReason, RunProgressStatus } from '../../domain/src/run/run.events.js';
-import type { EventStore } from '../../eventstore/src/event-store.port.js';
+import type { EventStore, RecordedEvent } from '../../eventstore/src/event-store.port.js';
 import { History, minutesAfter, promptIdOf, runIdOf } from './catalog-history.fixture.js';
 import { JobHistory, jobIdOf } from './job-history.fixture.js';
+import { concatLogs } from './recorded-log.js';
 
 /** A linear congruential generator: small, deterministic, good enough to pick paths. */
 export function seededRandom(seed: number): () => number {
@@ -33,6 +34,8 @@ export interface GeneratedHistory {
   readonly promptIds: readonly string[];
   readonly runIds: readonly string[];
   readonly jobIds: readonly string[];
+  /** As a store would record them: the catalog's and the queue's events, then the jobs'. */
+  readonly events: readonly RecordedEvent[];
   appendTo(store: EventStore): Promise<void>;
 }
 
@@ -107,13 +110,5 @@ export function generatedHistory(seed: number, size = { prompts: 25, runs: 40, j
     }
   }
 
-  return {
-    promptIds,
-    runIds,
-    jobIds,
-    async appendTo(store) {
-      await catalog.appendTo(store);
-      await jobs.appendTo(store);
-    },
-  };
+  return { promptIds, runIds, jobIds, ...concatLogs(catalog, jobs) };
 }

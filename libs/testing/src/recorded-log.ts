@@ -39,3 +39,14 @@ export class RecordedLog {
     return event;
   }
 }
+
+/** Several logs as one, in order, renumbered as one store would number them. */
+export function concatLogs(...logs: readonly RecordedLog[]): { readonly events: RecordedEvent[]; appendTo(store: EventStore): Promise<void> } {
+  const events = logs.flatMap((log) => log.events).map((event, i) => ({ ...event, position: i + 1 }));
+  return {
+    events,
+    async appendTo(store) {
+      for (const log of logs) await log.appendTo(store);
+    },
+  };
+}

@@ -5,8 +5,9 @@ import { EventHistory } from '../../../../libs/history/src/event-history.js';
 import { EventsExportController } from './events-export.controller.js';
 import { JobHistoryResolver, PromptHistoryResolver, RunHistoryResolver } from './entity-history.resolver.js';
 import { HistoryResolver } from './history.resolver.js';
+import { StatsResolver } from './stats.resolver.js';
 
-/** The analysts' event history over GraphQL (browse, trace, time travel, live) and NDJSON export. */
+/** The analysts' event history over GraphQL (browse, trace, time travel, live, statistics) and NDJSON export. */
 @Module({
   controllers: [EventsExportController],
   providers: [
@@ -19,6 +20,7 @@ import { HistoryResolver } from './history.resolver.js';
     PromptHistoryResolver,
     RunHistoryResolver,
     JobHistoryResolver,
+    StatsResolver,
   ],
 })
 export class HistoryModule {}

@@ -2,8 +2,8 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
 import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
 import { EVENT_TYPE_REGISTRY, type EventTypeRegistry } from '../../../../libs/eventstore/src/serialization/event-type.registry.js';
-import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
-import { PROJECTIONS, type Projection } from '../../../../libs/read-models/src/projections/projection.js';
+import { DOCUMENT_STORE, type Doc, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
+import { PROJECTIONS, type ProjectedFields, type Projection } from '../../../../libs/read-models/src/projections/projection.js';
 import { ProjectionRunner, type RebuildProgress } from '../../../../libs/read-models/src/projections/projection.runner.js';
 import { ReadModelConsistency } from '../../../../libs/read-models/src/projections/read-model.consistency.js';
 import { diffCollections, type DocumentDifference } from './collection-diff.js';
@@ -100,7 +100,14 @@ export class ProjectionDriftCheck {
     for (let after = position; ; ) {
       const page = await this.events.readAll({ afterPosition: after, filter: projection.filter, maxCount: EVENT_PAGE });
       if (page.length === 0) return ids;
-      for (const event of page) for (const id of projection.documentIds(this.registry.upcast(event))) ids.add(id);
+      for (const recorded of page) {
+        const event = this.registry.upcast(recorded);
+        // What a related document holds now stands in for its state before the event: it names the
+        // documents the entity contributes to by the end, a superset of those the event touched.
+        const related = new Map<string, (Doc & ProjectedFields) | null>();
+        for (const id of projection.related?.(event) ?? []) related.set(id, await this.documents.get(projection.collection, id));
+        for (const id of projection.documentIds(event, (id) => related.get(id) ?? null)) ids.add(id);
+      }
       after = page[page.length - 1].position;
     }
   }

@@ -21,22 +21,38 @@ export async function applyProjectionBatch(
   if (events.length === 0) return;
   const working = new Map<string, Stamped | null>();
   const touched = new Map<string, number>();
+  /** Documents others read as related: written last, see below. */
+  const readByOthers = new Set<string>();
+  const current = async (id: string) => (working.has(id) ? working.get(id)! : await store.get<Stamped>(target.collection, id));
 
   for (const event of events) {
-    for (const id of projection.documentIds(event)) {
-      const current = working.has(id) ? working.get(id)! : await store.get<Stamped>(target.collection, id);
-      if (current && current._position >= event.position) continue;
-      const next = projection.evolve(current, event);
-      if (next === current) continue;
+    const before = new Map<string, Stamped | null>();
+    for (const id of projection.related?.(event) ?? []) {
+      before.set(id, await current(id));
+      readByOthers.add(id);
+    }
+    const related = (id: string) => {
+      if (!before.has(id)) throw new Error(`${projection.name} read ${id} as related without naming it in related()`);
+      return before.get(id)!;
+    };
+    for (const id of projection.documentIds(event, related)) {
+      const doc = await current(id);
+      if (doc && doc._position >= event.position) continue;
+      const next = projection.evolve(doc, event, { id, related });
+      if (next === doc) continue;
       working.set(
         id,
-        next === null ? null : { ...next, id, _position: event.position, _revision: (current?._revision ?? 0) + 1 },
+        next === null ? null : { ...next, id, _position: event.position, _revision: (doc?._revision ?? 0) + 1 },
       );
       touched.set(id, event.position);
     }
   }
 
-  const ops: WriteOp[] = [...touched].map(([id, position]) => {
+  // MongoDB applies a batch write by write, and a crash can stop it half-way: a document others
+  // read is written after those that read it, so a replay never reads it already past the event
+  // while a reader still needs the event folded in (the readers' own guards skip what they have).
+  const order = [...touched].sort(([a], [b]) => Number(readByOthers.has(a)) - Number(readByOthers.has(b)));
+  const ops: WriteOp[] = order.map(([id, position]) => {
     const doc = working.get(id);
     return doc
       ? { kind: 'upsert', collection: target.collection, doc, guard: { position } }

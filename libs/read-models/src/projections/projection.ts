@@ -9,6 +9,15 @@ export interface ProjectedFields {
   readonly _revision: number;
 }
 
+/** A document of the same collection as it was before the event being folded (null: absent). */
+export type RelatedDocument = (id: string) => (Doc & ProjectedFields) | null;
+
+/** What the runner tells `evolve` beside the document: which one it is, and the related documents. */
+export interface FoldContext {
+  readonly id: string;
+  readonly related: RelatedDocument;
+}
+
 /**
  * A read model as a pure fold: which events it wants, which document each event touches, and how
  * the document changes (`null` removes it). The runner does all I/O, stamping and idempotency, so
@@ -27,9 +36,17 @@ export interface Projection<D extends Doc = Doc> {
    * blue/green like `rebuildProjection`, so an upgrade needs no manual step.
    */
   readonly version?: number;
-  documentIds(event: RecordedEvent): readonly string[];
-  /** Pure: same document and event, same result. Returning `doc` itself means "no change". */
-  evolve(doc: (D & ProjectedFields) | null, event: RecordedEvent): D | null;
+  /**
+   * Documents of this collection whose state before the event `documentIds` and `evolve` may read:
+   * a rollup reads the entity whose facts it sums (a job's kind and node, say, when the job ends).
+   * The runner reads them before folding the event, from the batch in flight, so a rebuild sees
+   * exactly what live processing saw. The runner always passes `related`; a projection without
+   * `related()` never needs it.
+   */
+  related?(event: RecordedEvent): readonly string[];
+  documentIds(event: RecordedEvent, related?: RelatedDocument): readonly string[];
+  /** Pure: same document, event and context, same result. Returning `doc` itself means "no change". */
+  evolve(doc: (D & ProjectedFields) | null, event: RecordedEvent, context?: FoldContext): D | null;
 }
 
 export const PROJECTIONS = Symbol('PROJECTIONS');

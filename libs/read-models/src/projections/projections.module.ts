@@ -7,11 +7,12 @@ import { jobsProjection } from '../jobs/jobs.projection.js';
 import { promptsProjection } from '../prompts/prompts.projection.js';
 import { queueProjection } from '../queue/queue.projection.js';
 import { runsProjection } from '../runs/runs.projection.js';
+import { statsProjection } from '../stats/stats.projection.js';
 import { PROJECTIONS, type Projection } from './projection.js';
 import { ProjectionRunner } from './projection.runner.js';
 
 /** Every read model the worker keeps; a new projection is one more entry here. */
-export const ALL_PROJECTIONS: readonly Projection[] = [queueProjection, promptsProjection, runsProjection, jobsProjection];
+export const ALL_PROJECTIONS: readonly Projection[] = [queueProjection, promptsProjection, runsProjection, jobsProjection, statsProjection as Projection];
 
 /** Stops projections in the first shutdown phase, while the stores are still open. */
 @Injectable()
