@@ -25,6 +25,8 @@ module.exports = {
     tier('unit', '(apps|libs)/.*\\.spec\\.ts$'),
     tier('integration', '(apps|libs)/.*\\.int-spec\\.ts$', timeoutOf(15_000)),
     tier('e2e', 'test/.*\\.e2e-spec\\.ts$', timeoutOf(30_000)),
+    // Headless Chromium against a real Cosmos process (libs/testing/src/browser.harness.ts).
+    tier('browser', 'test/.*\\.browser-spec\\.ts$', timeoutOf(60_000)),
   ],
   // A suite whose set-up failed can leave a server listening; the run must still end (it reports
   // the failure either way) rather than hold CI until its deadline.

@@ -23,6 +23,8 @@ import { JobsResolver } from './jobs/jobs.resolver.js';
 import { ContainerKillSwitch } from './nodes/container-kill.service.js';
 import { GpuNodeStatuses } from './nodes/gpu-node-statuses.service.js';
 import { GpuNodesResolver } from './nodes/gpu-nodes.resolver.js';
+import { PlaygroundAssets } from './playground/playground.assets.js';
+import { PlaygroundModule } from './playground/playground.module.js';
 import { ProjectionsResolver } from './projections/projections.resolver.js';
 import { PromptCreationService } from './prompts/prompt-creation.service.js';
 import { PromptsResolver } from './prompts/prompts.resolver.js';
@@ -39,9 +41,11 @@ import { RunsResolver } from './runs/runs.resolver.js';
   imports: [
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [COSMOS_CONFIG],
-      useFactory: (config: CosmosConfig) => graphqlOptions(config),
+      imports: [PlaygroundModule],
+      inject: [COSMOS_CONFIG, PlaygroundAssets],
+      useFactory: (config: CosmosConfig, playground: PlaygroundAssets) => graphqlOptions(config, playground),
     }),
+    PlaygroundModule,
     HistoryModule,
   ],
   controllers: [HealthController],

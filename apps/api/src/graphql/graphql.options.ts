@@ -4,6 +4,8 @@ import depthLimit from 'graphql-depth-limit';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { CosmosConfig } from '../../../../libs/config/src/index.js';
 import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
+import type { PlaygroundAssets } from '../playground/playground.assets.js';
+import { playgroundLandingPage } from '../playground/playground.page.js';
 import { requestContext } from './request-context.js';
 
 // Typed through Nest's config: @apollo/server ships separate CJS and ESM declarations that clash.
@@ -33,14 +35,18 @@ function complexityLimit(max: number): ApolloPlugin {
   };
 }
 
-export function graphqlOptions(config: CosmosConfig): ApolloDriverConfig {
+const GRAPHQL_PATH = '/graphql';
+
+export function graphqlOptions(config: CosmosConfig, playground: PlaygroundAssets): ApolloDriverConfig {
   return {
+    path: GRAPHQL_PATH,
     // The schema is built in memory at start-up; `npm run schema` writes schema.gql, and a test
     // fails when the committed file differs from what the code builds.
     autoSchemaFile: true,
     sortSchema: true,
-    graphiql: config.server.playground,
-    subscriptions: { 'graphql-ws': { path: '/graphql' } },
+    // Nest's own GraphiQL page loads from a CDN; ours is bundled (playgroundLandingPage below).
+    graphiql: false,
+    subscriptions: { 'graphql-ws': { path: GRAPHQL_PATH } },
     context: requestContext,
     validationRules: [depthLimit(config.server.graphqlMaxDepth)],
     // Mutations answer rule violations inside their result unions; a query has no union, so its
@@ -50,6 +56,9 @@ export function graphqlOptions(config: CosmosConfig): ApolloDriverConfig {
       if (!(original instanceof DomainError)) return formatted;
       return { ...formatted, message: original.message, extensions: { code: original.code, details: original.details } };
     },
-    plugins: [complexityLimit(config.server.graphqlMaxComplexity)],
+    plugins: [
+      complexityLimit(config.server.graphqlMaxComplexity),
+      ...(config.server.playground ? [playgroundLandingPage(playground, GRAPHQL_PATH)] : []),
+    ],
   };
 }

@@ -1,0 +1,2 @@
+// esbuild bundles imported style sheets into graphiql.css beside the script.
+declare module '*.css';

@@ -1,0 +1,30 @@
+// The browser side of the playground: GraphiQL bundled from npm at build time
+// (scripts/build-playground.mjs), served from our own origin, so it works with no internet.
+import { createGraphiQLFetcher } from '@graphiql/toolkit';
+import { GraphiQL } from 'graphiql';
+import 'graphiql/style.css';
+import { createClient } from 'graphql-ws';
+import { createRoot } from 'react-dom/client';
+
+const WELCOME = `# Cosmos Workflow GraphQL playground: served from this host, no internet needed.
+# Subscriptions run over graphql-ws on the same path; the schema is under Docs.
+
+query Queue {
+  queue { paused items { position etaSeconds job { id status } } running { elapsedSeconds job { id } } }
+}
+`;
+
+const root = document.getElementById('graphiql')!;
+const endpoint = new URL(root.dataset.endpoint ?? '/graphql', window.location.href);
+const socketUrl = new URL(endpoint);
+socketUrl.protocol = endpoint.protocol === 'https:' ? 'wss:' : 'ws:';
+
+// Our own client rather than the toolkit's lazy import, so the socket retries a bounded number
+// of times (a restarted server is picked up; a gone one ends in an error you can read).
+const wsClient = createClient({ url: socketUrl.href, retryAttempts: 5, lazy: true });
+const fetcher = createGraphiQLFetcher({ url: endpoint.href, wsClient });
+
+// `?query=` opens the page on a given operation: links from docs and logs, and the browser tests.
+const query = new URLSearchParams(window.location.search).get('query') ?? undefined;
+
+createRoot(root).render(<GraphiQL fetcher={fetcher} defaultQuery={WELCOME} query={query} />);
