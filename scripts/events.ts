@@ -8,8 +8,8 @@ import type { EventFilter } from '../libs/eventstore/src/event-store.port.js';
 import { EventTypeRegistry } from '../libs/eventstore/src/serialization/event-type.registry.js';
 import { EVENT_TYPES } from '../libs/eventstore/src/serialization/event-types.js';
 import { checkFilter } from '../libs/history/src/event-query.js';
-import { copyEvents, exportEvents, importEvents, type TransferProgress } from '../libs/history/src/transfer/event-transfer.js';
-import { readNdjson, toNdjsonLine } from '../libs/history/src/transfer/ndjson.js';
+import { copyEvents, importEvents, type TransferProgress } from '../libs/history/src/transfer/event-transfer.js';
+import { readNdjson, writeNdjson, type WrittenSoFar } from '../libs/history/src/transfer/ndjson.js';
 import { openStoreAt, type OpenedStore } from '../libs/history/src/transfer/store-address.js';
 
 /**
@@ -107,15 +107,11 @@ filterOptions(
     const gzip = flags.gzip === true || flags.out?.endsWith('.gz') === true;
     const sink: Writable = gzip ? createGzip() : file;
     if (gzip) sink.pipe(file);
-    let done: TransferProgress = { read: 0, written: 0, skipped: 0, position: 0 };
-    for await (const event of exportEvents(store, { filter, afterPosition: afterOf(flags) })) {
-      if (!sink.write(toNdjsonLine(event))) await once(sink, 'drain');
-      done = { read: done.read + 1, written: done.written + 1, skipped: 0, position: event.position };
-      progress.update(done);
-    }
+    const soFar = ({ events, position }: WrittenSoFar): TransferProgress => ({ read: events, written: events, skipped: 0, position: position ?? 0 });
+    const done = await writeNdjson(store, sink, { filter, afterPosition: afterOf(flags), onPage: (written) => progress.update(soFar(written)) });
     sink.end();
     if (file !== process.stdout) await once(file, 'finish');
-    progress.update(done, true);
+    progress.update(soFar(done), true);
   });
 });
 

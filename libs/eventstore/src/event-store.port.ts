@@ -45,6 +45,12 @@ export interface RecordedEvent {
   readonly recordedAt: string;
 }
 
+/** A recorded event whose payload and metadata stay the JSON text `JSON.stringify` makes of them. */
+export interface EncodedEvent extends Omit<RecordedEvent, 'data' | 'metadata'> {
+  readonly dataJson: string;
+  readonly metadataJson: string;
+}
+
 export interface AppendResult {
   /** Revision of the last event now in the stream. */
   readonly revision: number;
@@ -135,6 +141,11 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** A page of the log for analysts: any filter, either direction, between exclusive positions. */
   readEvents(options: ReadEventsOptions): Promise<RecordedEvent[]>;
+  /**
+   * The same events as `readEvents`, payloads not decoded: writing the log out as JSON then costs
+   * what the store costs (SQLite hands over the stored text; other stores may encode).
+   */
+  readEncodedEvents(options: ReadEventsOptions): Promise<EncodedEvent[]>;
   /** How many events `readEvents` would find with no limit. */
   countEvents(options: Omit<ReadEventsOptions, 'direction' | 'limit'>): Promise<number>;
   subscribeToAll(options?: SubscribeOptions): AllSubscription;

@@ -136,12 +136,39 @@ export class EventHistory {
     };
   }
 
+  /** The filter as a page would take it, or the typed error a page would answer. */
+  checkFilter(filter: HistoryFilter): HistoryFilter {
+    return checkFilter(this.registry, filter);
+  }
+
   /** A predicate for live events (a subscription), checked like a page's filter. */
   matcher(filter: HistoryFilter = {}): (event: RecordedEvent) => boolean {
     const { fromPosition, toPosition, ...portFilter } = checkFilter(this.registry, filter);
     const matches = eventMatcher(portFilter);
     return (event) =>
       matches(event) && (fromPosition === undefined || event.position >= fromPosition) && (toPosition === undefined || event.position <= toPosition);
+  }
+
+  /**
+   * Events appended after `afterPosition` (null: from now on) that match the filter: the stored
+   * ones first, then live ones, from one subscription, so there is no gap and no duplicate between
+   * them. Ends when `signal` aborts.
+   */
+  async *follow(filter: HistoryFilter, afterPosition: number | null, signal: AbortSignal): AsyncGenerator<HistoryEvent> {
+    const matches = this.matcher(filter);
+    // "From now on" is pinned before the subscription starts, so nothing appended meanwhile is lost.
+    const after = afterPosition ?? (await this.events.headPosition());
+    const subscription = this.events.subscribeToAll({ afterPosition: after });
+    const stop = () => void subscription.close();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      for await (const recorded of subscription) {
+        if (matches(recorded)) yield this.upcast(recorded);
+      }
+    } finally {
+      signal.removeEventListener('abort', stop);
+      await subscription.close();
+    }
   }
 
   upcast(event: RecordedEvent): HistoryEvent {

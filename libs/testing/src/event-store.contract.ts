@@ -367,6 +367,14 @@ export function describeEventStoreContract(adapterName: string, open: () => Prom
         expect(await store.countEvents({ filter: { categories: [one, two] }, afterPosition: stored[0].position })).toBe(4);
       }, TEST_MS);
 
+      it('reads the same events encoded: payload and metadata as the JSON text encoding them gives', async () => {
+        const { one, two, stored } = await writeHistory();
+        const options = { filter: { categories: [one, two] }, direction: 'backwards' as const, beforePosition: stored[4].position, limit: 3 };
+        const decoded = await store.readEvents(options);
+        const encoded = await store.readEncodedEvents(options);
+        expect(encoded).toEqual(decoded.map(({ data, metadata, ...event }) => ({ ...event, dataJson: JSON.stringify(data), metadataJson: JSON.stringify(metadata) })));
+      }, TEST_MS);
+
       it('matches a dash-less stream as its own category, and exact stream ids', async () => {
         const { one, events } = await writeHistory();
         expect(ids(await store.readEvents({ filter: { categories: [one] }, direction: 'forwards', limit: 10 }))).toEqual(ids([events[0], events[2], events[3]]));

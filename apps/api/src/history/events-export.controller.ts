@@ -1,5 +1,4 @@
 import { Controller, Get, Inject, Logger, Query, Req, Res } from '@nestjs/common';
-import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
@@ -7,8 +6,7 @@ import { DomainError, InvalidInput } from '../../../../libs/domain/src/shared/do
 import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
 import { EVENT_TYPE_REGISTRY, type EventTypeRegistry } from '../../../../libs/eventstore/src/serialization/event-type.registry.js';
 import { checkFilter, type HistoryFilter } from '../../../../libs/history/src/event-query.js';
-import { exportEvents } from '../../../../libs/history/src/transfer/event-transfer.js';
-import { toNdjsonLine } from '../../../../libs/history/src/transfer/ndjson.js';
+import { writeNdjson } from '../../../../libs/history/src/transfer/ndjson.js';
 
 type QueryValue = string | string[] | undefined;
 
@@ -86,9 +84,7 @@ export class EventsExportController {
     const { fromPosition, toPosition, ...portFilter } = filter;
     const after = Math.max(afterPosition ?? 0, fromPosition === undefined ? 0 : fromPosition - 1);
     try {
-      for await (const event of exportEvents(this.events, { filter: portFilter, afterPosition: after || undefined, toPosition, signal: gone.signal })) {
-        if (!sink.write(toNdjsonLine(event))) await once(sink, 'drain', { signal: gone.signal });
-      }
+      await writeNdjson(this.events, sink, { filter: portFilter, afterPosition: after || undefined, toPosition, signal: gone.signal });
       sink.end();
     } catch (error) {
       // The client went away, or the store failed mid-stream: the body is cut short, never padded.

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { Field, InputType, registerEnumType } from '@nestjs/graphql';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { HistoryFilter } from '../../../../libs/history/src/event-query.js';
@@ -8,6 +9,9 @@ export enum EventDirection {
   BACKWARD = 'BACKWARD',
 }
 registerEnumType(EventDirection, { name: 'EventDirection', description: 'FORWARD: oldest first. BACKWARD: newest first.' });
+
+/** Positions travel as digit strings: they exceed 32 bits on EventStoreDB. */
+const OptionalLogPosition = () => applyDecorators(IsOptional(), Matches(/^\d{1,16}$/, { message: '$property must be a log position (digits)' }));
 
 @InputType({ description: 'Every field given narrows the events (AND); a list matches any of its values.' })
 export class EventFilterInput {
@@ -60,13 +64,11 @@ export class EventFilterInput {
   occurredBefore?: string;
 
   @Field({ nullable: true, description: 'Inclusive lower log position.' })
-  @IsOptional()
-  @Matches(/^\d{1,16}$/, { message: '$property must be a log position (digits)' })
+  @OptionalLogPosition()
   fromPosition?: string;
 
   @Field({ nullable: true, description: 'Inclusive upper log position.' })
-  @IsOptional()
-  @Matches(/^\d{1,16}$/, { message: '$property must be a log position (digits)' })
+  @OptionalLogPosition()
   toPosition?: string;
 }
 
@@ -97,8 +99,7 @@ export class PointInHistoryInput {
   time?: string;
 
   @Field({ nullable: true, description: 'A log position: the events up to it.' })
-  @IsOptional()
-  @Matches(/^\d{1,16}$/, { message: '$property must be a log position (digits)' })
+  @OptionalLogPosition()
   position?: string;
 }
 

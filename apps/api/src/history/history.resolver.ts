@@ -1,11 +1,8 @@
-import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { InvalidInput } from '../../../../libs/domain/src/shared/domain-error.js';
-import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
 import { EventHistory } from '../../../../libs/history/src/event-history.js';
-import { historyEvent } from '../../../../libs/history/src/history-event.js';
+import type { HistoryFilter } from '../../../../libs/history/src/event-query.js';
 import type { EntityKind } from '../../../../libs/history/src/time-travel.js';
-import { EVENT_TYPE_REGISTRY, type EventTypeRegistry } from '../../../../libs/eventstore/src/serialization/event-type.registry.js';
 import { stoppable } from '../graphql/stoppable-stream.js';
 import { EntityAt } from './entity-at.model.js';
 import { Event, EventConnection } from './history-event.model.js';
@@ -15,11 +12,7 @@ import { Trace } from './trace.model.js';
 /** The analysts' queries over the event log; the logic lives in libs/history, which the CLI shares. */
 @Resolver(() => EventConnection)
 export class HistoryResolver {
-  constructor(
-    private readonly history: EventHistory,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(EVENT_TYPE_REGISTRY) private readonly registry: EventTypeRegistry,
-  ) {}
+  constructor(private readonly history: EventHistory) {}
 
   @Query(() => EventConnection, { description: 'The whole log as a Relay connection, oldest first unless BACKWARD; at most 500 a page.' })
   async events(
@@ -90,33 +83,18 @@ export class HistoryResolver {
   eventAppended(
     @Args('filter', { type: () => EventFilterInput, nullable: true }) filter?: EventFilterInput,
     @Args('afterPosition', { type: () => String, nullable: true, description: 'Exclusive; absent: only events appended from now on.' }) afterPosition?: string,
-  ): Promise<AsyncIterableIterator<Event>> | AsyncIterableIterator<Event> {
-    const matches = this.history.matcher(historyFilter(filter));
+  ): AsyncIterableIterator<Event> {
     const after = afterPosition == null ? null : Number(afterPosition);
     if (after !== null && !(Number.isSafeInteger(after) && after >= 0)) {
       throw new InvalidInput([{ field: 'afterPosition', problem: `must be a log position (got ${JSON.stringify(afterPosition)})` }]);
     }
-    return this.follow(matches, after);
+    // Checked now, so a bad filter is an error of the subscribe call rather than of its first event.
+    const checked = this.history.checkFilter(historyFilter(filter));
+    return stoppable((signal) => this.followed(checked, after, signal));
   }
 
-  private async follow(matches: ReturnType<EventHistory['matcher']>, after: number | null): Promise<AsyncIterableIterator<Event>> {
-    // "From now on" is pinned before the subscription starts, so nothing appended meanwhile is lost.
-    const from = after ?? (await this.store.headPosition());
-    return stoppable((signal) => this.appended(matches, from, signal));
-  }
-
-  private async *appended(matches: ReturnType<EventHistory['matcher']>, after: number, signal: AbortSignal): AsyncGenerator<Event> {
-    const subscription = this.store.subscribeToAll({ afterPosition: after });
-    const stop = () => void subscription.close();
-    signal.addEventListener('abort', stop, { once: true });
-    try {
-      for await (const recorded of subscription) {
-        if (matches(recorded)) yield Event.from(historyEvent(this.registry, recorded));
-      }
-    } finally {
-      signal.removeEventListener('abort', stop);
-      await subscription.close();
-    }
+  private async *followed(filter: HistoryFilter, after: number | null, signal: AbortSignal): AsyncGenerator<Event> {
+    for await (const event of this.history.follow(filter, after, signal)) yield Event.from(event);
   }
 
   private async entityAt(kind: EntityKind, id: string, at: PointInHistoryInput): Promise<EntityAt> {

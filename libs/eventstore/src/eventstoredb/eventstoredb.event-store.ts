@@ -30,6 +30,7 @@ import type {
   AllFilter,
   AllSubscription,
   AppendResult,
+  EncodedEvent,
   EventMetadata,
   EventStore,
   EventToAppend,
@@ -144,6 +145,11 @@ export class EventStoreDbEventStore implements EventStore {
       if (found.length >= options.limit) break;
     }
     return found;
+  }
+
+  /** The client hands over decoded JSON events, so they are encoded again here. */
+  async readEncodedEvents(options: ReadEventsOptions): Promise<EncodedEvent[]> {
+    return (await this.readEvents(options)).map(({ data, metadata, ...event }) => ({ ...event, dataJson: JSON.stringify(data), metadataJson: JSON.stringify(metadata) }));
   }
 
   async countEvents(options: Omit<ReadEventsOptions, 'direction' | 'limit'>): Promise<number> {

@@ -5,6 +5,7 @@ import type {
   AllFilter,
   AllSubscription,
   AppendResult,
+  EncodedEvent,
   EventMetadata,
   EventStore,
   EventToAppend,
@@ -174,10 +175,18 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readEvents(options: ReadEventsOptions): Promise<RecordedEvent[]> {
+    return this.eventRows(options).map(toRecordedEvent);
+  }
+
+  async readEncodedEvents(options: ReadEventsOptions): Promise<EncodedEvent[]> {
+    return this.eventRows(options).map(toEncodedEvent);
+  }
+
+  private eventRows(options: ReadEventsOptions): EventRow[] {
     const sql = eventReadSql(options.filter ?? {}, options);
     const order = options.direction === 'backwards' ? 'DESC' : 'ASC';
     const statement = this.eventRead(`rows:${order}:${sql.shape}`, `SELECT ${EVENT_COLUMNS} FROM events WHERE ${sql.where} ORDER BY position ${order} LIMIT @limit`);
-    return (statement.all({ ...sql.params, limit: options.limit }) as EventRow[]).map(toRecordedEvent);
+    return statement.all({ ...sql.params, limit: options.limit }) as EventRow[];
   }
 
   async countEvents(options: Omit<ReadEventsOptions, 'direction' | 'limit'>): Promise<number> {
@@ -351,6 +360,20 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     type: row.type,
     data: JSON.parse(row.data) as object,
     metadata: JSON.parse(row.metadata) as EventMetadata,
+    recordedAt: row.recorded_at,
+  };
+}
+
+/** Stored as `JSON.stringify` wrote it, so the text is what encoding the decoded event would give. */
+function toEncodedEvent(row: EventRow): EncodedEvent {
+  return {
+    id: row.event_id,
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: row.position,
+    type: row.type,
+    dataJson: row.data,
+    metadataJson: row.metadata,
     recordedAt: row.recorded_at,
   };
 }

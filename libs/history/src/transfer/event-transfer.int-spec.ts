@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import type { EventStore, RecordedEvent } from '../../../eventstore/src/event-store.port.js';
 import { EventTypeRegistry } from '../../../eventstore/src/serialization/event-type.registry.js';
@@ -12,7 +12,7 @@ import { busyWeek } from '../../../testing/src/catalog-history.fixture.js';
 import { generatedHistory } from '../../../testing/src/generated-history.fixture.js';
 import { busyJobDay } from '../../../testing/src/job-history.fixture.js';
 import { copyEvents, DivergentStream, exportEvents, importEvents, TargetNotEmpty } from './event-transfer.js';
-import { MalformedEventLine, readNdjson, toNdjsonLine } from './ndjson.js';
+import { MalformedEventLine, readNdjson, toNdjsonLine, writeNdjson } from './ndjson.js';
 
 interface Opened {
   readonly db: SqliteDatabase;
@@ -74,6 +74,44 @@ describe('export, import and copy between event stores', () => {
     expect(report).toMatchObject({ read: original.length, written: original.length, skipped: 0 });
     expect(stored(await collect(exportEvents(target.events)))).toEqual(stored(original));
     expect(await readModels(target)).toEqual(await readModels(source));
+  });
+
+  it('writes NDJSON a page per write, waiting whenever a slow sink is full, and says where to resume', async () => {
+    const writes: string[] = [];
+    const slow = new Writable({
+      highWaterMark: 1,
+      write(chunk: Buffer, _encoding, done) {
+        writes.push(chunk.toString());
+        setTimeout(done, 2);
+      },
+    });
+    // What the sink still held each time it was handed a page: nothing, if 'drain' was awaited.
+    const heldBeforeWrite: number[] = [];
+    const write = slow.write.bind(slow) as (chunk: string) => boolean;
+    slow.write = ((chunk: string) => {
+      heldBeforeWrite.push(slow.writableLength);
+      return write(chunk);
+    }) as typeof slow.write;
+    const all = await collect(exportEvents(source.events));
+    const pages: number[] = [];
+    const written = await writeNdjson(source.events, slow, { pageSize: 50, filter: { categories: ['job'] }, onPage: ({ events }) => pages.push(events) });
+    const jobs = all.filter((event) => event.streamId.startsWith('job-'));
+    expect(written).toEqual({ events: jobs.length, position: jobs[jobs.length - 1]!.position });
+    expect(writes.join('')).toBe(jobs.map(toNdjsonLine).join(''));
+    expect(writes).toHaveLength(Math.ceil(jobs.length / 50));
+    expect(pages[pages.length - 1]).toBe(jobs.length);
+    expect(heldBeforeWrite.every((held) => held === 0)).toBe(true);
+
+    // Lines spliced from the stored text are exactly the lines encoding each decoded event gives.
+    let whole = '';
+    const collector = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        whole += chunk.toString();
+        done();
+      },
+    });
+    await writeNdjson(source.events, collector);
+    expect(whole).toBe(all.map(toNdjsonLine).join(''));
   });
 
   it('refuses a non-empty target unless asked to append, and a repeated import then writes nothing', async () => {

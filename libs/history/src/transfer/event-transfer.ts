@@ -1,5 +1,5 @@
 import { StreamNotFound } from '../../../eventstore/src/event-store.errors.js';
-import type { EventFilter, EventStore, RecordedEvent } from '../../../eventstore/src/event-store.port.js';
+import type { EncodedEvent, EventFilter, EventStore, ReadEventsOptions, RecordedEvent } from '../../../eventstore/src/event-store.port.js';
 
 export interface ExportOptions {
   readonly filter?: EventFilter;
@@ -14,17 +14,34 @@ export interface ExportOptions {
 const EXPORT_PAGE = 1000;
 
 /** The log in position order, a page at a time: memory stays one page whatever the log's size. */
-export async function* exportEvents(store: EventStore, options: ExportOptions = {}): AsyncGenerator<RecordedEvent> {
+export function exportPages(store: EventStore, options: ExportOptions = {}): AsyncGenerator<readonly RecordedEvent[]> {
+  return pagesOf((read) => store.readEvents(read), options);
+}
+
+/** The same pages with payloads left as JSON text, for writing them out as JSON. */
+export function exportEncodedPages(store: EventStore, options: ExportOptions = {}): AsyncGenerator<readonly EncodedEvent[]> {
+  return pagesOf((read) => store.readEncodedEvents(read), options);
+}
+
+async function* pagesOf<E extends { readonly position: number }>(
+  readPage: (read: ReadEventsOptions) => Promise<E[]>,
+  options: ExportOptions,
+): AsyncGenerator<readonly E[]> {
   let after = options.afterPosition;
   const pageSize = options.pageSize ?? EXPORT_PAGE;
   const beforePosition = options.toPosition === undefined ? undefined : options.toPosition + 1;
   for (;;) {
     options.signal?.throwIfAborted();
-    const page = await store.readEvents({ filter: options.filter, direction: 'forwards', afterPosition: after, beforePosition, limit: pageSize });
-    for (const event of page) yield event;
+    const page = await readPage({ filter: options.filter, direction: 'forwards', afterPosition: after, beforePosition, limit: pageSize });
+    if (page.length > 0) yield page;
     if (page.length < pageSize) return;
     after = page[page.length - 1]!.position;
   }
+}
+
+/** The same, one event at a time. */
+export async function* exportEvents(store: EventStore, options: ExportOptions = {}): AsyncGenerator<RecordedEvent> {
+  for await (const page of exportPages(store, options)) yield* page;
 }
 
 export class TargetNotEmpty extends Error {

@@ -1,7 +1,9 @@
 import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
-import { PassThrough, type Readable } from 'node:stream';
-import type { EventMetadata, RecordedEvent } from '../../../eventstore/src/event-store.port.js';
+import { once } from 'node:events';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
+import type { EncodedEvent, EventMetadata, EventStore, RecordedEvent } from '../../../eventstore/src/event-store.port.js';
+import { exportEncodedPages, type ExportOptions } from './event-transfer.js';
 
 /**
  * One exported event per line, as stored (payload not upcast, so a copy is the history itself),
@@ -31,6 +33,64 @@ export function toNdjsonLine(event: RecordedEvent): string {
     recordedAt: event.recordedAt,
   };
   return `${JSON.stringify(line)}\n`;
+}
+
+/**
+ * A page of events as NDJSON bytes, the lines `toNdjsonLine` makes (keys in EventLine order)
+ * spliced from the stored JSON text: payloads are neither decoded nor encoded again, and each
+ * piece is written straight into one buffer, so exporting runs at about the store's own speed.
+ */
+export function encodedNdjsonPage(page: readonly EncodedEvent[]): Buffer {
+  const text = JSON.stringify;
+  const heads: string[] = [];
+  const tails: string[] = [];
+  let units = 0;
+  for (const event of page) {
+    const head = `{"id":${text(event.id)},"stream":${text(event.streamId)},"revision":${event.revision},"position":${event.position},"type":${text(event.type)},"data":`;
+    const tail = `,"recordedAt":${text(event.recordedAt)}}\n`;
+    heads.push(head);
+    tails.push(tail);
+    units += head.length + event.dataJson.length + METADATA_KEY.length + event.metadataJson.length + tail.length;
+  }
+  // UTF-8 needs at most 3 bytes per UTF-16 unit, so this always fits; the slack goes with the page.
+  const bytes = Buffer.allocUnsafe(units * 3);
+  let at = 0;
+  page.forEach((event, i) => {
+    at += bytes.write(heads[i]!, at);
+    at += bytes.write(event.dataJson, at);
+    at += bytes.write(METADATA_KEY, at);
+    at += bytes.write(event.metadataJson, at);
+    at += bytes.write(tails[i]!, at);
+  });
+  return bytes.subarray(0, at);
+}
+
+const METADATA_KEY = ',"metadata":';
+
+export interface WrittenSoFar {
+  readonly events: number;
+  /** Of the last event written: resume after it. */
+  readonly position: number | null;
+}
+
+/**
+ * Writes the export to `sink` as NDJSON, one write per page read, and waits for `drain` whenever
+ * the sink is full: a slow reader slows the read, and memory stays about one page. The sink is
+ * left open (the caller ends it, or destroys it on an error).
+ */
+export async function writeNdjson(
+  store: EventStore,
+  sink: Writable,
+  options: ExportOptions & { readonly onPage?: (written: WrittenSoFar) => void } = {},
+): Promise<WrittenSoFar> {
+  let written: WrittenSoFar = { events: 0, position: null };
+  for await (const page of exportEncodedPages(store, options)) {
+    const full = !sink.write(encodedNdjsonPage(page));
+    written = { events: written.events + page.length, position: page[page.length - 1]!.position };
+    options.onPage?.(written);
+    if (full) await once(sink, 'drain', { signal: options.signal });
+  }
+  return written;
 }
 
 export class MalformedEventLine extends Error {
