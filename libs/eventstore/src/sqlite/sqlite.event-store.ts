@@ -72,6 +72,9 @@ interface EventRow {
   recorded_at: string;
 }
 
+/** An EventRow as an array, in EVENT_COLUMNS order. */
+type EventTuple = [position: number, eventId: string, streamId: string, revision: number, type: string, data: string, metadata: string, recordedAt: string];
+
 interface StreamRow {
   revision: number;
   deleted_before: number | null;
@@ -175,18 +178,19 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readEvents(options: ReadEventsOptions): Promise<RecordedEvent[]> {
-    return this.eventRows(options).map(toRecordedEvent);
+    return this.eventRows<EventRow>(options, 'rows').map(toRecordedEvent);
   }
 
   async readEncodedEvents(options: ReadEventsOptions): Promise<EncodedEvent[]> {
-    return this.eventRows(options).map(toEncodedEvent);
+    // Rows as arrays: an export reads the whole log, and better-sqlite3 builds arrays a third faster than objects.
+    return this.eventRows<EventTuple>(options, 'tuples').map(toEncodedEvent);
   }
 
-  private eventRows(options: ReadEventsOptions): EventRow[] {
+  private eventRows<Row extends EventRow | EventTuple>(options: ReadEventsOptions, shape: 'rows' | 'tuples'): Row[] {
     const sql = eventReadSql(options.filter ?? {}, options);
     const order = options.direction === 'backwards' ? 'DESC' : 'ASC';
-    const statement = this.eventRead(`rows:${order}:${sql.shape}`, `SELECT ${EVENT_COLUMNS} FROM events WHERE ${sql.where} ORDER BY position ${order} LIMIT @limit`);
-    return statement.all({ ...sql.params, limit: options.limit }) as EventRow[];
+    const statement = this.eventRead(`${shape}:${order}:${sql.shape}`, `SELECT ${EVENT_COLUMNS} FROM events WHERE ${sql.where} ORDER BY position ${order} LIMIT @limit`, shape === 'tuples');
+    return statement.all({ ...sql.params, limit: options.limit }) as Row[];
   }
 
   async countEvents(options: Omit<ReadEventsOptions, 'direction' | 'limit'>): Promise<number> {
@@ -229,10 +233,11 @@ export class SqliteEventStore implements EventStore {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
   }
 
-  private eventRead(key: string, sql: string): Statement {
+  private eventRead(key: string, sql: string, tuples = false): Statement {
     let statement = this.eventReads.get(key);
     if (!statement) {
       statement = this.db.prepare(sql);
+      if (tuples) statement.raw(true);
       this.eventReads.set(key, statement);
     }
     return statement;
@@ -365,17 +370,8 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
 }
 
 /** Stored as `JSON.stringify` wrote it, so the text is what encoding the decoded event would give. */
-function toEncodedEvent(row: EventRow): EncodedEvent {
-  return {
-    id: row.event_id,
-    streamId: row.stream_id,
-    revision: row.revision,
-    position: row.position,
-    type: row.type,
-    dataJson: row.data,
-    metadataJson: row.metadata,
-    recordedAt: row.recorded_at,
-  };
+function toEncodedEvent([position, id, streamId, revision, type, dataJson, metadataJson, recordedAt]: EventTuple): EncodedEvent {
+  return { id, streamId, revision, position, type, dataJson, metadataJson, recordedAt };
 }
 
 function parseMetadata(json: string | null): StreamMetadata {
