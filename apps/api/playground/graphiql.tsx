@@ -5,14 +5,7 @@ import { GraphiQL } from 'graphiql';
 import 'graphiql/style.css';
 import { createClient } from 'graphql-ws';
 import { createRoot } from 'react-dom/client';
-
-const WELCOME = `# Cosmos Workflow GraphQL playground: served from this host, no internet needed.
-# Subscriptions run over graphql-ws on the same path; the schema is under Docs.
-
-query Queue {
-  queue { paused items { position etaSeconds job { id status } } running { elapsedSeconds job { id } } }
-}
-`;
+import { WELCOME } from './welcome';
 
 const root = document.getElementById('graphiql')!;
 const endpoint = new URL(root.dataset.endpoint ?? '/graphql', window.location.href);
