@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { AccessPolicy } from '../../../libs/auth/src/access-policy.js';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../libs/config/src/index.js';
+import { AuthModule } from './auth/auth.module.js';
 import { DeletionPlanner } from './deletion/deletion.planner.js';
 import { SmartBatchingResolver } from './batching/smart-batching.resolver.js';
 import { SmartBatching } from './batching/smart-batching.service.js';
@@ -41,10 +43,11 @@ import { RunsResolver } from './runs/runs.resolver.js';
   imports: [
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      imports: [PlaygroundModule],
-      inject: [COSMOS_CONFIG, PlaygroundAssets],
-      useFactory: (config: CosmosConfig, playground: PlaygroundAssets) => graphqlOptions(config, playground),
+      imports: [AuthModule, PlaygroundModule],
+      inject: [COSMOS_CONFIG, PlaygroundAssets, AccessPolicy],
+      useFactory: (config: CosmosConfig, playground: PlaygroundAssets, policy: AccessPolicy) => graphqlOptions(config, playground, policy),
     }),
+    AuthModule,
     PlaygroundModule,
     HistoryModule,
   ],

@@ -36,6 +36,7 @@ describe('loadConfig', () => {
 
     expect(config).toEqual({
       server: { host: '127.0.0.1', port: 3000, playground: true, graphqlMaxDepth: 12, graphqlMaxComplexity: 2000 },
+      auth: { required: false, tokensFile: '', tokens: [] },
       runtime: { role: 'all', shutdownGraceSeconds: 10 },
       storage: {
         dataDir: path.join(cwd, 'data'),
@@ -52,6 +53,17 @@ describe('loadConfig', () => {
       jobs: { maxAttempts: 3, inferenceTimeoutSeconds: 3600, upscaleTimeoutSeconds: 3600, enhanceTimeoutSeconds: 1800, pollIntervalMs: 2000, pauseWhenRecovering: false },
       projections: { batchSize: 500, consistencyTimeoutMs: 2000 },
     });
+  });
+
+  it('reads [[auth.tokens]] by digest, refuses a token written in clear, and resolves the tokens file', () => {
+    const digest = 'a'.repeat(64);
+    const cwd = workspace({ 'cosmos.toml': `[auth]\ntokens_file = "secrets/tokens.toml"\n[[auth.tokens]]\nname = "ana"\nrole = "operator"\nsha256 = "${digest}"\n` });
+    expect(loadConfig({ cwd, env: {} }).auth).toEqual({ required: false, tokensFile: path.join(cwd, 'secrets', 'tokens.toml'), tokens: [{ name: 'ana', role: 'operator', sha256: digest }] });
+
+    const clear = workspace({ 'cosmos.toml': '[[auth.tokens]]\nname = "ana"\nrole = "guest"\ntoken = "cw_secret"\nsha256 = "ABC"\n' });
+    expect(() => loadConfig({ cwd: clear, env: {} })).toThrow(/auth\.tokens\[0\]\.token is not accepted: the token itself never goes in the file/);
+    expect(() => loadConfig({ cwd: clear, env: {} })).toThrow(/auth\.tokens\[0\]\.role must be one of viewer, operator, admin/);
+    expect(() => loadConfig({ cwd: clear, env: {} })).toThrow(/auth\.tokens\[0\]\.sha256 must be a SHA-256 digest/);
   });
 
   it('returns a frozen object, sections included', () => {

@@ -29,6 +29,7 @@ export type StorageConfig = SchemaConfig['storage'] & {
 
 export type CosmosConfig = Omit<SchemaConfig, 'storage'> & { readonly storage: StorageConfig };
 export type ServerConfig = CosmosConfig['server'];
+export type AuthConfig = CosmosConfig['auth'];
 export type RuntimeConfig = CosmosConfig['runtime'];
 export type LogConfig = CosmosConfig['log'];
 export type ProjectionsConfig = CosmosConfig['projections'];
@@ -221,6 +222,8 @@ function assemble(values: Map<string, unknown>, cwd: string, mode: StorageMode):
     ...sections,
     storage: { ...sections.storage, dataDir, sqlitePath: path.join(dataDir, SQLITE_FILE), mode },
     paths: { inputsRoot: path.resolve(cwd, sections.paths.inputsRoot), outputsRoot: path.resolve(cwd, sections.paths.outputsRoot) },
+    // Empty means no file; a named one is read relative to where the config was.
+    auth: { ...sections.auth, tokensFile: sections.auth.tokensFile === '' ? '' : path.resolve(cwd, sections.auth.tokensFile) },
   };
   for (const section of Object.values(config)) Object.freeze(section);
   return Object.freeze(config);

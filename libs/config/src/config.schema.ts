@@ -5,7 +5,7 @@ interface SettingCommon {
 }
 
 /** Shapes a string must have beyond being one; `path` values are resolved against the working directory. */
-export type StringFormat = 'name' | 'host' | 'path' | 'absolute-posix-dir' | 'env-name' | 'sha256-fingerprint';
+export type StringFormat = 'name' | 'host' | 'path' | 'absolute-posix-dir' | 'env-name' | 'sha256-fingerprint' | 'sha256-hex';
 
 export interface StringSetting extends SettingCommon {
   readonly type: 'string';
@@ -105,6 +105,33 @@ export const configSchema = {
       min: 1,
       max: 100000,
       description: 'Highest GraphQL query complexity accepted',
+    },
+  },
+  auth: {
+    required: {
+      type: 'boolean',
+      default: false,
+      env: 'COSMOS_AUTH_REQUIRED',
+      description: 'Demand a token on loopback too (off the loopback a token is always demanded)',
+    },
+    tokens_file: {
+      type: 'string',
+      default: '',
+      env: 'COSMOS_AUTH_TOKENS_FILE',
+      description: 'A TOML file of more [[tokens]] tables (name, role, sha256), read at start; empty: none',
+    },
+    tokens: {
+      type: 'rows',
+      description: 'Who may call the service: one [[auth.tokens]] table per token, holding its SHA-256, never the token',
+      identity: 'name',
+      refused: {
+        token: 'the token itself never goes in the file: put its sha256 (`npm run token -- create NAME --role ROLE` prints the line)',
+      },
+      row: {
+        name: { type: 'string', format: 'name', required: true, description: 'Who the token is: recorded as the actor of everything it does; unique' },
+        role: { type: 'enum', values: ['viewer', 'operator', 'admin'], required: true, description: 'viewer reads; operator also runs work; admin also deletes in bulk, kills and repairs' },
+        sha256: { type: 'string', format: 'sha256-hex', required: true, description: "The token's SHA-256, 64 hex digits" },
+      },
     },
   },
   runtime: {

@@ -1,6 +1,7 @@
 export { configSchema, type ConfigSchema, type CosmosConfigSchema, type Setting } from './config.schema.js';
 export {
   ConfigError,
+  type AuthConfig,
   loadConfig,
   type CosmosConfig,
   type GpuConfig,

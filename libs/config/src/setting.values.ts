@@ -31,6 +31,7 @@ const FORMATS: Record<StringFormat, { readonly test: (value: string) => boolean;
     test: (value) => /^SHA256:[A-Za-z0-9+/]{43}=?$/.test(value),
     text: 'a SHA256 host key fingerprint ("SHA256:" + 43 base64 characters)',
   },
+  'sha256-hex': { test: (value) => /^[0-9a-f]{64}$/.test(value), text: 'a SHA-256 digest (64 lowercase hex digits)' },
 };
 
 export type SettingValue = string | number | boolean | readonly string[] | readonly number[];

@@ -1,6 +1,7 @@
 import { Args, Context, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { batchingOptionProblems, type BatchingMode, DEFAULT_MAX_RUNS_PER_BATCH } from '../../../../libs/domain/src/batching/batch-planner.js';
 import { InvalidInput as InvalidInputError } from '../../../../libs/domain/src/shared/domain-error.js';
+import { Requires } from '../auth/requires.decorator.js';
 import { toUserError } from '../graphql/domain-error.mapper.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import {
@@ -30,6 +31,7 @@ export class SmartBatchingResolver {
     return BatchPlan.from(await this.batching.plan(mode, maxRunsPerBatch));
   }
 
+  @Requires('operator')
   @Mutation(() => ApplySmartBatchingResult, {
     description:
       'Merges the planned jobs into batch_inference jobs, if the queue is still as `basis` says. A job claimed or cancelled meanwhile is left as it was.',

@@ -1,5 +1,6 @@
 import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { summarizeFiles } from '../../../../libs/media/src/outputs/output-folders.js';
+import { Requires } from '../auth/requires.decorator.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import { DeletionPreview } from './deletion-preview.model.js';
 import { DeleteAllInput, DeletePromptInput, DeleteRunInput, DeletionTargetInput, toDeletionTarget } from './deletion.inputs.js';
@@ -26,22 +27,26 @@ export class DeletionResolver {
     return DeletionPreview.from(plan, summarizeFiles(files), deleteOutputs);
   }
 
+  @Requires('operator')
   @Mutation(() => DeletePromptResult, { description: 'Delete a prompt and its runs (refused while any run is active). Output files stay unless deleteOutputs.' })
   async deletePrompt(@Context() request: RequestContext, @Args('input') input: DeletePromptInput): Promise<typeof DeletePromptResult> {
     const deleted = await this.deletion.deletePrompt(input.promptId, input, request);
     return Object.assign(new PromptDeleted(), deleted);
   }
 
+  @Requires('operator')
   @Mutation(() => DeleteRunResult, { description: 'Delete a finished run. Output files stay unless deleteOutputs.' })
   async deleteRun(@Context() request: RequestContext, @Args('input') input: DeleteRunInput): Promise<typeof DeleteRunResult> {
     return Object.assign(new RunDeleted(), await this.deletion.deleteRun(input.runId, input.deleteOutputs, request));
   }
 
+  @Requires('admin')
   @Mutation(() => DeleteAllResult, { description: 'Delete every prompt and its runs, skipping prompts with active runs. Needs confirm: "DELETE ALL".' })
   async deleteAllPrompts(@Context() request: RequestContext, @Args('input') input: DeleteAllInput): Promise<typeof DeleteAllResult> {
     return toBulkDeleted(await this.deletion.deleteAllPrompts(input.deleteOutputs, request));
   }
 
+  @Requires('admin')
   @Mutation(() => DeleteAllResult, { description: 'Delete every finished run (prompts stay), skipping active ones. Needs confirm: "DELETE ALL".' })
   async deleteAllRuns(@Context() request: RequestContext, @Args('input') input: DeleteAllInput): Promise<typeof DeleteAllResult> {
     return toBulkDeleted(await this.deletion.deleteAllRuns(input.deleteOutputs, request));

@@ -67,6 +67,10 @@ export function toUserError(error: DomainError): UserError {
     case 'JOB_NOT_RETRYABLE':
     case 'JOB_ALREADY_RETRIED':
       return Object.assign(new Conflict(), base);
+    // Access is refused before a resolver runs (RoleGuard): a top-level error, never a union member.
+    case 'UNAUTHENTICATED':
+    case 'FORBIDDEN':
+      throw error;
     default:
       return assertNever(error.code);
   }

@@ -1,12 +1,15 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
-import { GraphQLError } from 'graphql';
+import { Logger } from '@nestjs/common';
+import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
 import depthLimit from 'graphql-depth-limit';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import type { AccessPolicy } from '../../../../libs/auth/src/access-policy.js';
+import { Unauthenticated } from '../../../../libs/auth/src/auth.errors.js';
 import type { CosmosConfig } from '../../../../libs/config/src/index.js';
 import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
 import type { PlaygroundAssets } from '../playground/playground.assets.js';
 import { playgroundLandingPage } from '../playground/playground.page.js';
-import { requestContext } from './request-context.js';
+import { presentedAuthorization, requestContext, type RequestSource } from './request-context.js';
 
 // Typed through Nest's config: @apollo/server ships separate CJS and ESM declarations that clash.
 type ApolloPlugin = NonNullable<ApolloDriverConfig['plugins']>[number];
@@ -37,7 +40,56 @@ function complexityLimit(max: number): ApolloPlugin {
 
 const GRAPHQL_PATH = '/graphql';
 
-export function graphqlOptions(config: CosmosConfig, playground: PlaygroundAssets): ApolloDriverConfig {
+/**
+ * Mutations answer rule violations inside their result unions; a query has no union, so its
+ * DomainError becomes a GraphQL error that still carries the machine-readable code.
+ */
+function withDomainCode(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = (error as { originalError?: unknown }).originalError;
+  if (!(original instanceof DomainError)) return formatted;
+  return { ...formatted, message: original.message, extensions: { code: original.code, details: original.details } };
+}
+
+/** graphql-ws sends results without Apollo's formatError: the same codes are given here. */
+function formatSocketResult(_ctx: unknown, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult): FormattedExecutionResult {
+  return { ...result, errors: result.errors?.map((error) => withDomainCode(error.toJSON(), error)) };
+}
+
+const access = new Logger('Access');
+
+/** HTTP: a caller without a valid token is answered 401 before anything runs. */
+function httpContext(policy: AccessPolicy) {
+  return (source: RequestSource) => {
+    try {
+      return requestContext(policy, source);
+    } catch (error) {
+      if (!(error instanceof Unauthenticated)) throw error;
+      access.warn({ msg: 'access denied', what: 'POST /graphql', reason: error.details.reason });
+      throw new GraphQLError(error.message, { extensions: { code: error.code, details: error.details, http: { status: 401 } } });
+    }
+  };
+}
+
+/**
+ * WebSocket: the token is checked once, at connection_init; a socket without a valid one is closed
+ * with 4401 and the reason (graphql-ws would say only 4403 Forbidden).
+ */
+function authenticateSocket(policy: AccessPolicy) {
+  return (ctx: { connectionParams?: Record<string, unknown>; extra: unknown }) => {
+    try {
+      policy.authenticate(presentedAuthorization({ connectionParams: ctx.connectionParams }));
+      return true;
+    } catch (error) {
+      if (!(error instanceof Unauthenticated)) throw error;
+      access.warn({ msg: 'access denied', what: 'WebSocket /graphql', reason: error.details.reason });
+      // graphql-ws over ws: `extra.socket` is the ws WebSocket (close reasons are at most 123 bytes).
+      (ctx.extra as { socket: { close(code: number, reason: string): void } }).socket.close(4401, error.message.slice(0, 120));
+      return false;
+    }
+  };
+}
+
+export function graphqlOptions(config: CosmosConfig, playground: PlaygroundAssets, policy: AccessPolicy): ApolloDriverConfig {
   return {
     path: GRAPHQL_PATH,
     // The schema is built in memory at start-up; `npm run schema` writes schema.gql, and a test
@@ -46,16 +98,10 @@ export function graphqlOptions(config: CosmosConfig, playground: PlaygroundAsset
     sortSchema: true,
     // Nest's own GraphiQL page loads from a CDN; ours is bundled (playgroundLandingPage below).
     graphiql: false,
-    subscriptions: { 'graphql-ws': { path: GRAPHQL_PATH } },
-    context: requestContext,
+    subscriptions: { 'graphql-ws': { path: GRAPHQL_PATH, onConnect: authenticateSocket(policy), onNext: formatSocketResult } },
+    context: httpContext(policy),
     validationRules: [depthLimit(config.server.graphqlMaxDepth)],
-    // Mutations answer rule violations inside their result unions; a query has no union, so its
-    // DomainError becomes a GraphQL error that still carries the machine-readable code.
-    formatError: (formatted, error) => {
-      const original = (error as { originalError?: unknown }).originalError;
-      if (!(original instanceof DomainError)) return formatted;
-      return { ...formatted, message: original.message, extensions: { code: original.code, details: original.details } };
-    },
+    formatError: withDomainCode,
     plugins: [
       complexityLimit(config.server.graphqlMaxComplexity),
       ...(config.server.playground ? [playgroundLandingPage(playground, GRAPHQL_PATH)] : []),

@@ -2,9 +2,12 @@ import { Controller, Get, HttpCode, Inject, Optional, Res } from '@nestjs/common
 import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
 import { ProjectionRunner } from '../../../../libs/read-models/src/projections/projection.runner.js';
+import { Public } from '../auth/requires.decorator.js';
 
 const CHECK_TIMEOUT_MS = 2000;
 
+/** Probes answer anyone: they say whether the service works, nothing of what it holds. */
+@Public()
 @Controller()
 export class HealthController {
   constructor(

@@ -1,4 +1,5 @@
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
+import { Requires } from '../auth/requires.decorator.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import { IntegrityAction, IntegrityIssue, IntegrityReport } from './integrity-report.model.js';
 import { IntegrityService } from './integrity.service.js';
@@ -7,6 +8,7 @@ import { IntegrityService } from './integrity.service.js';
 export class IntegrityResolver {
   constructor(private readonly integrity: IntegrityService) {}
 
+  @Requires((args) => (args.fix === true ? 'admin' : 'operator'))
   @Mutation(() => IntegrityReport, {
     description:
       'Check every prompt and run: output and input files on disk, orphan run folders, runs no job is executing, and each read model ' +

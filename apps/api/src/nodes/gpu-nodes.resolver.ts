@@ -1,5 +1,6 @@
 import { Args, Context, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import type { NodeStatus } from '../../../../libs/gpu/src/nodes/node-probe.js';
+import { Requires } from '../auth/requires.decorator.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import { ContainerKillSwitch } from './container-kill.service.js';
 import { GpuNodeStatus, NodeContainer } from './gpu-node-status.model.js';
@@ -26,6 +27,7 @@ export class GpuNodesResolver {
     return this.statuses.watch();
   }
 
+  @Requires('admin')
   @Mutation(() => KillContainersResult, {
     description:
       'Kill every running container of ours on a node (by name; never other containers) and fail their jobs and active runs with KILLED. ' +

@@ -1,9 +1,11 @@
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
+import { Public } from '../auth/requires.decorator.js';
 import { PlaygroundAssets } from './playground.assets.js';
 
-/** Serves the bundled GraphiQL script and style sheet the /graphql page links to. */
+/** Serves the bundled GraphiQL script and style sheet the /graphql page links to (static code, no data). */
+@Public()
 @Controller('playground')
 export class PlaygroundController {
   constructor(

@@ -4,6 +4,7 @@ import { IsString, MaxLength } from 'class-validator';
 import { Field, InputType } from '@nestjs/graphql';
 import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
 import { ProjectionRunner, type ProjectionStatus } from '../../../../libs/read-models/src/projections/projection.runner.js';
+import { Requires } from '../auth/requires.decorator.js';
 import { NotFound } from '../graphql/user-errors.model.js';
 import { ProjectionStatusModel, RebuildStarted, type ProjectionStateValue } from './projection-status.model.js';
 
@@ -34,6 +35,7 @@ export class ProjectionsResolver {
     return (await this.runner?.status())?.map(toModel) ?? [];
   }
 
+  @Requires('admin')
   @Mutation(() => RebuildProjectionResult, {
     description: 'Rebuild one read model from the first event into a fresh collection, then switch over. Progress shows in `projections`.',
   })

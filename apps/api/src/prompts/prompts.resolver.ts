@@ -4,6 +4,7 @@ import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/ca
 import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
 import type { PromptDoc } from '../../../../libs/read-models/src/prompts/prompt.doc.js';
 import { promptsProjection } from '../../../../libs/read-models/src/prompts/prompts.projection.js';
+import { Requires } from '../auth/requires.decorator.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';
 import { documentUpdates } from '../graphql/document-updates.js';
@@ -75,6 +76,7 @@ export class PromptsResolver {
     return Object.assign(new RunStatistics(), await this.catalog.runStatistics(prompt.id));
   }
 
+  @Requires('operator')
   @Mutation(() => CreatePromptResult, { description: 'Create a prompt from text and a folder of input videos (probed with ffprobe).' })
   async createPrompt(@Context() request: RequestContext, @Args('input') input: CreatePromptInput): Promise<typeof CreatePromptResult> {
     const { accepted, promptId } = await this.creation.create(input, request);

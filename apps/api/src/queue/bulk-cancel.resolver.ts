@@ -5,6 +5,7 @@ import { compareQueued } from '../../../../libs/domain/src/job/queue-order.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
 import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
 import { JOBS_COLLECTION } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
+import { Requires } from '../auth/requires.decorator.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import { Job, JobStatusValue } from '../jobs/job.model.js';
 import { JobRequests } from '../requests/job-requests.service.js';
@@ -29,6 +30,7 @@ export class BulkCancelResolver {
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
   ) {}
 
+  @Requires('operator')
   @Mutation(() => CancelJobsResult, { description: 'Cancel several jobs: queued ones at once, running ones once their containers are killed.' })
   async cancelJobs(@Context() request: RequestContext, @Args('input') input: CancelJobsInput): Promise<typeof CancelJobsResult> {
     const results: JobCancelResult[] = [];
@@ -36,6 +38,7 @@ export class BulkCancelResolver {
     return Object.assign(new JobsCancelled(), { results });
   }
 
+  @Requires('operator')
   @Mutation(() => ClearQueueResult, { description: `Cancel every queued job (running ones keep running). Needs confirm: "${CLEAR_QUEUE_CONFIRMATION}".` })
   async clearQueue(@Context() request: RequestContext, @Args('input', { type: () => ClearQueueInput, nullable: true }) input?: ClearQueueInput): Promise<typeof ClearQueueResult> {
     const queued = (await this.documents.find<JobDoc>(JOBS_COLLECTION, { status: 'queued' })).sort((a, b) => compareQueued({ ...a, jobId: a.id }, { ...b, jobId: b.id }));

@@ -7,6 +7,7 @@ import { queueDecider } from '../../../../libs/domain/src/queue/queue.decider.js
 import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
 import { queueView, type QueueView } from '../../../../libs/read-models/src/jobs/queue-view.js';
 import { INITIAL_QUEUE, QUEUE_DOCUMENT_ID, queueProjection, type QueueDoc } from '../../../../libs/read-models/src/queue/queue.projection.js';
+import { Requires } from '../auth/requires.decorator.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import { DurationEstimate, QueueItem, RunningJob } from '../jobs/queue-view.model.js';
@@ -51,6 +52,7 @@ export class QueueResolver {
     return JOB_KINDS.map((kind) => DurationEstimate.from(kind, durationsUsed[kind]));
   }
 
+  @Requires('operator')
   @Mutation(() => PauseQueueResult, { description: 'Stop GPU nodes from claiming new jobs; running jobs finish.' })
   async pauseQueue(
     @Context() request: RequestContext,
@@ -61,6 +63,7 @@ export class QueueResolver {
     return this.changed(await this.commands.issue(queueDecider, command, request, this.target(input)));
   }
 
+  @Requires('operator')
   @Mutation(() => ResumeQueueResult, { description: 'Let GPU nodes claim jobs again.' })
   async resumeQueue(
     @Context() request: RequestContext,

@@ -8,6 +8,7 @@ import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/ca
 import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
 import { jobsProjection } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
 import { job as readJob } from '../../../../libs/read-models/src/jobs/jobs.queries.js';
+import { Requires } from '../auth/requires.decorator.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';
 import type { RequestContext } from '../graphql/request-context.js';
@@ -33,6 +34,7 @@ export class RequestsResolver {
     @Inject(COSMOS_CONFIG) private readonly config: CosmosConfig,
   ) {}
 
+  @Requires('operator')
   @Mutation(() => RequestInferenceResult, {
     description: 'Queue Cosmos Transfer inference: one prompt, one inference job; several, one batch_inference job with a run per prompt.',
   })
@@ -42,6 +44,7 @@ export class RequestsResolver {
     return this.requests.requestInference(checked, request);
   }
 
+  @Requires('operator')
   @Mutation(() => RequestUpscaleResult, {
     description: 'Queue a 4K upscale of a completed run\'s output video or of a video under the inputs root: one upscale job, one run linked to its source.',
   })
@@ -51,6 +54,7 @@ export class RequestsResolver {
     return this.requests.requestUpscale(checked, request);
   }
 
+  @Requires('operator')
   @Mutation(() => EnhancePromptResult, {
     description: 'Queue a Pixtral prompt enhancement: CREATE_NEW makes a linked <name>_enhanced prompt; OVERWRITE replaces the text, refused while runs were made from it unless force.',
   })
@@ -58,11 +62,13 @@ export class RequestsResolver {
     return this.enhancement.enhance(input, request);
   }
 
+  @Requires('operator')
   @Mutation(() => CancelJobResult, { description: 'A queued job is cancelled with its runs; a running one once its container is killed.' })
   async cancelJob(@Context() request: RequestContext, @Args('input') input: CancelJobInput): Promise<typeof CancelJobResult> {
     return this.requests.cancel(input.jobId, input.reason ?? '', request);
   }
 
+  @Requires('operator')
   @Mutation(() => SetJobPriorityResult, { description: 'Move a queued job up or down the queue.' })
   async setJobPriority(@Context() request: RequestContext, @Args('input') input: SetJobPriorityInput): Promise<typeof SetJobPriorityResult> {
     const command = { type: 'ChangeJobPriority' as const, jobId: input.jobId, priority: input.priority, now: this.commands.now(), actor: request.actor };
@@ -71,6 +77,7 @@ export class RequestsResolver {
     return Object.assign(new JobPriorityChanged(), { accepted, job: doc && Job.from(doc) });
   }
 
+  @Requires('operator')
   @Mutation(() => RetryJobResult, { description: 'Queue a copy of a failed or cancelled job (asking again answers the same copy).' })
   async retryJob(@Context() request: RequestContext, @Args('input') input: RetryJobInput): Promise<typeof RetryJobResult> {
     return this.requests.retry(input.jobId, request);

@@ -6,6 +6,7 @@ import type { CatalogQueries, RunFilter } from '../../../../libs/read-models/src
 import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
 import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
 import { runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
+import { Requires } from '../auth/requires.decorator.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
 import { connectionFields } from '../graphql/page.model.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';
@@ -60,6 +61,7 @@ export class RunsResolver {
     return (await this.catalog.upscalesOf(run.id)).map((doc) => Run.from(doc));
   }
 
+  @Requires('operator')
   @Mutation(() => RateRunResult, { description: 'Rate a completed run 1..5, or clear its rating with null.' })
   async rateRun(@Context() request: RequestContext, @Args('input') input: RateRunInput): Promise<typeof RateRunResult> {
     const command = { type: 'RateRun' as const, runId: input.runId, rating: input.rating ?? null, now: this.commands.now(), actor: request.actor };

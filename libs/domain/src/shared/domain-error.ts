@@ -27,7 +27,9 @@ export type DomainErrorCode =
   | 'KILL_NOT_CONFIRMED'
   | 'UNKNOWN_EVENT_TYPE'
   | 'UNKNOWN_STREAM_CATEGORY'
-  | 'REVERSED_RANGE';
+  | 'REVERSED_RANGE'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN';
 
 export class DomainError<Details extends object = Record<string, unknown>> extends Error {
   constructor(

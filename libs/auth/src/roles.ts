@@ -1,0 +1,19 @@
+/** Each role may do all that the ones before it may. */
+export const ROLES = ['viewer', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function roleCovers(held: Role, needed: Role): boolean {
+  return ROLES.indexOf(held) >= ROLES.indexOf(needed);
+}
+
+/** Who is asking: a token's name and role, or the local user when no tokens are in use. */
+export interface Principal {
+  readonly name: string;
+  readonly role: Role;
+  /** Through a token (false: loopback with no tokens configured, where the caller is trusted). */
+  readonly authenticated: boolean;
+}
