@@ -162,6 +162,8 @@ describe('access: tokens and roles on every way in', () => {
           connectionParams,
           retryAttempts: 0,
           lazy: false,
+          // The refusal is what this test waits for; graphql-ws would also print it.
+          onNonLazyError: () => undefined,
           on: { closed: (event) => resolve({ code: (event as { code: number }).code, reason: String((event as { reason: unknown }).reason) }) },
         });
         client.subscribe({ query: 'subscription { queueChanged { paused } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });

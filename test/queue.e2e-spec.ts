@@ -121,7 +121,7 @@ describe('GraphQL limits', () => {
   let cosmos: CosmosHarness;
 
   beforeAll(async () => {
-    cosmos = await CosmosHarness.start({ toml: '[server]\ngraphql_max_depth = 1\ngraphql_max_complexity = 4\n' });
+    cosmos = await CosmosHarness.start({ toml: '[server]\ngraphql_max_depth = 1\ngraphql_max_complexity = 4\ngraphql_max_aliases = 2\n' });
   });
 
   afterAll(async () => {
@@ -133,9 +133,39 @@ describe('GraphQL limits', () => {
     expect(errors?.[0].message).toMatch(/exceeds maximum operation depth of 1/);
   });
 
-  it('refuses queries costlier than the configured complexity, and serves cheaper ones', async () => {
-    const { errors } = await cosmos.gql(`{ queue { paused pausedBy pausedAt revision } }`);
-    expect(errors?.[0]).toMatchObject({ message: 'Query complexity 5 exceeds the limit of 4', extensions: { code: 'QUERY_TOO_COMPLEX' } });
+  it('refuses queries costlier than the configured complexity with a 400, and serves cheaper ones', async () => {
+    const response = await fetch(cosmos.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ queue { paused pausedBy pausedAt revision } }' }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(response.status).toBe(400);
+    const { errors } = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(errors[0]).toMatchObject({ message: expect.stringMatching(/^Query complexity 5 exceeds the limit of 4/), extensions: { code: 'QUERY_TOO_COMPLEX' } });
     expect((await cosmos.gql(`{ queue { paused revision } }`)).data).toEqual({ queue: { paused: false, revision: -1 } });
+  });
+
+  it('counts a page by its size: first/last items, 50 when unsaid', async () => {
+    expect((await cosmos.gql(`{ prompts(first: 2) { totalCount } }`)).data).toEqual({ prompts: { totalCount: 0 } });
+    expect((await cosmos.gql(`{ prompts(first: 4) { totalCount } }`)).errors?.[0]?.message).toMatch(/^Query complexity 5 /);
+    expect((await cosmos.gql(`{ prompts { totalCount } }`)).errors?.[0]?.message).toMatch(/^Query complexity 51 /);
+  });
+
+  it('caps aliases', async () => {
+    const { errors } = await cosmos.gql(`{ queue { a: paused b: paused c: paused } }`);
+    expect(errors?.[0]).toMatchObject({ message: 'The query uses 3 aliases; at most 2 are accepted', extensions: { code: 'TOO_MANY_ALIASES' } });
+  });
+
+  it('applies depth, cost and aliases to subscriptions over WebSocket as well', async () => {
+    await expect(cosmos.subscribe(`subscription { queueChanged { items { position } } }`).next(1)).rejects.toThrow(/exceeds maximum operation depth of 1/);
+    await expect(cosmos.subscribe(`subscription { queueChanged { paused pausedBy pausedAt revision } }`).next(1)).rejects.toThrow(/Query complexity 5 exceeds the limit of 4/);
+    await expect(cosmos.subscribe(`subscription { queueChanged { a: paused b: paused c: paused } }`).next(1)).rejects.toThrow('The query uses 3 aliases; at most 2 are accepted');
+
+    const allowed = cosmos.subscribe<{ queueChanged: { paused: boolean } }>(`subscription { queueChanged { paused } }`);
+    await allowed.listening();
+    await cosmos.gql(`mutation { pauseQueue(input: {}) { __typename } }`);
+    expect(await allowed.next(1)).toEqual([{ queueChanged: { paused: true } }]);
+    allowed.stop();
   });
 });

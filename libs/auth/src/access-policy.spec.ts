@@ -7,7 +7,7 @@ import { Unauthenticated } from './auth.errors.js';
 import { roleCovers } from './roles.js';
 import { mintToken, tokenDigest, TokenBook } from './tokens.js';
 
-const server = (host: string) => ({ host, port: 3000, playground: true, graphqlMaxDepth: 12, graphqlMaxComplexity: 2000 });
+const server = (host: string) => ({ host });
 const auth = (overrides: Partial<{ required: boolean; tokensFile: string; tokens: { name: string; role: 'viewer' | 'operator' | 'admin'; sha256: string }[] }> = {}) => ({
   required: false,
   tokensFile: '',

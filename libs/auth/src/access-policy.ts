@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parse, TomlError } from 'smol-toml';
-import { ConfigError, configSchema, type CosmosConfig } from '../../config/src/index.js';
+import { ConfigError, configSchema, type AuthConfig, type ServerConfig } from '../../config/src/index.js';
 import { layerRows } from '../../config/src/config.rows.js';
 import { Unauthenticated } from './auth.errors.js';
 import type { Principal } from './roles.js';
@@ -24,7 +24,7 @@ export class AccessPolicy {
   ) {}
 
   /** Refuses, as a configuration error, to serve beyond loopback (or with auth.required) without tokens. */
-  static fromConfig(config: Pick<CosmosConfig, 'auth' | 'server'>): AccessPolicy {
+  static fromConfig(config: { readonly auth: AuthConfig; readonly server: Pick<ServerConfig, 'host'> }): AccessPolicy {
     const entries = [...config.auth.tokens, ...(config.auth.tokensFile === '' ? [] : readTokensFile(config.auth.tokensFile))];
     const duplicate = entries.find((entry, index) => entries.findIndex((other) => other.name === entry.name) !== index);
     if (duplicate) throw new ConfigError([`auth: the token name "${duplicate.name}" is used twice (cosmos.toml and ${config.auth.tokensFile}); names must be unique`]);

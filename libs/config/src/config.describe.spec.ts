@@ -13,7 +13,7 @@ describe('describeConfig', () => {
 
     expect(table).toContain('| `server.port` | integer, 0–65535 | `3000` | `COSMOS_PORT` | HTTP/GraphQL port; 0 picks a free port |');
     expect(table).toContain('| `runtime.role` | one of `all`, `api`, `worker` | `"all"` | `COSMOS_ROLE` |');
-    expect(table).toContain('| `server.graphql_max_depth` | integer, 1–50 | `12` |  | Deepest GraphQL query accepted |');
+    expect(table).toContain('| `server.graphql_max_depth` | integer, 1–50 | `12` |  | Deepest GraphQL query accepted, HTTP and WebSocket alike |');
     expect(table).toContain('| `storage.mongodb_uri` | string | `""` | `MONGODB_URI` |');
   });
 

@@ -98,14 +98,15 @@ export const configSchema = {
       description: 'HTTP/GraphQL port; 0 picks a free port',
     },
     playground: { type: 'boolean', default: true, env: 'COSMOS_PLAYGROUND', description: 'Serve the GraphQL playground' },
-    graphql_max_depth: { type: 'integer', default: 12, min: 1, max: 50, description: 'Deepest GraphQL query accepted' },
+    graphql_max_depth: { type: 'integer', default: 12, min: 1, max: 50, description: 'Deepest GraphQL query accepted, HTTP and WebSocket alike' },
     graphql_max_complexity: {
       type: 'integer',
-      default: 2000,
+      default: 20000,
       min: 1,
-      max: 100000,
-      description: 'Highest GraphQL query complexity accepted',
+      max: 1000000,
+      description: 'Highest GraphQL query cost accepted, HTTP and WebSocket alike: a field costs 1, a page its fields once per item (first/last, else 50)',
     },
+    graphql_max_aliases: { type: 'integer', default: 30, min: 0, max: 1000, description: 'Most aliased fields one GraphQL operation may have' },
   },
   auth: {
     required: {

@@ -1,42 +1,14 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { Logger } from '@nestjs/common';
 import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
-import depthLimit from 'graphql-depth-limit';
-import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { AccessPolicy } from '../../../../libs/auth/src/access-policy.js';
 import { Unauthenticated } from '../../../../libs/auth/src/auth.errors.js';
 import type { CosmosConfig } from '../../../../libs/config/src/index.js';
 import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
 import type { PlaygroundAssets } from '../playground/playground.assets.js';
 import { playgroundLandingPage } from '../playground/playground.page.js';
+import { QueryLimits } from './query-limits.js';
 import { presentedAuthorization, requestContext, type RequestSource } from './request-context.js';
-
-// Typed through Nest's config: @apollo/server ships separate CJS and ESM declarations that clash.
-type ApolloPlugin = NonNullable<ApolloDriverConfig['plugins']>[number];
-
-/** Refuses operations costlier than `max` (each field costs 1 unless it declares otherwise). */
-function complexityLimit(max: number): ApolloPlugin {
-  return {
-    async requestDidStart({ schema }) {
-      return {
-        async didResolveOperation({ request, document }) {
-          const complexity = getComplexity({
-            schema,
-            query: document,
-            operationName: request.operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-          });
-          if (complexity > max) {
-            throw new GraphQLError(`Query complexity ${complexity} exceeds the limit of ${max}`, {
-              extensions: { code: 'QUERY_TOO_COMPLEX' },
-            });
-          }
-        },
-      };
-    },
-  };
-}
 
 const GRAPHQL_PATH = '/graphql';
 
@@ -90,6 +62,8 @@ function authenticateSocket(policy: AccessPolicy) {
 }
 
 export function graphqlOptions(config: CosmosConfig, playground: PlaygroundAssets, policy: AccessPolicy): ApolloDriverConfig {
+  const { graphqlMaxDepth: maxDepth, graphqlMaxComplexity: maxComplexity, graphqlMaxAliases: maxAliases } = config.server;
+  const limits = new QueryLimits({ maxDepth, maxComplexity, maxAliases });
   return {
     path: GRAPHQL_PATH,
     // The schema is built in memory at start-up; `npm run schema` writes schema.gql, and a test
@@ -98,12 +72,20 @@ export function graphqlOptions(config: CosmosConfig, playground: PlaygroundAsset
     sortSchema: true,
     // Nest's own GraphiQL page loads from a CDN; ours is bundled (playgroundLandingPage below).
     graphiql: false,
-    subscriptions: { 'graphql-ws': { path: GRAPHQL_PATH, onConnect: authenticateSocket(policy), onNext: formatSocketResult } },
+    subscriptions: {
+      'graphql-ws': {
+        path: GRAPHQL_PATH,
+        onConnect: authenticateSocket(policy),
+        // Apollo's validation and plugins never see socket operations: the same limits apply here.
+        onSubscribe: (_ctx: unknown, _id: string, payload: Parameters<QueryLimits['checkSocketOperation']>[0]) => limits.checkSocketOperation(payload),
+        onNext: formatSocketResult,
+      },
+    },
     context: httpContext(policy),
-    validationRules: [depthLimit(config.server.graphqlMaxDepth)],
+    validationRules: limits.validationRules(),
     formatError: withDomainCode,
     plugins: [
-      complexityLimit(config.server.graphqlMaxComplexity),
+      limits.apolloPlugin(),
       ...(config.server.playground ? [playgroundLandingPage(playground, GRAPHQL_PATH)] : []),
     ],
   };
