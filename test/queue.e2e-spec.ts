@@ -121,7 +121,14 @@ describe('GraphQL limits', () => {
   let cosmos: CosmosHarness;
 
   beforeAll(async () => {
-    cosmos = await CosmosHarness.start({ toml: '[server]\ngraphql_max_depth = 1\ngraphql_max_complexity = 4\ngraphql_max_aliases = 2\n' });
+    // As under `npm start`: Apollo's defaults differ under NODE_ENV=test (no stack traces).
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'development';
+    try {
+      cosmos = await CosmosHarness.start({ toml: '[server]\ngraphql_max_depth = 1\ngraphql_max_complexity = 4\ngraphql_max_aliases = 2\n' });
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
   });
 
   afterAll(async () => {
@@ -150,6 +157,13 @@ describe('GraphQL limits', () => {
     expect((await cosmos.gql(`{ prompts(first: 2) { totalCount } }`)).data).toEqual({ prompts: { totalCount: 0 } });
     expect((await cosmos.gql(`{ prompts(first: 4) { totalCount } }`)).errors?.[0]?.message).toMatch(/^Query complexity 5 /);
     expect((await cosmos.gql(`{ prompts { totalCount } }`)).errors?.[0]?.message).toMatch(/^Query complexity 51 /);
+  });
+
+  it('never sends server stack traces or paths in errors', async () => {
+    for (const query of ['{ nope }', '{ prompts(first: 1.5) { totalCount } }', '{ queue { paused pausedBy pausedAt revision } }', '{ prompt(id: "ps_missing") { id } }']) {
+      const text = JSON.stringify(await cosmos.gql(query));
+      expect({ query, stacktrace: text.includes('stacktrace'), path: text.includes(process.cwd()) }).toEqual({ query, stacktrace: false, path: false });
+    }
   });
 
   it('caps aliases', async () => {

@@ -106,6 +106,12 @@ export const configSchema = {
       max: 1000000,
       description: 'Highest GraphQL query cost accepted, HTTP and WebSocket alike: a field costs 1, a page its fields once per item (first/last, else 50)',
     },
+    graphql_stack_traces: {
+      type: 'boolean',
+      default: false,
+      env: 'COSMOS_GRAPHQL_STACK_TRACES',
+      description: 'Send server stack traces (with absolute paths) in GraphQL errors: for debugging only',
+    },
     graphql_max_aliases: { type: 'integer', default: 30, min: 0, max: 1000, description: 'Most aliased fields one GraphQL operation may have' },
   },
   auth: {

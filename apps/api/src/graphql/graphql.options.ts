@@ -84,6 +84,8 @@ export function graphqlOptions(config: CosmosConfig, playground: PlaygroundAsset
     context: httpContext(policy),
     validationRules: limits.validationRules(),
     formatError: withDomainCode,
+    // Apollo sends stack traces (absolute server paths) outside production unless told not to.
+    includeStacktraceInErrorResponses: config.server.graphqlStackTraces,
     plugins: [
       limits.apolloPlugin(),
       ...(config.server.playground ? [playgroundLandingPage(playground, GRAPHQL_PATH)] : []),
