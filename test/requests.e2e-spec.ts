@@ -13,6 +13,7 @@ const REQUEST = `mutation($input: RequestInferenceInput!) {
     ... on DryRun { specs { path content } command runIds }
     ... on UserError { code message }
     ... on InvalidInput { fields { field problem } }
+    ... on IdempotencyKeyReused { key jobId differences }
   }
 }`;
 const CANCEL = `mutation($input: CancelJobInput!) {
@@ -136,6 +137,23 @@ describe('requests and queue commands over GraphQL', () => {
     expect(second.job.idempotencyKey).toBe('nightly:2024-06-01');
     expect(second.runs.map((run: any) => run.id)).toEqual(first.runs.map((run: any) => run.id));
     expect(await counts()).toEqual(before);
+  });
+
+  it('refuses an idempotency key sent again with other parameters, naming what differs, and queues nothing', async () => {
+    const first = await request({ promptIds: [city], idempotencyKey: 'reused-key', seed: 3 });
+    expect(first.__typename).toBe('JobRequested');
+    const before = await counts();
+    const changed = await request({ promptIds: [city, plain], idempotencyKey: 'reused-key', seed: 4, priority: 80 });
+    expect(changed).toMatchObject({
+      __typename: 'IdempotencyKeyReused',
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      key: 'reused-key',
+      jobId: first.job.id,
+      differences: ['kind', 'prompts', 'config', 'priority'],
+    });
+    expect(changed.message).toMatch(/use a new key/);
+    expect(await counts()).toEqual(before);
+    expect((await request({ promptIds: [city], idempotencyKey: 'reused-key', seed: 3 })).job.id).toBe(first.job.id);
   });
 
   it('answers a dry run with the exact spec and command, carrying every parameter set, and writes nothing', async () => {

@@ -4,6 +4,7 @@ import type { CosmosContainer } from '../../../../libs/gpu/src/nodes/cosmos-cont
 import { NodeContainer } from '../nodes/gpu-node-status.model.js';
 import {
   Conflict,
+  IdempotencyKeyReused,
   InvalidInput,
   KillNotConfirmed,
   NotFound,
@@ -43,6 +44,8 @@ export function toUserError(error: DomainError): UserError {
       return Object.assign(new RunNotCompleted(), base);
     case 'RUN_ACTIVE':
       return Object.assign(new RunActive(), base);
+    case 'IDEMPOTENCY_KEY_REUSED':
+      return Object.assign(new IdempotencyKeyReused(), base, { key: details.key, jobId: details.jobId, differences: details.differences });
     case 'KILL_NOT_CONFIRMED': {
       const checkedAt = new Date(String(details.checkedAt));
       const containers = (details.containers as CosmosContainer[]).map((container) => NodeContainer.from(container, checkedAt));

@@ -105,6 +105,18 @@ export class Conflict implements UserError {
   message: string;
 }
 
+@ObjectType({ implements: () => [UserError], description: 'The idempotency key already named another request: nothing was queued. Use a new key for a different request.' })
+export class IdempotencyKeyReused implements UserError {
+  code: string;
+  message: string;
+  @Field()
+  key: string;
+  @Field({ description: 'The job the key named first.' })
+  jobId: string;
+  @Field(() => [String], { description: 'What differs from the first request: kind, prompts, config, priority.' })
+  differences: string[];
+}
+
 @ObjectType({ implements: () => [UserError], description: 'killContainers needs confirm: true; nothing was killed. This is what would be.' })
 export class KillNotConfirmed implements UserError {
   code: string;

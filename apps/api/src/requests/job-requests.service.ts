@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ModelType } from '../../../../libs/domain/src/prompt/prompt.events.js';
-import { idempotencyDecider, idempotencyStream } from '../../../../libs/domain/src/job/idempotency.js';
+import { idempotencyDecider, IdempotencyKeyReused, idempotencyStream, requestDifferences } from '../../../../libs/domain/src/job/idempotency.js';
 import type { QueueJob } from '../../../../libs/domain/src/job/job.commands.js';
 import { runConfigOf } from '../../../../libs/domain/src/job/job-config.js';
 import { jobDecider } from '../../../../libs/domain/src/job/job.decider.js';
@@ -181,6 +181,11 @@ export class JobRequests {
     const queuedAt = events.findIndex((event) => event.type === 'JobQueued');
     const queued = events[queuedAt] as JobQueued | undefined;
     if (queued === undefined) throw new Error(`job ${jobId} answered QueueJob without JobQueued`);
+    // Fresh run ids that did not land mean the key's first request answered: it must be this one.
+    if (plan.idempotencyKey !== null && queued.data.runIds[0] !== command.runIds[0]) {
+      const differences = requestDifferences(queued.data, command);
+      if (differences.length > 0) throw new IdempotencyKeyReused(plan.idempotencyKey, jobId, differences);
+    }
     const causationId = eventIds[queuedAt];
     const { runIds } = queued.data;
     for (const [index, runId] of runIds.entries()) {

@@ -1,6 +1,6 @@
 import { createUnionType, Field, ObjectType } from '@nestjs/graphql';
 import { CommandAccepted } from '../graphql/command-accepted.model.js';
-import { Conflict, InvalidInput, NotFound, PromptHasActiveRuns, PromptHasRuns, RunActive, RunNotCompleted } from '../graphql/user-errors.model.js';
+import { Conflict, IdempotencyKeyReused, InvalidInput, NotFound, PromptHasActiveRuns, PromptHasRuns, RunActive, RunNotCompleted } from '../graphql/user-errors.model.js';
 import { Job } from '../jobs/job.model.js';
 import { Run } from '../runs/run.model.js';
 
@@ -59,20 +59,20 @@ const byClass = (value: object) => value.constructor;
 
 export const RequestInferenceResult = createUnionType({
   name: 'RequestInferenceResult',
-  types: () => [JobRequested, DryRun, InvalidInput, NotFound, Conflict] as const,
+  types: () => [JobRequested, DryRun, InvalidInput, NotFound, IdempotencyKeyReused, Conflict] as const,
   resolveType: byClass,
 });
 
 export const RequestUpscaleResult = createUnionType({
   name: 'RequestUpscaleResult',
-  types: () => [JobRequested, DryRun, InvalidInput, NotFound, RunNotCompleted, Conflict] as const,
+  types: () => [JobRequested, DryRun, InvalidInput, NotFound, RunNotCompleted, IdempotencyKeyReused, Conflict] as const,
   resolveType: byClass,
 });
 
 export const EnhancePromptResult = createUnionType({
   name: 'EnhancePromptResult',
   // RunActive/NotFound/Conflict: a forced deletion that raced a run starting or being deleted.
-  types: () => [JobRequested, InvalidInput, NotFound, PromptHasRuns, PromptHasActiveRuns, RunActive, Conflict] as const,
+  types: () => [JobRequested, InvalidInput, NotFound, PromptHasRuns, PromptHasActiveRuns, RunActive, IdempotencyKeyReused, Conflict] as const,
   resolveType: byClass,
 });
 

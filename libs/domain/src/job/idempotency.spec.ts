@@ -6,6 +6,7 @@ import {
   idempotencyDecider,
   idempotencyKeyProblem,
   idempotencyStream,
+  requestDifferences,
   type ReserveIdempotencyKey,
   reservedJobId,
 } from './idempotency.js';
@@ -52,5 +53,18 @@ describe('idempotency keys', () => {
   it('keeps the first holder if a second reservation were ever stored', () => {
     const second: IdempotencyKeyReserved = { type: 'IdempotencyKeyReserved', data: { jobId: 'job_bbbbbbbbbbbb', at: t0 } };
     spec.given([reserved, second]).thenState({ status: 'Reserved', jobId: 'job_aaaaaaaaaaaa', reservedAt: t0 });
+  });
+});
+
+describe('requestDifferences', () => {
+  const request = { kind: 'inference', promptIds: ['ps_a'], config: { seed: 3, weights: { vis: 0.5, edge: 0.5 } }, priority: 50 };
+
+  it('finds none for the same request, however the config keys are ordered', () => {
+    expect(requestDifferences(request, { ...request, config: { weights: { edge: 0.5, vis: 0.5 }, seed: 3 } })).toEqual([]);
+  });
+
+  it('names each parameter the key binds that differs', () => {
+    expect(requestDifferences(request, { kind: 'batch_inference', promptIds: ['ps_a', 'ps_b'], config: { seed: 4 }, priority: 80 })).toEqual(['kind', 'prompts', 'config', 'priority']);
+    expect(requestDifferences(request, { ...request, config: { ...request.config, weights: { vis: 0.6, edge: 0.4 } } })).toEqual(['config']);
   });
 });

@@ -1,6 +1,6 @@
 import { assertNever } from '../shared/assert-never.js';
 import type { Decider } from '../shared/decider.js';
-import { InvalidInput } from '../shared/domain-error.js';
+import { DomainError, InvalidInput } from '../shared/domain-error.js';
 import type { DomainEvent } from '../shared/domain-event.js';
 
 /**
@@ -14,6 +14,42 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 export function idempotencyKeyProblem(key: unknown): string | null {
   if (typeof key === 'string' && IDEMPOTENCY_KEY.test(key)) return null;
   return `must be 1 to 128 letters, digits, '.', '_', ':' or '-' (got ${JSON.stringify(key)})`;
+}
+
+/**
+ * A key names one request. Sent again with other parameters, it would silently answer the first
+ * job and drop the changed request, so it is refused, naming what differs.
+ */
+export class IdempotencyKeyReused extends DomainError<{ key: string; jobId: string; differences: string[] }> {
+  constructor(key: string, jobId: string, differences: string[]) {
+    super(
+      'IDEMPOTENCY_KEY_REUSED',
+      `idempotency key ${key} already named job ${jobId}, requested with other ${differences.join(', ')}; use a new key for a different request`,
+      { key, jobId, differences },
+    );
+  }
+}
+
+/** What of a job request a key binds: the parameters that differ between `first` and `again`. */
+export function requestDifferences(
+  first: { kind: string; promptIds: readonly string[]; config: unknown; priority: number },
+  again: { kind: string; promptIds: readonly string[]; config: unknown; priority: number },
+): string[] {
+  const differences: string[] = [];
+  if (first.kind !== again.kind) differences.push('kind');
+  if (JSON.stringify(first.promptIds) !== JSON.stringify(again.promptIds)) differences.push('prompts');
+  if (canonical(first.config) !== canonical(again.config)) differences.push('config');
+  if (first.priority !== again.priority) differences.push('priority');
+  return differences;
+}
+
+/** JSON with object keys sorted: the same config however its keys were ordered. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
 }
 
 export function idempotencyStream(key: string): string {
