@@ -16,6 +16,7 @@ import { CommandIssuer } from './graphql/command.issuer.js';
 import { DomainErrorInterceptor } from './graphql/domain-error.interceptor.js';
 import { graphqlOptions } from './graphql/graphql.options.js';
 import { inputValidationPipe } from './graphql/input-validation.pipe.js';
+import { WellFormedTextPipe } from './graphql/well-formed-text.pipe.js';
 import { HealthController } from './health/health.controller.js';
 import { HistoryModule } from './history/history.module.js';
 import { IntegrityResolver } from './integrity/integrity.resolver.js';
@@ -79,6 +80,7 @@ import { RunsResolver } from './runs/runs.resolver.js';
     SmartBatching,
     SmartBatchingResolver,
     { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
+    { provide: APP_PIPE, useClass: WellFormedTextPipe },
     { provide: APP_PIPE, useValue: inputValidationPipe },
   ],
 })

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { CosmosConfig } from '../../../libs/config/src/index.js';
 import { CosmosModule } from './cosmos.module.js';
+import { jsonBodyErrors, refuseInvalidUtf8 } from './http/json-body.js';
 
 export interface RunningCosmos {
   readonly app: INestApplicationContext;
@@ -21,6 +22,9 @@ export async function startCosmos(config: CosmosConfig, logger: LoggerService | 
     return { app, url: null, close: () => app.close() };
   }
   const app = await NestFactory.create<NestExpressApplication>(module, { logger, abortOnError: false });
+  // Our JSON parser first (Nest then adds none of its own), its refusals as typed JSON right after.
+  app.useBodyParser('json', { verify: refuseInvalidUtf8 });
+  app.use(jsonBodyErrors);
   await app.listen(config.server.port, config.server.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;

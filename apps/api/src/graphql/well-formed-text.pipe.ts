@@ -1,0 +1,27 @@
+import type { ArgumentMetadata, PipeTransform } from '@nestjs/common';
+import { InvalidInput, type FieldProblem } from '../../../../libs/domain/src/shared/domain-error.js';
+
+// Half of a UTF-16 pair on its own: JSON can carry it (`"\ud800"`), UTF-8 cannot encode it, and a
+// spec file or an event holding one is not text any more.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function loneSurrogates(value: unknown, field: string, found: FieldProblem[]): void {
+  if (typeof value === 'string') {
+    const at = value.search(LONE_SURROGATE);
+    if (at >= 0) found.push({ field, problem: `holds a lone UTF-16 surrogate at character ${at}: not text` });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => loneSurrogates(item, `${field}[${index}]`, found));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) loneSurrogates(inner, `${field}.${key}`, found);
+  }
+}
+
+/** Every GraphQL argument, before validation: text that is not well-formed Unicode is refused, by field. */
+export class WellFormedTextPipe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    const found: FieldProblem[] = [];
+    if (metadata.type !== 'custom') loneSurrogates(value, metadata.data ?? 'argument', found);
+    if (found.length > 0) throw new InvalidInput(found);
+    return value;
+  }
+}
