@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { BrowserHarness, type PageRecord } from '../libs/testing/src/browser.harness.js';
+import { mintToken, tokenDigest } from '../libs/auth/src/tokens.js';
 import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
 
 /** The GraphiQL at /graphql in headless Chromium with everything outside 127.0.0.1 refused. */
@@ -69,6 +70,48 @@ describe('the GraphQL playground works with no internet', () => {
     await expect(waitForText(page.locator('.graphiql-doc-explorer'), 'EventConnection')).resolves.toMatch(/oldest first/i);
     await browser.screenshot(page, 'playground-docs');
     expectOnlyLoopback(record);
+  });
+});
+
+describe('the playground with tokens in use', () => {
+  const token = mintToken();
+  let cosmos: CosmosHarness;
+  let browser: BrowserHarness;
+
+  beforeAll(async () => {
+    cosmos = await CosmosHarness.start({ toml: `[[auth.tokens]]\nname = "pat"\nrole = "operator"\nsha256 = "${tokenDigest(token)}"\n` });
+    browser = await BrowserHarness.launch();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await cosmos?.stop();
+  });
+
+  it('sends the Authorization typed in the Headers tab on requests and on the socket', async () => {
+    const operation = 'subscription Queue { eventAppended(afterPosition: "0", filter: { categories: ["queue"] }) { type metadata { actor } } }';
+    const record = await browser.open(`${cosmos.url}?query=${encodeURIComponent(operation)}`);
+    const { page } = record;
+    await page.getByText('Headers', { exact: true }).click();
+    // GraphiQL 4's editors are CodeMirror 5, which hangs its API on the editor's element.
+    await page.evaluate((value) => {
+      // Runs in the page; typed by hand, as this project's TypeScript has no DOM library.
+      type Editor = { CodeMirror: { setValue(text: string): void } };
+      const page = globalThis as unknown as { document: { querySelectorAll(selector: string): ArrayLike<Editor> } };
+      const editors = Array.from(page.document.querySelectorAll('.graphiql-editor-tool .CodeMirror'));
+      editors[editors.length - 1]!.CodeMirror.setValue(value);
+    }, JSON.stringify({ Authorization: `Bearer ${token}` }));
+    await page.locator('.graphiql-execute-button').click();
+    const paused = await fetch(cosmos.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: 'mutation { pauseQueue(input: { reason: "with a token" }) { __typename } }' }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(((await paused.json()) as { data: unknown }).data).toEqual({ pauseQueue: { __typename: 'QueueChanged' } });
+    await expect(waitForText(page.locator('.graphiql-response'), '"QueuePaused"')).resolves.toContain('"actor": "pat"');
+    await browser.screenshot(page, 'playground-with-token');
+    expect(record.blocked).toEqual([]);
   });
 });
 

@@ -16,8 +16,16 @@ describe('the playground page and its bundle over HTTP', () => {
   });
 
   it('serves a page that links only to this origin, and versioned assets cached for good', async () => {
-    const page = await (await get(cosmos.url, html)).text();
+    const response = await get(cosmos.url, html);
+    const page = await response.text();
     expect(page).toContain('<div id="graphiql" data-endpoint="/graphql">');
+    // No inline or foreign script may run there, and no other site may frame it.
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toMatch(/script-src[^;]*unsafe/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page).not.toMatch(/<script(?![^>]*\bsrc=)/);
     expect(page).not.toMatch(/https?:\/\//);
     const links = [...page.matchAll(/(?:href|src)="(\/playground\/[^"]+)"/g)].map((match) => match[1]);
     expect(links.map((link) => link.split('?')[0]).sort()).toEqual(['/playground/graphiql.css', '/playground/graphiql.js']);

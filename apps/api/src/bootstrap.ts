@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { CosmosConfig } from '../../../libs/config/src/index.js';
 import { CosmosModule } from './cosmos.module.js';
 import { jsonBodyErrors, refuseInvalidUtf8 } from './http/json-body.js';
+import { securityHeaders } from './http/security-headers.js';
 
 export interface RunningCosmos {
   readonly app: INestApplicationContext;
@@ -22,6 +23,7 @@ export async function startCosmos(config: CosmosConfig, logger: LoggerService | 
     return { app, url: null, close: () => app.close() };
   }
   const app = await NestFactory.create<NestExpressApplication>(module, { logger, abortOnError: false });
+  app.use(securityHeaders);
   // Our JSON parser first (Nest then adds none of its own), its refusals as typed JSON right after.
   app.useBodyParser('json', { verify: refuseInvalidUtf8 });
   app.use(jsonBodyErrors);

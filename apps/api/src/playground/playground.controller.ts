@@ -24,7 +24,6 @@ export class PlaygroundController {
     const etag = `"${asset.version}"`;
     const headers: Record<string, string> = {
       'content-type': asset.contentType,
-      'x-content-type-options': 'nosniff',
       etag,
       vary: 'accept-encoding',
       // A versioned link never changes meaning; an unversioned one is checked each time.
