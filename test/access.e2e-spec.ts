@@ -95,7 +95,7 @@ describe('access: tokens and roles on every way in', () => {
 
   beforeAll(async () => {
     const rows = (Object.keys(tokens) as Role[]).map((role) => `[[auth.tokens]]\nname = "${names[role]}"\nrole = "${role}"\nsha256 = "${tokenDigest(tokens[role])}"\n`);
-    cosmos = await CosmosHarness.start({ toml: rows.join('\n') });
+    cosmos = await CosmosHarness.start({ toml: `[server]\nmax_sockets_per_token = 2\nmax_operations_per_socket = 2\n\n${rows.join('\n')}` });
   });
 
   afterAll(async () => {
@@ -184,6 +184,43 @@ describe('access: tokens and roles on every way in', () => {
       expect(events.body.data).toEqual({ events: { edges: [{ node: { type: 'QueueResumed' } }] } });
     } finally {
       await client.dispose();
+    }
+  });
+
+  it('holds a token to its socket quota (4429 beyond it) and a socket to its operation quota', async () => {
+    const sockets: ReturnType<typeof createClient>[] = [];
+    const open = (role: Role) =>
+      new Promise<'open' | { code: number; reason: string }>((resolve) => {
+        const client = createClient({
+          url: cosmos.url.replace(/^http/, 'ws'),
+          webSocketImpl: WebSocket,
+          connectionParams: as(role),
+          retryAttempts: 0,
+          lazy: false,
+          onNonLazyError: () => undefined,
+          on: { connected: () => resolve('open'), closed: (event) => resolve({ code: (event as { code: number }).code, reason: String((event as { reason: unknown }).reason) }) },
+        });
+        sockets.push(client);
+      });
+    try {
+      expect(await open('viewer')).toBe('open');
+      expect(await open('viewer')).toBe('open');
+      expect(await open('viewer')).toEqual({ code: 4429, reason: 'token vera already holds 2 sockets (at most 2)' });
+      expect(await open('operator')).toBe('open');
+      await sockets[0]!.dispose();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await open('viewer')).toBe('open');
+
+      const follow = (client: ReturnType<typeof createClient>) =>
+        new Promise<unknown>((resolve) => {
+          client.subscribe({ query: 'subscription { queueChanged { paused } }' }, { next: resolve, error: resolve, complete: () => undefined });
+          setTimeout(() => resolve('still running'), 500);
+        });
+      const client = sockets[3]!;
+      expect(await Promise.all([follow(client), follow(client)])).toEqual(['still running', 'still running']);
+      expect(await follow(client)).toEqual([expect.objectContaining({ message: expect.stringMatching(/already runs 2 operations \(at most 2\)/), extensions: { code: 'TOO_MANY_OPERATIONS' } })]);
+    } finally {
+      await Promise.all(sockets.map((socket) => socket.dispose()));
     }
   });
 

@@ -112,6 +112,8 @@ export const configSchema = {
       env: 'COSMOS_GRAPHQL_STACK_TRACES',
       description: 'Send server stack traces (with absolute paths) in GraphQL errors: for debugging only',
     },
+    max_sockets_per_token: { type: 'integer', default: 20, min: 1, max: 10000, description: 'GraphQL WebSockets one token may hold open at once (the local user without tokens is not counted)' },
+    max_operations_per_socket: { type: 'integer', default: 50, min: 1, max: 10000, description: 'Subscriptions and other operations one GraphQL WebSocket may run at once' },
     graphql_max_aliases: { type: 'integer', default: 30, min: 0, max: 1000, description: 'Most aliased fields one GraphQL operation may have' },
   },
   auth: {

@@ -8,6 +8,7 @@ import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js'
 import type { PlaygroundAssets } from '../playground/playground.assets.js';
 import { playgroundLandingPage } from '../playground/playground.page.js';
 import { QueryLimits } from './query-limits.js';
+import { SocketQuota } from './socket-quota.js';
 import { presentedAuthorization, requestContext, type RequestSource } from './request-context.js';
 
 const GRAPHQL_PATH = '/graphql';
@@ -44,18 +45,24 @@ function httpContext(policy: AccessPolicy) {
 
 /**
  * WebSocket: the token is checked once, at connection_init; a socket without a valid one is closed
- * with 4401 and the reason (graphql-ws would say only 4403 Forbidden).
+ * with 4401 and the reason (graphql-ws would say only 4403 Forbidden), one beyond its token's
+ * quota with 4429.
  */
-function authenticateSocket(policy: AccessPolicy) {
+function authenticateSocket(policy: AccessPolicy, quota: SocketQuota) {
   return (ctx: { connectionParams?: Record<string, unknown>; extra: unknown }) => {
+    // graphql-ws over ws: `extra.socket` is the ws WebSocket (close reasons are at most 123 bytes).
+    const close = (code: number, reason: string) => (ctx.extra as { socket: { close(code: number, reason: string): void } }).socket.close(code, reason.slice(0, 120));
     try {
-      policy.authenticate(presentedAuthorization({ connectionParams: ctx.connectionParams }));
-      return true;
+      const principal = policy.authenticate(presentedAuthorization({ connectionParams: ctx.connectionParams }));
+      const refused = quota.admit(ctx, principal);
+      if (refused === null) return true;
+      access.warn({ msg: 'socket refused', token: principal.name, reason: refused });
+      close(4429, refused);
+      return false;
     } catch (error) {
       if (!(error instanceof Unauthenticated)) throw error;
       access.warn({ msg: 'access denied', what: 'WebSocket /graphql', reason: error.details.reason });
-      // graphql-ws over ws: `extra.socket` is the ws WebSocket (close reasons are at most 123 bytes).
-      (ctx.extra as { socket: { close(code: number, reason: string): void } }).socket.close(4401, error.message.slice(0, 120));
+      close(4401, error.message);
       return false;
     }
   };
@@ -64,6 +71,7 @@ function authenticateSocket(policy: AccessPolicy) {
 export function graphqlOptions(config: CosmosConfig, playground: PlaygroundAssets, policy: AccessPolicy): ApolloDriverConfig {
   const { graphqlMaxDepth: maxDepth, graphqlMaxComplexity: maxComplexity, graphqlMaxAliases: maxAliases } = config.server;
   const limits = new QueryLimits({ maxDepth, maxComplexity, maxAliases });
+  const quota = new SocketQuota(config.server.maxSocketsPerToken, config.server.maxOperationsPerSocket);
   return {
     path: GRAPHQL_PATH,
     // The schema is built in memory at start-up; `npm run schema` writes schema.gql, and a test
@@ -75,9 +83,13 @@ export function graphqlOptions(config: CosmosConfig, playground: PlaygroundAsset
     subscriptions: {
       'graphql-ws': {
         path: GRAPHQL_PATH,
-        onConnect: authenticateSocket(policy),
+        onConnect: authenticateSocket(policy, quota),
+        onDisconnect: (ctx: object) => quota.release(ctx),
         // Apollo's validation and plugins never see socket operations: the same limits apply here.
-        onSubscribe: (_ctx: unknown, _id: string, payload: Parameters<QueryLimits['checkSocketOperation']>[0]) => limits.checkSocketOperation(payload),
+        onSubscribe: (ctx: { subscriptions: Record<string, unknown> }, _id: string, payload: Parameters<QueryLimits['checkSocketOperation']>[0]) => {
+          const refused = quota.operationRefusal(ctx);
+          return refused ? [refused] : limits.checkSocketOperation(payload);
+        },
         onNext: formatSocketResult,
       },
     },
