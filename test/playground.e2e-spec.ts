@@ -39,6 +39,10 @@ describe('the playground page and its bundle over HTTP', () => {
     }
   });
 
+  it('describes its schema on loopback (introspection auto), which the playground docs need', async () => {
+    expect((await cosmos.gql('{ __schema { queryType { name } } }')).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+  });
+
   it('gzips for clients that accept it, answers 304 to a matching ETag and 404 to other names', async () => {
     const plain = Buffer.from(await (await get(`${cosmos.baseUrl}/playground/graphiql.js`, { 'accept-encoding': 'identity' })).arrayBuffer());
     // fetch would inflate on its own; node:http shows the bytes as sent.
@@ -70,11 +74,16 @@ describe('with server.playground off', () => {
   let cosmos: CosmosHarness;
 
   beforeAll(async () => {
-    cosmos = await CosmosHarness.start({ env: { COSMOS_PLAYGROUND: 'false' } });
+    cosmos = await CosmosHarness.start({ env: { COSMOS_PLAYGROUND: 'false', COSMOS_INTROSPECTION: 'off' } });
   });
 
   afterAll(async () => {
     await cosmos?.stop();
+  });
+
+  it('answers no introspection when it is off', async () => {
+    const { errors } = await cosmos.gql('{ __schema { queryType { name } } }');
+    expect(errors?.[0]?.message).toMatch(/introspection is not allowed/i);
   });
 
   it('serves no page and no bundle, while GraphQL still answers', async () => {

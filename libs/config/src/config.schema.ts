@@ -98,6 +98,13 @@ export const configSchema = {
       description: 'HTTP/GraphQL port; 0 picks a free port',
     },
     playground: { type: 'boolean', default: true, env: 'COSMOS_PLAYGROUND', description: 'Serve the GraphQL playground' },
+    introspection: {
+      type: 'enum',
+      values: ['auto', 'on', 'off'],
+      default: 'auto',
+      env: 'COSMOS_INTROSPECTION',
+      description: 'Answer GraphQL schema introspection (the playground docs need it); auto: on when bound to loopback, off otherwise',
+    },
     graphql_max_depth: { type: 'integer', default: 12, min: 1, max: 50, description: 'Deepest GraphQL query accepted, HTTP and WebSocket alike' },
     graphql_max_complexity: {
       type: 'integer',

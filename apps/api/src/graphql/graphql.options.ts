@@ -1,7 +1,7 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { Logger } from '@nestjs/common';
 import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
-import type { AccessPolicy } from '../../../../libs/auth/src/access-policy.js';
+import { isLoopback, type AccessPolicy } from '../../../../libs/auth/src/access-policy.js';
 import { Unauthenticated } from '../../../../libs/auth/src/auth.errors.js';
 import type { CosmosConfig } from '../../../../libs/config/src/index.js';
 import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
@@ -68,6 +68,11 @@ function authenticateSocket(policy: AccessPolicy, quota: SocketQuota) {
   };
 }
 
+/** `auto`: a service others can reach does not describe itself to them unless told to. */
+export function introspectionOn(server: Pick<CosmosConfig['server'], 'introspection' | 'host'>): boolean {
+  return server.introspection === 'auto' ? isLoopback(server.host) : server.introspection === 'on';
+}
+
 export function graphqlOptions(config: CosmosConfig, playground: PlaygroundAssets, policy: AccessPolicy): ApolloDriverConfig {
   const { graphqlMaxDepth: maxDepth, graphqlMaxComplexity: maxComplexity, graphqlMaxAliases: maxAliases } = config.server;
   const limits = new QueryLimits({ maxDepth, maxComplexity, maxAliases });
@@ -95,6 +100,7 @@ export function graphqlOptions(config: CosmosConfig, playground: PlaygroundAsset
     },
     context: httpContext(policy),
     validationRules: limits.validationRules(),
+    introspection: introspectionOn(config.server),
     formatError: withDomainCode,
     // Apollo sends stack traces (absolute server paths) outside production unless told not to.
     includeStacktraceInErrorResponses: config.server.graphqlStackTraces,
