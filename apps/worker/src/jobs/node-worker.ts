@@ -12,6 +12,7 @@ import type { DocumentStore } from '../../../../libs/read-models/src/document-st
 import { ACTIVE_JOB_STATUSES, type JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
 import { JOBS_COLLECTION } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
 import { job as readJob } from '../../../../libs/read-models/src/jobs/jobs.queries.js';
+import { FailureStreak } from './failure-streak.js';
 import { NodeContactLost } from './job-execution.js';
 import type { JobDriver } from './job-driver.js';
 import type { JobLedger } from './job-ledger.js';
@@ -42,6 +43,8 @@ export class NodeWorker {
   private stopped = false;
   /** This pass skipped a queued job whose runs the read models do not show yet. */
   private unready = false;
+  /** A node that stays down fails every retry alike: said with backing off, not every few seconds. */
+  private readonly failures = new FailureStreak();
 
   constructor(
     readonly node: GpuNode,
@@ -248,9 +251,15 @@ export class NodeWorker {
 
   private async guard(what: string, step: () => Promise<boolean | void>): Promise<boolean> {
     try {
-      return (await step()) === true;
+      const done = (await step()) === true;
+      const failures = this.failures.succeeded();
+      if (failures > 0) this.logger.log({ msg: `could ${what} again`, node: this.node.name, failuresBefore: failures });
+      return done;
     } catch (error) {
-      if (!this.stopped) this.logger.error({ msg: `could not ${what}`, node: this.node.name, error: (error as Error).stack ?? String(error) });
+      if (this.stopped) return false;
+      const message = (error as Error).message ?? String(error);
+      const { log, repeats } = this.failures.failed(`${what}: ${message}`);
+      if (log) this.logger.error({ msg: `could not ${what}`, node: this.node.name, repeats, error: repeats === 1 ? ((error as Error).stack ?? message) : message });
       return false;
     }
   }
