@@ -1,5 +1,5 @@
 import { createUnionType, Field, ObjectType } from '@nestjs/graphql';
-import { KillNotConfirmed, NotFound, RevisionConflict } from '../graphql/user-errors.model.js';
+import { InvalidInput, KillNotConfirmed, NotFound, RevisionConflict } from '../graphql/user-errors.model.js';
 import { NodeContainer } from './gpu-node-status.model.js';
 
 @ObjectType({ description: 'A container the kill switch could not kill; its job was failed all the same.' })
@@ -29,6 +29,6 @@ export class ContainersKilled {
 export const KillContainersResult = createUnionType({
   name: 'KillContainersResult',
   // RevisionConflict: a job stream kept changing (its worker writing) while FailJob retried on fresh reads.
-  types: () => [ContainersKilled, KillNotConfirmed, NotFound, RevisionConflict] as const,
+  types: () => [ContainersKilled, KillNotConfirmed, NotFound, RevisionConflict, InvalidInput] as const,
   resolveType: (value: object) => value.constructor,
 });

@@ -5,7 +5,7 @@ import { Field, InputType } from '@nestjs/graphql';
 import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
 import { ProjectionRunner, type ProjectionStatus } from '../../../../libs/read-models/src/projections/projection.runner.js';
 import { Requires } from '../auth/requires.decorator.js';
-import { NotFound } from '../graphql/user-errors.model.js';
+import { InvalidInput, NotFound } from '../graphql/user-errors.model.js';
 import { ProjectionStatusModel, RebuildStarted, type ProjectionStateValue } from './projection-status.model.js';
 
 @InputType()
@@ -18,7 +18,7 @@ export class RebuildProjectionInput {
 
 export const RebuildProjectionResult = createUnionType({
   name: 'RebuildProjectionResult',
-  types: () => [RebuildStarted, NotFound] as const,
+  types: () => [RebuildStarted, NotFound, InvalidInput] as const,
   resolveType: (value: object) => value.constructor,
 });
 
