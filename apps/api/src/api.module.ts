@@ -16,7 +16,7 @@ import { CommandIssuer } from './graphql/command.issuer.js';
 import { DomainErrorInterceptor } from './graphql/domain-error.interceptor.js';
 import { graphqlOptions } from './graphql/graphql.options.js';
 import { inputValidationPipe } from './graphql/input-validation.pipe.js';
-import { WellFormedTextPipe } from './graphql/well-formed-text.pipe.js';
+import { WellFormedInputPipe } from './graphql/well-formed-input.pipe.js';
 import { HealthController } from './health/health.controller.js';
 import { HistoryModule } from './history/history.module.js';
 import { IntegrityResolver } from './integrity/integrity.resolver.js';
@@ -80,7 +80,7 @@ import { RunsResolver } from './runs/runs.resolver.js';
     SmartBatching,
     SmartBatchingResolver,
     { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
-    { provide: APP_PIPE, useClass: WellFormedTextPipe },
+    { provide: APP_PIPE, useClass: WellFormedInputPipe },
     { provide: APP_PIPE, useValue: inputValidationPipe },
   ],
 })
