@@ -143,11 +143,11 @@ describe('access: tokens and roles on every way in', () => {
     for (const role of ['viewer', 'operator', 'admin'] as const) expect((await post(query, as(role))).body.data).toEqual({ queue: { paused: false } });
   });
 
-  it("records the token's name as the actor, whatever X-Cosmos-Actor claims", async () => {
+  it("records the token's name and role as the actor, whatever X-Cosmos-Actor claims", async () => {
     const paused = await post({ query: 'mutation { pauseQueue(input: { reason: "actor test" }) { __typename } }' }, { ...as('operator'), 'x-cosmos-actor': 'someone-else' });
     expect(paused.body.data).toEqual({ pauseQueue: { __typename: 'QueueChanged' } });
-    const latest = await post({ query: '{ events(direction: BACKWARD, first: 1, filter: { categories: ["queue"] }) { edges { node { type metadata { actor } } } } }' }, as('viewer'));
-    expect(latest.body.data).toEqual({ events: { edges: [{ node: { type: 'QueuePaused', metadata: { actor: 'otto' } } }] } });
+    const latest = await post({ query: '{ events(direction: BACKWARD, first: 1, filter: { categories: ["queue"] }) { edges { node { type metadata { actor actorRole } } } } }' }, as('viewer'));
+    expect(latest.body.data).toEqual({ events: { edges: [{ node: { type: 'QueuePaused', metadata: { actor: 'otto', actorRole: 'operator' } } }] } });
     const queue = await post({ query: '{ queue { pausedBy } }' }, as('viewer'));
     expect(queue.body.data).toEqual({ queue: { pausedBy: 'otto' } });
     await post({ query: 'mutation { resumeQueue(input: {}) { __typename } }' }, as('operator'));

@@ -22,6 +22,8 @@ export interface EventMetadata {
   readonly schemaVersion: number;
   /** Who asked: a user name, `system:<component>`, or `cli:<user>`. */
   readonly actor: string;
+  /** The role the actor asked with (viewer, operator, admin); absent for the service's own steps and older events. */
+  readonly actorRole?: string;
   readonly [extra: string]: unknown;
 }
 

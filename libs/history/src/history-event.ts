@@ -18,6 +18,7 @@ export interface HistoryEvent {
   readonly correlationId: string;
   readonly causationId: string;
   readonly actor: string;
+  readonly actorRole: string | null;
 }
 
 export function historyEvent(registry: EventTypeRegistry, recorded: RecordedEvent): HistoryEvent {
@@ -37,5 +38,6 @@ export function historyEvent(registry: EventTypeRegistry, recorded: RecordedEven
     correlationId: metadata.correlationId,
     causationId: metadata.causationId,
     actor: metadata.actor,
+    actorRole: typeof metadata.actorRole === 'string' ? metadata.actorRole : null,
   };
 }

@@ -18,6 +18,7 @@ function event(id: string, causationId: string): HistoryEvent {
     correlationId: 'c',
     causationId,
     actor: 'ana',
+    actorRole: 'operator',
   };
 }
 

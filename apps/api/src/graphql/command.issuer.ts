@@ -69,6 +69,7 @@ export class CommandIssuer {
         correlationId: request.correlationId,
         causationId: options.causationId,
         actor: request.actor,
+        actorRole: request.principal.role,
         now: this.now(),
         expectedRevision: options.expectedRevision ?? undefined,
       }),

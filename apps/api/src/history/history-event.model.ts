@@ -12,6 +12,9 @@ export class EventMetadata {
 
   @Field({ description: 'Who asked: a user name, or `system:…` / `worker:<node>` for the service itself.' })
   actor: string;
+
+  @Field(() => String, { nullable: true, description: 'The role the actor asked with; null for the service\'s own steps and events from before roles.' })
+  actorRole: string | null;
 }
 
 @ObjectType({ description: 'One event of the log, its payload upcast to the current shape.' })
@@ -61,7 +64,7 @@ export class Event {
       schemaVersion: event.schemaVersion,
       storedSchemaVersion: event.storedSchemaVersion,
       data: event.data,
-      metadata: { correlationId: event.correlationId, causationId: event.causationId, actor: event.actor },
+      metadata: { correlationId: event.correlationId, causationId: event.causationId, actor: event.actor, actorRole: event.actorRole },
     });
   }
 }

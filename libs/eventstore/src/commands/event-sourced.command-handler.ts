@@ -14,6 +14,8 @@ export interface CommandContext {
   /** The event or command that caused this one; defaults to the command id. */
   readonly causationId?: string;
   readonly actor: string;
+  /** The caller's role, recorded beside the actor; absent for the service's own steps. */
+  readonly actorRole?: string;
   readonly now: string;
   /**
    * Set by user commands that carry the revision they saw: a different current revision is a
@@ -137,6 +139,7 @@ export class EventSourcedCommandHandler {
         causationId: context.causationId ?? context.commandId,
         schemaVersion: this.registry.schemaVersionOf(event.type),
         actor: context.actor,
+        ...(context.actorRole === undefined ? {} : { actorRole: context.actorRole }),
       },
     };
   }
