@@ -1,19 +1,10 @@
-import { readFileSync } from 'node:fs';
-import {
-  buildSchema,
-  isEnumType,
-  isInputObjectType,
-  isListType,
-  isNonNullType,
-  isScalarType,
-  type GraphQLArgument,
-  type GraphQLInputType,
-} from 'graphql';
+import { isNonNullType, type GraphQLArgument } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { mintToken, tokenDigest } from '../libs/auth/src/tokens.js';
 import type { Role } from '../libs/auth/src/roles.js';
 import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
+import { committedSchema, sampleValue } from '../libs/testing/src/schema-samples.js';
 
 /** Who may call each mutation; a mutation missing here fails the suite until someone decides. */
 const MUTATION_ROLES: Record<string, Role> = {
@@ -39,26 +30,9 @@ const MUTATION_ROLES: Record<string, Role> = {
   rebuildProjection: 'admin',
 };
 
-const schema = buildSchema(readFileSync('schema.gql', 'utf8'));
+const schema = committedSchema();
 const mutations = schema.getMutationType()!.getFields();
 
-/** The smallest value the schema accepts: enough to get past validation to the guard, harmless after it. */
-function sample(type: GraphQLInputType): unknown {
-  if (isNonNullType(type)) return sample(type.ofType);
-  if (isListType(type)) return [];
-  if (isEnumType(type)) return type.getValues()[0]!.value;
-  if (isInputObjectType(type)) {
-    const fields = Object.values(type.getFields()).filter((field) => isNonNullType(field.type));
-    return Object.fromEntries(fields.map((field) => [field.name, sample(field.type)]));
-  }
-  if (isScalarType(type)) {
-    if (type.name === 'Int' || type.name === 'Float') return 1;
-    if (type.name === 'Boolean') return false;
-    if (type.name === 'DateTime') return '2026-01-01T00:00:00.000Z';
-    return 'not-a-real-id';
-  }
-  throw new Error(`no sample for ${String(type)}`);
-}
 
 function operationOf(name: string): { query: string; variables: Record<string, unknown> } {
   const field = mutations[name]!;
@@ -67,7 +41,7 @@ function operationOf(name: string): { query: string; variables: Record<string, u
   const passed = required.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
   return {
     query: `mutation${declared ? `(${declared})` : ''} { ${name}${passed ? `(${passed})` : ''} { __typename } }`,
-    variables: Object.fromEntries(required.map((arg) => [arg.name, sample(arg.type)])),
+    variables: Object.fromEntries(required.map((arg) => [arg.name, sampleValue(arg.type)])),
   };
 }
 

@@ -2,19 +2,18 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  buildSchema,
   getNamedType,
-  isLeafType,
   isEnumType,
   isInputObjectType,
+  isLeafType,
   isListType,
   isNonNullType,
   isScalarType,
   type GraphQLInputType,
   type GraphQLNamedInputType,
 } from 'graphql';
-import { readFileSync } from 'node:fs';
 import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
+import { committedSchema, sampleValue } from '../libs/testing/src/schema-samples.js';
 import { createTestPrompt, finished, waitForJob } from '../libs/testing/src/job-flows.js';
 
 /**
@@ -41,22 +40,10 @@ const FLOAT_CASES = [1e308, -1e308, -0.000001];
 // Typed: a code that names what was wrong. INTERNAL_SERVER_ERROR (or none) is a finding.
 const isTyped = (code: string | undefined): boolean => code !== undefined && code !== 'NONE' && code !== 'INTERNAL_SERVER_ERROR';
 
-const schema = buildSchema(readFileSync('schema.gql', 'utf8'));
+const schema = committedSchema();
 const mutations = Object.values(schema.getMutationType()!.getFields());
 const queries = Object.values(schema.getQueryType()!.getFields()).filter((field) => field.args.length > 0);
 
-function sample(type: GraphQLInputType): unknown {
-  if (isNonNullType(type)) return sample(type.ofType);
-  if (isListType(type)) return [];
-  if (isEnumType(type)) return type.getValues()[0]!.value;
-  if (isInputObjectType(type)) {
-    const required = Object.values(type.getFields()).filter((field) => isNonNullType(field.type));
-    return Object.fromEntries(required.map((field) => [field.name, sample(field.type)]));
-  }
-  if (isScalarType(type) && (type.name === 'Int' || type.name === 'Float')) return 1;
-  if (isScalarType(type) && type.name === 'Boolean') return false;
-  return 'not-a-real-id';
-}
 
 interface Leaf {
   readonly path: readonly string[];
@@ -132,7 +119,7 @@ describe('hostile input to every mutation argument', () => {
       const declared = args.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');
       const passed = args.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
       const query = `mutation${declared ? `(${declared})` : ''} { ${mutation.name}${passed ? `(${passed})` : ''} { __typename } }`;
-      const base = Object.fromEntries(args.filter((arg) => isNonNullType(arg.type)).map((arg) => [arg.name, sample(arg.type)]));
+      const base = Object.fromEntries(args.filter((arg) => isNonNullType(arg.type)).map((arg) => [arg.name, sampleValue(arg.type)]));
       for (const arg of args) {
         for (const leaf of leaves(arg.type, [])) {
           for (const { category, value } of hostileValues(leaf)) {
@@ -163,7 +150,7 @@ describe('hostile input to every mutation argument', () => {
       const passed = field.args.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
       const selection = isLeafType(getNamedType(field.type)) ? '' : ' { __typename }';
       const query = `query(${declared}) { ${field.name}(${passed})${selection} }`;
-      const base = Object.fromEntries(field.args.filter((arg) => isNonNullType(arg.type)).map((arg) => [arg.name, sample(arg.type)]));
+      const base = Object.fromEntries(field.args.filter((arg) => isNonNullType(arg.type)).map((arg) => [arg.name, sampleValue(arg.type)]));
       for (const arg of field.args) {
         for (const leaf of leaves(arg.type, [])) {
           for (const { category, value } of hostileValues(leaf)) {
