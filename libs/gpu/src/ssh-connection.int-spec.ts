@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -284,6 +284,17 @@ describe('SshConnection against a real OpenSSH sshd', () => {
       const wrong = connect({ privateKeyPath: lockedKey, passphrase: 'guess' }).exec(['true'], { timeoutMs: 5_000 });
       await expect(wrong).rejects.toBeInstanceOf(SshAuthFailed);
       await expect(wrong).rejects.not.toThrow(/guess/);
+    });
+
+    it('never echoes key material: a broken key file fails with its path, not its content, in the error or the log', async () => {
+      const broken = join(server.dir, 'broken_key');
+      writeFileSync(broken, '-----BEGIN OPENSSH PRIVATE KEY-----\nU0VDUkVUTUFSS0VSU0VDUkVUTUFSS0VS\nSECRETMARKER\n-----END OPENSSH PRIVATE KEY-----\n', { mode: 0o600 });
+      const { logger, warnings } = recordingLogger();
+      const attempt = connect({ privateKeyPath: broken, passphrase: 'hunter2' }, logger).exec(['true'], { timeoutMs: 5_000 });
+      await expect(attempt).rejects.toBeInstanceOf(SshAuthFailed);
+      const said = `${String(await attempt.catch((error: Error) => `${error.message} ${error.stack}`))} ${JSON.stringify(warnings)}`;
+      expect(said).toContain(broken);
+      expect(said).not.toMatch(/SECRETMARKER|U0VDUkVU|hunter2/);
     });
 
     it('refuses work after close', async () => {

@@ -227,7 +227,7 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
       } catch (error) {
         // ssh2 parses the key synchronously: a wrong or missing passphrase lands here.
         settled = true;
-        reject(new SshAuthFailed(node.name, `cannot use the private key ${node.privateKeyPath}: ${(error as Error).message}`));
+        reject(new SshAuthFailed(node.name, `cannot use the private key ${node.privateKeyPath}: ${privateKeyProblem(error)}`));
       }
     });
   }
@@ -289,4 +289,15 @@ class ChannelSlots {
       else this.free++;
     };
   }
+}
+
+/**
+ * Why ssh2 could not read a key, in words of our own: its messages can quote the key's bytes
+ * ("Unsupported OpenSSH key magic: …"), and key material never goes into an error or a log.
+ */
+function privateKeyProblem(error: unknown): string {
+  const said = (error as Error)?.message ?? '';
+  if (/passphrase|decrypt|bad decrypt/i.test(said)) return 'a wrong or missing passphrase (passphrase_env)';
+  if (/unsupported|magic|format|parse/i.test(said)) return 'not a private key in a format ssh2 reads (OpenSSH, PEM or PPK), or a wrong passphrase';
+  return 'the key could not be used';
 }
