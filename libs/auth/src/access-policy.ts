@@ -37,11 +37,6 @@ export class AccessPolicy {
     return new AccessPolicy(book, book.size === 0);
   }
 
-  /** For tests and tools that build a policy from entries directly. */
-  static ofTokens(entries: readonly TokenEntry[]): AccessPolicy {
-    return new AccessPolicy(new TokenBook(entries), entries.length === 0);
-  }
-
   /** The caller an `Authorization` header (or a WebSocket's `authorization` parameter) names. */
   authenticate(authorization: unknown): Principal {
     if (this.open) return LOCAL_PRINCIPAL;

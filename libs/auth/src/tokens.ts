@@ -33,7 +33,7 @@ export class TokenBook {
 
   /** The principal a presented token stands for, or null. */
   identify(token: string): Principal | null {
-    const presented = createHash('sha256').update(token, 'utf8').digest();
+    const presented = Buffer.from(tokenDigest(token), 'hex');
     let found: TokenEntry | null = null;
     // No early exit: how long this takes does not tell which entry, if any, matched.
     for (const { entry, digest } of this.digests) {
