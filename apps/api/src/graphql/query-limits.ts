@@ -1,5 +1,5 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
-import { GraphQLError, Kind, parse, validate, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, parse, specifiedRules, validate, visit, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import depthLimit from 'graphql-depth-limit';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 
@@ -85,19 +85,26 @@ export class QueryLimits {
     };
   }
 
-  /** graphql-ws onSubscribe: errors refuse the operation; nothing lets graphql-ws run it. */
-  checkSocketOperation(payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null }): GraphQLError[] | undefined {
-    if (!this.schema) return [new GraphQLError('The server is starting; try again in a moment')];
+  /**
+   * graphql-ws onSubscribe: the operation parsed and validated once, with GraphQL's own rules and
+   * ours, as the execution arguments graphql-ws then runs; or the errors that refuse it.
+   */
+  checkSocketOperation(payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null }): GraphQLError[] | ExecutionArgs {
+    const { schema } = this;
+    if (!schema) return [new GraphQLError('The server is starting; try again in a moment')];
     let document: DocumentNode;
     try {
       document = parse(payload.query);
-    } catch {
-      return undefined; // graphql-ws answers the syntax error itself
+    } catch (error) {
+      if (error instanceof GraphQLError) return [error];
+      throw error;
     }
-    const tooDeep = validate(this.schema, document, this.validationRules());
-    if (tooDeep.length > 0) return [...tooDeep];
-    const problems = this.problems(this.schema, document, payload.variables ?? {}, payload.operationName ?? undefined);
-    return problems.length > 0 ? problems : undefined;
+    const invalid = validate(schema, document, [...specifiedRules, ...this.validationRules()]);
+    if (invalid.length > 0) return [...invalid];
+    const variables = payload.variables ?? {};
+    const operationName = payload.operationName ?? undefined;
+    const problems = this.problems(schema, document, variables, operationName);
+    return problems.length > 0 ? problems : { schema, document, variableValues: variables, operationName };
   }
 }
 
