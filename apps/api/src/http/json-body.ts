@@ -1,6 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** The offset of the first byte that is not part of well-formed UTF-8, or -1. */
+/** The offset of the first byte that is not part of well-formed UTF-8, or -1 (to name it in a refusal). */
 export function firstInvalidUtf8Byte(bytes: Uint8Array): number {
   for (let at = 0; at < bytes.length; ) {
     const lead = bytes[at]!;
@@ -25,10 +26,13 @@ class BodyRefused extends Error {
   }
 }
 
-/** express.json's `verify`: a body that is not UTF-8 is refused, not silently given U+FFFD. */
+/**
+ * express.json's `verify`: a body that is not UTF-8 is refused, not silently given U+FFFD. Node's
+ * native check runs on every body; the byte is looked for only in one refused.
+ */
 export function refuseInvalidUtf8(_request: IncomingMessage, _response: ServerResponse, body: Buffer): void {
-  const at = firstInvalidUtf8Byte(body);
-  if (at >= 0) throw new BodyRefused(400, 'INVALID_UTF8', `The request body is not valid UTF-8 (byte ${at})`);
+  if (isUtf8(body)) return;
+  throw new BodyRefused(400, 'INVALID_UTF8', `The request body is not valid UTF-8 (byte ${firstInvalidUtf8Byte(body)})`);
 }
 
 const PARSER_ERRORS: Record<string, [status: number, code: string]> = {
@@ -43,15 +47,15 @@ const PARSER_ERRORS: Record<string, [status: number, code: string]> = {
  * other refusal here (express would send an HTML page with a stack trace outside production).
  */
 export function jsonBodyErrors(error: unknown, _request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void): void {
-  const refused =
-    error instanceof BodyRefused
-      ? { status: error.status, code: error.code, message: error.message }
-      : (() => {
-          const type = (error as { type?: unknown } | null)?.type;
-          const known = typeof type === 'string' ? PARSER_ERRORS[type] : undefined;
-          return known && { status: known[0], code: known[1], message: (error as Error).message };
-        })();
+  const refused = refusalOf(error);
   if (!refused) return next(error);
   response.writeHead(refused.status, { 'content-type': 'application/json; charset=utf-8' });
   response.end(JSON.stringify({ code: refused.code, message: refused.message }));
+}
+
+function refusalOf(error: unknown): { status: number; code: string; message: string } | null {
+  if (error instanceof BodyRefused) return { status: error.status, code: error.code, message: error.message };
+  const type = (error as { type?: unknown } | null)?.type;
+  const known = typeof type === 'string' ? PARSER_ERRORS[type] : undefined;
+  return known ? { status: known[0], code: known[1], message: (error as Error).message } : null;
 }
