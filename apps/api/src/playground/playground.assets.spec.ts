@@ -1,21 +1,27 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { PlaygroundAssets } from './playground.assets.js';
 
 describe('PlaygroundAssets', () => {
   const folderWith = (files: Record<string, string>) => {
     const folder = join(mkdtempSync(join(tmpdir(), 'playground-')), 'playground');
     mkdirSync(folder);
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
+    for (const [name, text] of Object.entries(files)) {
+      writeFileSync(join(folder, name), text);
+      writeFileSync(join(folder, `${name}.gz`), gzipSync(text));
+    }
     return folder;
   };
 
-  it('says the bundle is not built while either file is missing', () => {
+  it('says the bundle is not built while either file, or its gzipped copy, is missing', () => {
     const assets = new PlaygroundAssets(folderWith({ 'graphiql.js': 'console.log(1)' }));
     expect(assets.isBuilt()).toBe(false);
     expect(assets.get('graphiql.js')).toBeUndefined();
+    const folder = folderWith({ 'graphiql.js': 'console.log(1)', 'graphiql.css': 'body {}' });
+    rmSync(join(folder, 'graphiql.css.gz'));
+    expect(new PlaygroundAssets(folder).isBuilt()).toBe(false);
   });
 
   it('versions each file by its content and keeps a gzipped copy', () => {
