@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
 import { appendFileSync, chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ROLES, type Role } from '../libs/auth/src/roles.js';
+import { configSchema } from '../libs/config/src/index.js';
+import { acceptValue, expectation } from '../libs/config/src/setting.values.js';
 import { mintToken, tokenDigest } from '../libs/auth/src/tokens.js';
 
 /**
@@ -8,7 +10,6 @@ import { mintToken, tokenDigest } from '../libs/auth/src/tokens.js';
  * [[auth.tokens]] lines to add to cosmos.toml (the service keeps only the digest). The `cosmos`
  * CLI will wrap it.
  */
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 const program = new Command('token').description('Mint access tokens for Cosmos Workflow.');
 
@@ -22,7 +23,8 @@ program
   .option('--if-absent', 'with --tokens-file: do nothing when a token of this name is already there (idempotent provisioning)')
   .addHelpText('after', '\nExamples:\n  npm run token -- create ana --role operator\n  npm run token -- create compose-admin --role admin --tokens-file data/tokens.toml --token-out data/admin.token --if-absent')
   .action((name: string, flags: { role: Role; tokensFile?: string; tokenOut?: string; ifAbsent?: boolean }) => {
-    if (!NAME.test(name)) throw new Error(`the name must be letters, digits, _ . - (not starting with _ . -), got ${JSON.stringify(name)}`);
+    // The rule [[auth.tokens]] applies to `name`, so a minted line always loads.
+    if (acceptValue(configSchema.auth.tokens.row.name, name) === undefined) throw new Error(`the name must be ${expectation(configSchema.auth.tokens.row.name, false)}, got ${JSON.stringify(name)}`);
     if (flags.ifAbsent && flags.tokensFile && existsSync(flags.tokensFile) && new RegExp(`^name = "${name.replace(/\./g, '\\.')}"$`, 'm').test(readFileSync(flags.tokensFile, 'utf8'))) {
       process.stderr.write(`token: ${name} is already in ${flags.tokensFile}; nothing minted\n`);
       return;

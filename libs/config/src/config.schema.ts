@@ -1,3 +1,5 @@
+import { ROLES } from '../../auth/src/roles.js';
+
 interface SettingCommon {
   readonly description: string;
   /** Environment variable that overrides the file; environment wins over the file. */
@@ -145,7 +147,7 @@ export const configSchema = {
       },
       row: {
         name: { type: 'string', format: 'name', required: true, description: 'Who the token is: recorded as the actor of everything it does; unique' },
-        role: { type: 'enum', values: ['viewer', 'operator', 'admin'], required: true, description: 'viewer reads; operator also runs work; admin also deletes in bulk, kills and repairs' },
+        role: { type: 'enum', values: ROLES, required: true, description: 'viewer reads; operator also runs work; admin also deletes in bulk, kills and repairs' },
         sha256: { type: 'string', format: 'sha256-hex', required: true, description: "The token's SHA-256, 64 hex digits" },
       },
     },
