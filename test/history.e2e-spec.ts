@@ -68,7 +68,7 @@ describe('event history over GraphQL: browse, history fields, trace, time travel
     expect(jobEvents.map((event) => event.type)).toEqual(expect.arrayContaining(['JobQueued', 'JobClaimed', 'JobStageChanged', 'JobSucceeded']));
     const byStream = nodes(await events({ filter: { streams: [`run-${runId}`], types: ['RunCompleted'] } }));
     expect(byStream).toHaveLength(1);
-    expect(nodes(await events({ filter: { actor: 'worker:simulated', types: ['JobClaimed'] } }))).toHaveLength(1);
+    expect(nodes(await events({ filter: { actor: 'system:worker', types: ['JobClaimed'] } }))).toHaveLength(1);
     const [created] = nodes(await events({ filter: { types: ['PromptCreated'] } }));
     const sameCommand = nodes(await events({ filter: { correlationId: created.metadata.correlationId } }));
     expect(sameCommand.map((event) => event.id)).toEqual([created.id]);

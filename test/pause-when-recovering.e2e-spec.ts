@@ -29,7 +29,7 @@ describe('jobs.pause_when_recovering', () => {
     // The container ran on through the restart: re-attached and recorded once.
     expect(await waitForJob(cosmos, held, finished, 30_000)).toMatchObject({ status: 'succeeded', attempts: 1 });
     const queue = (await cosmos.gql(QUEUE)).data!.queue;
-    expect(queue).toMatchObject({ paused: true, pausedBy: 'worker', items: [{ job: { id: next } }] });
+    expect(queue).toMatchObject({ paused: true, pausedBy: 'system:worker', items: [{ job: { id: next } }] });
     expect(queue.pauseReason).toContain(held);
 
     await cosmos.gql(`mutation { resumeQueue(input: {}) { __typename } }`);

@@ -13,3 +13,9 @@ export interface Principal {
   /** Through a token (false: loopback with no tokens configured, where the caller is trusted). */
   readonly authenticated: boolean;
 }
+
+/**
+ * The service's own actors, recorded on the events of the steps it takes by itself (no token asks
+ * for them). The `system:` prefix cannot be a token's name (names are letters, digits, `-`, `_`, `.`).
+ */
+export const SYSTEM_ACTORS = { worker: 'system:worker' } as const;

@@ -260,7 +260,11 @@ describe('SshConnection against a real OpenSSH sshd', () => {
       expect(error).toBeInstanceOf(SshUnavailable);
       expect(error).toMatchObject({ code: 'SSH_UNAVAILABLE', attempts: 3 });
       expect((error as Error).message).toMatch(/ECONNREFUSED/);
-      expect(warnings.map((warning) => warning.attempt)).toEqual([1, 2, 3]);
+      // The same refusal each time is warned the 1st, 2nd and 4th time, not on every attempt.
+      expect(warnings.map((warning) => warning.attempt)).toEqual([1, 2]);
+      await connection.exec(['true'], { timeoutMs: 5_000 }).catch(() => undefined);
+      expect(warnings.map((warning) => [warning.attempt, warning.repeats])).toEqual([[1, 1], [2, 2], [1, 4]]);
+      expect(connection.reconnectingAfter).toBeNull();
     });
 
     it('fails at once with SshAuthFailed when the server refuses the key', async () => {

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import { FailureStreak } from './failure-streak.js';
 import { SshAborted, SshAuthFailed, SshHostKeyRejected, SshUnavailable } from './gpu.errors.js';
 import { hostKeyAlgorithms, judgeHostKey, knownHostsLine, type HostKeyVerdict } from './host-key.js';
 import { shellCommand } from './shell-quote.js';
@@ -47,6 +48,10 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
   private client: Client | null = null;
   private connecting: Promise<Client> | null = null;
   private sftpChannel: { client: Client; sftp: Promise<SFTPWrapper> } | null = null;
+  /** Set while a reconnect waits out its backoff: the attempt that just failed. */
+  private failedAttempt: string | null = null;
+  /** A node that stays down fails each attempt alike: warned with backing off, not every attempt. */
+  private readonly attemptFailures = new FailureStreak();
 
   constructor(config: SshNodeConfig, options: SshConnectionOptions = {}) {
     super();
@@ -59,6 +64,19 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
 
   get isConnected(): boolean {
     return this.client !== null;
+  }
+
+  /**
+   * While a reconnect waits out its backoff, why the last attempt failed; otherwise null. A caller
+   * that must answer now (a status probe) says this instead of waiting for the next attempt.
+   */
+  get reconnectingAfter(): string | null {
+    return this.client === null ? this.failedAttempt : null;
+  }
+
+  /** Connects now (with the usual retries) if not connected: proves the node answers before work is taken for it. */
+  async connect(): Promise<void> {
+    await this.connected();
   }
 
   async exec(argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
@@ -157,10 +175,16 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
         if (error instanceof SshHostKeyRejected || error instanceof SshAuthFailed) throw error;
         lastError = error;
         const detail = (error as Error).message;
-        this.logger?.warn({ msg: 'SSH connection attempt failed', node: this.node.name, attempt, maxAttempts, error: detail });
+        const { log, repeats } = this.attemptFailures.failed(detail);
+        if (log) this.logger?.warn({ msg: 'SSH connection attempt failed', node: this.node.name, attempt, maxAttempts, repeats, error: detail });
         this.emit('connectFailed', { attempt, maxAttempts, error: detail });
         if (attempt === maxAttempts || this.lifetime.signal.aborted) break;
-        await sleep(backoffDelayMs(attempt, this.node.reconnect, this.random), undefined, { signal: this.lifetime.signal }).catch(() => {});
+        this.failedAttempt = `${detail} (retrying, attempt ${attempt + 1} of ${maxAttempts} next)`;
+        try {
+          await sleep(backoffDelayMs(attempt, this.node.reconnect, this.random), undefined, { signal: this.lifetime.signal }).catch(() => {});
+        } finally {
+          this.failedAttempt = null;
+        }
       }
     }
     if (this.lifetime.signal.aborted) throw new SshUnavailable(this.node.name, 0, 'connection closed');
@@ -243,7 +267,8 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
     });
     client.once('close', () => this.drop(client, reason));
     this.client = client;
-    this.logger?.log({ msg: 'SSH connection ready', node: this.node.name, attempt });
+    const failuresBefore = this.attemptFailures.succeeded();
+    this.logger?.log({ msg: 'SSH connection ready', node: this.node.name, attempt, ...(failuresBefore > 0 && { failuresBefore }) });
     this.emit('ready', { attempt });
   }
 

@@ -10,7 +10,7 @@ export class EventMetadata {
   @Field({ description: 'The command or event that directly caused this event.' })
   causationId: string;
 
-  @Field({ description: 'Who asked: a user name, or `system:…` / `worker:<node>` for the service itself.' })
+  @Field({ description: 'Who asked: a token\'s name (or, with no tokens, the declared user), or `system:worker` for the steps the service takes by itself.' })
   actor: string;
 
   @Field(() => String, { nullable: true, description: 'The role the actor asked with; null for the service\'s own steps and events from before roles.' })

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
+import { SYSTEM_ACTORS } from '../../../../libs/auth/src/roles.js';
 import { CLOCK, type Clock } from '../../../../libs/eventstore/src/clock.js';
 import { EventSourcedCommandHandler } from '../../../../libs/eventstore/src/commands/event-sourced.command-handler.js';
 import { QueueAlreadyPaused, queueDecider } from '../../../../libs/domain/src/queue/queue.decider.js';
@@ -66,7 +67,7 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     };
     const working = { maxAttempts: jobs.maxAttempts, pollIntervalMs: jobs.pollIntervalMs, contactAttempts: CONTACT_ATTEMPTS, contactBackoffMs: CONTACT_BACKOFF_MS };
     for (const node of this.nodes.list()) {
-      const ledger = new JobLedger(this.commands, this.events, this.clock, `worker:${node.name}`);
+      const ledger = new JobLedger(this.commands, this.events, this.clock, SYSTEM_ACTORS.worker);
       const driver = new JobDriver(node, ledger, catalog, driving, this.logger);
       this.workers.push(new NodeWorker(node, driver, ledger, this.commands, this.documents, catalog, this.wakeup, working, this.logger));
     }
@@ -110,7 +111,7 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     const reason = `the worker restarted while its nodes held ${held.length} job(s): ${held.map((job) => job.id).join(', ')} (jobs.pause_when_recovering)`;
     const now = this.clock.now().toISOString();
     try {
-      await this.commands.handle(queueDecider, QUEUE_STREAM, { type: 'PauseQueue', actor: 'worker', reason, now }, { commandId: ids.command(), actor: 'worker', now });
+      await this.commands.handle(queueDecider, QUEUE_STREAM, { type: 'PauseQueue', actor: SYSTEM_ACTORS.worker, reason, now }, { commandId: ids.command(), actor: SYSTEM_ACTORS.worker, now });
       this.logger.warn({ msg: 'queue paused: recovering jobs a stopped worker held', jobIds: held.map((job) => job.id) });
     } catch (error) {
       if (!(error instanceof QueueAlreadyPaused)) throw error;

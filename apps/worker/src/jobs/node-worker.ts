@@ -12,7 +12,7 @@ import type { DocumentStore } from '../../../../libs/read-models/src/document-st
 import { ACTIVE_JOB_STATUSES, type JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
 import { JOBS_COLLECTION } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
 import { job as readJob } from '../../../../libs/read-models/src/jobs/jobs.queries.js';
-import { FailureStreak } from './failure-streak.js';
+import { FailureStreak } from '../../../../libs/gpu/src/failure-streak.js';
 import { NodeContactLost } from './job-execution.js';
 import type { JobDriver } from './job-driver.js';
 import type { JobLedger } from './job-ledger.js';

@@ -122,6 +122,26 @@ describe('probeNode against the simulated GPU node', () => {
     expect(Date.now() - started).toBeLessThan(CONNECT_TIMEOUT_MS);
   });
 
+  it('answers at once for a node whose connection is waiting out a reconnect backoff, with the last attempt\'s error', async () => {
+    const down = gpuNode(
+      { ...simulated.ssh, name: 'backing-off', port: await closedPort(), connectTimeoutMs: CONNECT_TIMEOUT_MS, reconnect: { maxAttempts: 3, baseDelayMs: 5_000, maxDelayMs: 5_000 } },
+      simulated.executor,
+      false,
+    );
+    elsewhere.push(down);
+    // The worker's own use of the node: its first attempt is refused, then it sleeps 5 s before the next.
+    const attempted = new Promise((resolve) => down.connection.once('connectFailed', resolve));
+    const workerCall = down.connection.exec(['true'], { timeoutMs: 20_000 }).catch((error: unknown) => error);
+    await attempted;
+
+    const started = Date.now();
+    const status = await probeNode(down);
+    expect(status).toMatchObject({ reachable: false, sshError: expect.stringMatching(/^backing-off: .*ECONNREFUSED.*retrying/) });
+    expect(Date.now() - started).toBeLessThan(200);
+    await down.connection.close();
+    await workerCall;
+  });
+
   it('gives up on a silent node after its connect timeout, without holding up the others', async () => {
     const silent = await silentServer();
     try {

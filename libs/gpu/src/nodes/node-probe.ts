@@ -64,10 +64,13 @@ type Contact = { readonly reached: true; readonly result: ExecResult | Error } |
 
 /**
  * Runs the first command, which opens the connection if there is none. The connection keeps
- * retrying with backoff for the worker's sake; the probe does not wait for that: the first failed
- * attempt, or no connection within the connect timeout, makes the node unreachable now.
+ * retrying with backoff for the worker's sake; the probe does not wait for that: a connection
+ * waiting out a backoff, the first failed attempt, or no connection within the connect timeout
+ * makes the node unreachable now.
  */
 async function firstContact(connection: SshConnection, command: (signal: AbortSignal) => Promise<ExecResult>): Promise<Contact> {
+  const backingOff = connection.reconnectingAfter;
+  if (backingOff !== null) return { reached: false, error: `${connection.node.name}: ${backingOff}` };
   const abandon = new AbortController();
   const attempt = command(abandon.signal).then(
     (result): Contact => ({ reached: true, result }),
