@@ -14,6 +14,7 @@ function fakeNode(name: string) {
   const answer = (stdout: string): ExecResult => ({ exitCode: 0, signal: null, stdout, stderr: '', truncated: false });
   const connection = {
     isConnected: true,
+    reconnectingAfter: null,
     node: { name, connectTimeoutMs: 1000 },
     exec: async (argv: readonly string[]) => {
       if (argv.includes('info')) {
