@@ -134,7 +134,7 @@ describe('verifyIntegrity over GraphQL', () => {
   it('checks every prompt and run: missing outputs and inputs, orphan folders and stuck runs', async () => {
     const report = await verify();
     expect(report).toMatchObject({ checkedPrompts: 2, checkedRuns: 212, actions: [], notes: [] });
-    expect(report.projectionsChecked.sort()).toEqual(['jobs', 'prompts', 'queue', 'runs', 'stats']);
+    expect(report.projectionsChecked.sort()).toEqual(['jobs', 'nodes', 'prompts', 'queue', 'runs', 'stats']);
 
     const missingOutputs = ofKind(report, 'MISSING_OUTPUT');
     expect(missingOutputs.map((issue) => issue.subject).sort()).toEqual([...lostOutputRuns].sort());

@@ -1,4 +1,5 @@
 import { jobStream } from '../libs/domain/src/job/job.events.js';
+import { gpuNodeStream } from '../libs/domain/src/node/gpu-node.events.js';
 import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
 import { DEFAULT_IMAGE } from '../libs/gpu-sim/src/simulated-behaviour.js';
 import { startOpenSshHost, type OpenSshHost } from '../libs/gpu/src/executor/openssh-host.fixture.js';
@@ -90,4 +91,44 @@ describe('a GPU node behind real OpenSSH', () => {
     expect(done).toMatchObject({ status: 'succeeded', attempts: 1, failure: null });
     expect(await claims(jobId)).toBe(1);
   }, 40_000);
+
+  it('says the node is down wherever one looks while sshd is gone, keeps the job queued, and records both turns on the node stream', async () => {
+    const readyz = async (): Promise<{ status: string; gpuNodes: string }> => {
+      const response = await fetch(`${cosmos.baseUrl}/readyz`, { signal: AbortSignal.timeout(5000) });
+      expect(response.status).toBe(200);
+      return (await response.json()) as { status: string; gpuNodes: string };
+    };
+    await eventually(async () => expect((await readyz()).gpuNodes).toBe('ok'), 10_000);
+    await host.server.stop();
+    try {
+      const jobId = await requestInference(cosmos, { promptIds: [prompt] });
+      const down = /^sshd-gpu unreachable since \S+ \(sshd-gpu: .+\)$/;
+      await eventually(async () => {
+        const body = await readyz();
+        expect(body.status).toBe('degraded');
+        expect(body.gpuNodes.replace(/^degraded: /, '')).toMatch(down);
+      }, 10_000);
+      const { data } = await cosmos.gql(`query($id: String!) { job(id: $id) { status waitingFor } }`, { id: jobId });
+      expect(data!.job.status).toBe('queued');
+      expect(data!.job.waitingFor.replace(/^No GPU node can be reached: (.*)\.$/, '$1')).toMatch(down);
+      // The probe does not wait out the connection's retries: it answers with the last attempt's error.
+      const asked = Date.now();
+      const probed = await cosmos.gql(`{ gpuNodes { name reachable sshError } }`);
+      expect(Date.now() - asked).toBeLessThan(3000);
+      expect(probed.data!.gpuNodes).toEqual([{ name: 'sshd-gpu', reachable: false, sshError: expect.stringContaining('sshd-gpu') }]);
+
+      await host.server.start();
+      const done = await waitForJob(cosmos, jobId, finished, 30_000);
+      expect(done).toMatchObject({ status: 'succeeded', attempts: 1 });
+      expect((await readyz()).gpuNodes).toBe('ok');
+    } finally {
+      await host.server.start().catch(() => undefined);
+    }
+    const turns = (await cosmos.get<EventStore>(EVENT_STORE).readStream(gpuNodeStream('sshd-gpu'))).slice(-2);
+    expect(turns.map((event) => [event.type, event.metadata.actor])).toEqual([
+      ['GpuNodeUnreachable', 'system:worker'],
+      ['GpuNodeReachable', 'system:worker'],
+    ]);
+    expect((turns[1].data as { downSince: string }).downSince).toBe((turns[0].data as { since: string }).since);
+  }, 60_000);
 });

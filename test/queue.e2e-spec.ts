@@ -93,9 +93,16 @@ describe('queue pause state over GraphQL', () => {
   it('reports liveness and readiness', async () => {
     const health = await fetch(`${cosmos.baseUrl}/healthz`);
     expect(health.status).toBe(200);
-    const ready = await fetch(`${cosmos.baseUrl}/readyz`);
-    expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', eventStore: 'ok', documentStore: 'ok', projections: 'caught_up' });
+    // The worker reports the simulated node once it has reached it; until then the nodes read `waiting`.
+    let body: unknown;
+    for (let i = 0; i < 100; i++) {
+      const ready = await fetch(`${cosmos.baseUrl}/readyz`);
+      expect(ready.status).toBe(200);
+      body = await ready.json();
+      if ((body as { gpuNodes: string }).gpuNodes === 'ok') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(body).toEqual({ status: 'ready', eventStore: 'ok', documentStore: 'ok', projections: 'caught_up', gpuNodes: 'ok' });
   });
 
   it('shows projection status and rebuilds the queue read model to the same document', async () => {

@@ -26,6 +26,7 @@ import { JobsResolver } from './jobs/jobs.resolver.js';
 import { ContainerKillSwitch } from './nodes/container-kill.service.js';
 import { GpuNodeStatuses } from './nodes/gpu-node-statuses.service.js';
 import { GpuNodesResolver } from './nodes/gpu-nodes.resolver.js';
+import { NodeHealth } from './nodes/node-health.service.js';
 import { PlaygroundAssets } from './playground/playground.assets.js';
 import { PlaygroundModule } from './playground/playground.module.js';
 import { ProjectionsResolver } from './projections/projections.resolver.js';
@@ -77,6 +78,7 @@ import { RunsResolver } from './runs/runs.resolver.js';
     GpuNodeStatuses,
     ContainerKillSwitch,
     GpuNodesResolver,
+    NodeHealth,
     SmartBatching,
     SmartBatchingResolver,
     { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },

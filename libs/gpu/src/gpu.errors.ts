@@ -130,3 +130,8 @@ function describeRejection(reason: HostKeyRejection): string {
       return assertNever(reason);
   }
 }
+
+/** The node itself did not answer (as opposed to a command or a transfer that failed on a node that does). */
+export function isNodeUnreachable(error: unknown): boolean {
+  return error instanceof SshUnavailable || error instanceof SshHostKeyRejected || error instanceof SshAuthFailed || error instanceof SshConnectionLost;
+}

@@ -65,7 +65,7 @@ describe('checkFilter', () => {
     expect(unknownType.details.unknown).toEqual(['RunStarted']);
     expect(unknownType.details.known).toContain('RunStatusChanged');
     expect(() => checkFilter(registry, { categories: ['runs'] })).toThrow(UnknownStreamCategories);
-    expect(() => checkFilter(registry, { categories: ['runs'] })).toThrow(/known: batchplan, idempotency, job, prompt, queue, run$/);
+    expect(() => checkFilter(registry, { categories: ['runs'] })).toThrow(/known: batchplan, gpunode, idempotency, job, prompt, queue, run$/);
   });
 
   it('refuses reversed ranges and malformed times, and normalises accepted times to stored ISO', () => {

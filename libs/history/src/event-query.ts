@@ -1,6 +1,7 @@
 import { batchPlanStream } from '../../domain/src/batching/batch-plan.events.js';
 import { idempotencyStream } from '../../domain/src/job/idempotency.js';
 import { jobStream } from '../../domain/src/job/job.events.js';
+import { gpuNodeStream } from '../../domain/src/node/gpu-node.events.js';
 import { promptStream } from '../../domain/src/prompt/prompt.events.js';
 import { QUEUE_STREAM } from '../../domain/src/queue/queue.events.js';
 import { runStream } from '../../domain/src/run/run.events.js';
@@ -18,6 +19,7 @@ export const KNOWN_CATEGORIES: readonly string[] = [
   QUEUE_STREAM,
   batchPlanStream('x'),
   idempotencyStream('x'),
+  gpuNodeStream('x'),
 ].map(streamCategory).sort();
 
 export const MAX_PAGE_SIZE = 500;

@@ -3,6 +3,8 @@ import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/ev
 import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
 import { ProjectionRunner } from '../../../../libs/read-models/src/projections/projection.runner.js';
 import { Public } from '../auth/requires.decorator.js';
+import { nodesReadiness } from '../nodes/node-health.js';
+import { NodeHealth } from '../nodes/node-health.service.js';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -13,6 +15,7 @@ export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    private readonly health: NodeHealth,
     @Optional() private readonly runner?: ProjectionRunner,
   ) {}
 
@@ -23,17 +26,31 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: both stores answer, and projections run here have caught up with the history. */
+  /**
+   * Readiness: both stores answer, and projections run here have caught up with the history (503
+   * otherwise). A GPU node that cannot be reached makes the service `degraded`, still 200: every
+   * query and command works, only nothing runs on that node.
+   */
   @Get('readyz')
   async readyz(@Res({ passthrough: true }) response: { status(code: number): unknown }) {
     const [eventStore, documentStore] = await Promise.all([
       check(() => this.events.headPosition()),
       check(() => this.documents.ping()),
     ]);
+    const gpuNodes = documentStore === 'ok' ? await this.nodesReadiness() : 'unknown: the document store does not answer';
     const projections = this.runner ? (this.runner.isCaughtUp() ? 'caught_up' : 'catching_up') : 'not_run_here';
     const ready = eventStore === 'ok' && documentStore === 'ok' && projections !== 'catching_up';
     response.status(ready ? 200 : 503);
-    return { status: ready ? 'ready' : 'not_ready', eventStore, documentStore, projections };
+    const status = !ready ? 'not_ready' : gpuNodes.startsWith('degraded') ? 'degraded' : 'ready';
+    return { status, eventStore, documentStore, projections, gpuNodes };
+  }
+
+  private async nodesReadiness(): Promise<string> {
+    let answer = 'unknown';
+    const outcome = await check(async () => {
+      answer = nodesReadiness(await this.health.reach());
+    });
+    return outcome === 'ok' ? answer : `unknown: ${outcome}`;
   }
 }
 

@@ -1,22 +1,30 @@
 import { Inject } from '@nestjs/common';
-import { Args, Int, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, Int, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
 import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
 import { jobsProjection } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
 import { job, jobs } from '../../../../libs/read-models/src/jobs/jobs.queries.js';
+import { queueState } from '../../../../libs/read-models/src/queue/queue.queries.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
 import { connectionFields } from '../graphql/page.model.js';
 import { documentUpdates } from '../graphql/document-updates.js';
+import type { RequestContext } from '../graphql/request-context.js';
+import { queueBlocker } from '../nodes/node-health.js';
+import { NodeHealth } from '../nodes/node-health.service.js';
 import { Run } from '../runs/run.model.js';
 import { JobFilterInput } from './job-filter.input.js';
-import { Job, JobConnection, JobUpdate } from './job.model.js';
+import { Job, JobConnection, JobStatusValue, JobUpdate } from './job.model.js';
 
 @Resolver(() => Job)
 export class JobsResolver {
+  /** One answer per request: a page of queued jobs shares one read of the queue and the nodes. */
+  private readonly blockers = new WeakMap<RequestContext, Promise<string | null>>();
+
   constructor(
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(CATALOG_QUERIES) private readonly catalog: CatalogQueries,
+    private readonly health: NodeHealth,
   ) {}
 
   @Query(() => Job, { nullable: true })
@@ -39,6 +47,22 @@ export class JobsResolver {
   async runs(@Parent() parent: Job): Promise<Run[]> {
     const docs = await Promise.all(parent.runIds.map((id) => this.catalog.run(id)));
     return docs.flatMap((doc) => (doc ? [Run.from(doc)] : []));
+  }
+
+  @ResolveField(() => String, {
+    nullable: true,
+    description:
+      'Why a queued job is not being claimed: the queue is paused (by whom, why), or no GPU node can be reached (each one, since when, the error). ' +
+      'Null once claimed, or while nothing blocks it beyond its turn (Queue.items gives position and ETA).',
+  })
+  waitingFor(@Parent() parent: Job, @Context() request: RequestContext): Promise<string | null> | null {
+    if (parent.status !== JobStatusValue.queued) return null;
+    let blocker = this.blockers.get(request);
+    if (!blocker) {
+      blocker = Promise.all([queueState(this.documents), this.health.reach()]).then(([queue, reach]) => queueBlocker(queue, reach));
+      this.blockers.set(request, blocker);
+    }
+    return blocker;
   }
 
   @Subscription(() => JobUpdate, {

@@ -6,7 +6,8 @@ import { QUEUE_STREAM } from '../../../../libs/domain/src/queue/queue.events.js'
 import { queueDecider } from '../../../../libs/domain/src/queue/queue.decider.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
 import { queueView, type QueueView } from '../../../../libs/read-models/src/jobs/queue-view.js';
-import { INITIAL_QUEUE, QUEUE_DOCUMENT_ID, queueProjection, type QueueDoc } from '../../../../libs/read-models/src/queue/queue.projection.js';
+import { QUEUE_DOCUMENT_ID, queueProjection, type QueueDoc } from '../../../../libs/read-models/src/queue/queue.projection.js';
+import { queueState } from '../../../../libs/read-models/src/queue/queue.queries.js';
 import { Requires } from '../auth/requires.decorator.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';
 import type { RequestContext } from '../graphql/request-context.js';
@@ -104,7 +105,7 @@ export class QueueResolver {
     return view;
   }
 
-  private async read(): Promise<QueueDoc> {
-    return (await this.documents.get<QueueDoc>(queueProjection.collection, QUEUE_DOCUMENT_ID)) ?? INITIAL_QUEUE;
+  private read(): Promise<QueueDoc> {
+    return queueState(this.documents);
   }
 }

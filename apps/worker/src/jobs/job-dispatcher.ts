@@ -18,6 +18,7 @@ import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
 import { runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
 import { JobDriver } from './job-driver.js';
 import { JobLedger } from './job-ledger.js';
+import { NodeContact } from './node-contact.js';
 import { NodeWorker } from './node-worker.js';
 import { Wakeup } from './wakeup.js';
 
@@ -38,6 +39,7 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly wakeup = new Wakeup();
   private readonly workers: NodeWorker[] = [];
   private readonly watches: DocumentWatch[] = [];
+  private readonly unfollow: (() => void)[] = [];
   private running: Promise<unknown> = Promise.resolve();
   private stopping = false;
 
@@ -69,7 +71,9 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     for (const node of this.nodes.list()) {
       const ledger = new JobLedger(this.commands, this.events, this.clock, SYSTEM_ACTORS.worker);
       const driver = new JobDriver(node, ledger, catalog, driving, this.logger);
-      this.workers.push(new NodeWorker(node, driver, ledger, this.commands, this.documents, catalog, this.wakeup, working, this.logger));
+      const contact = new NodeContact(node.name, this.commands, this.clock, SYSTEM_ACTORS.worker, this.logger);
+      this.unfollow.push(contact.follow(node.connection));
+      this.workers.push(new NodeWorker(node, driver, ledger, this.commands, this.documents, catalog, this.wakeup, contact, working, this.logger));
     }
     this.watch(JOBS_COLLECTION, (doc) => this.onJobChange(doc as JobDoc | null));
     this.watch(QUEUE_COLLECTION, () => this.wakeup.notify());
@@ -84,6 +88,8 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     for (const worker of this.workers) worker.stop();
+    // Closing the connections below is our doing, not the node going away.
+    for (const unfollow of this.unfollow) unfollow();
     this.wakeup.stop();
     await Promise.all(this.watches.map((watch) => watch.close()));
     // Following a container is I/O on the node's connection: closing it ends every follow at once.

@@ -13,9 +13,11 @@ import { ACTIVE_JOB_STATUSES, type JobDoc } from '../../../../libs/read-models/s
 import { JOBS_COLLECTION } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
 import { job as readJob } from '../../../../libs/read-models/src/jobs/jobs.queries.js';
 import { FailureStreak } from '../../../../libs/gpu/src/failure-streak.js';
+import { isNodeUnreachable } from '../../../../libs/gpu/src/gpu.errors.js';
 import { NodeContactLost } from './job-execution.js';
 import type { JobDriver } from './job-driver.js';
 import type { JobLedger } from './job-ledger.js';
+import type { NodeContact } from './node-contact.js';
 import { loadWorkload, type Workload } from './job-workload.js';
 import { killContainer, observeContainer, runningJobContainers } from './node-containers.js';
 import type { Wakeup } from './wakeup.js';
@@ -54,6 +56,7 @@ export class NodeWorker {
     private readonly documents: DocumentStore,
     private readonly catalog: CatalogQueries,
     private readonly wakeup: Wakeup,
+    private readonly contact: NodeContact,
     private readonly settings: NodeWorkerSettings,
     private readonly logger: Logger,
   ) {}
@@ -131,6 +134,8 @@ export class NodeWorker {
   }
 
   private async runNext(): Promise<boolean> {
+    // Nothing is claimed for a node that does not answer: the job waits in the queue, saying why (Job.waitingFor).
+    await this.node.connection.connect();
     const next = await this.claimNext();
     if (next === null) return false;
     await this.drive(next.work.job.id, next.claim, next.work);
@@ -198,6 +203,7 @@ export class NodeWorker {
             return;
           }
           this.logger.warn({ msg: 'lost the node mid-job; recovering', node: this.node.name, jobId, contact, error: error.message });
+          await this.contact.lost(error.message);
           await this.wakeup.sleep(this.settings.contactBackoffMs * 2 ** (contact - 1));
           // The container may have finished meanwhile, or vanished: recovery's rules decide again.
           const state = await this.ledger.jobState(jobId);
@@ -252,12 +258,14 @@ export class NodeWorker {
   private async guard(what: string, step: () => Promise<boolean | void>): Promise<boolean> {
     try {
       const done = (await step()) === true;
+      await this.contact.reached();
       const failures = this.failures.succeeded();
       if (failures > 0) this.logger.log({ msg: `could ${what} again`, node: this.node.name, failuresBefore: failures });
       return done;
     } catch (error) {
       if (this.stopped) return false;
       const message = (error as Error).message ?? String(error);
+      if (isNodeUnreachable(error)) await this.contact.lost(message);
       const { log, repeats } = this.failures.failed(`${what}: ${message}`);
       if (log) this.logger.error({ msg: `could not ${what}`, node: this.node.name, repeats, error: repeats === 1 ? ((error as Error).stack ?? message) : message });
       return false;

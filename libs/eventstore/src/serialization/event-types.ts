@@ -1,6 +1,7 @@
 import { BATCH_PLAN_EVENT_TYPES } from '../../../domain/src/batching/batch-plan.events.js';
 import { IDEMPOTENCY_EVENT_TYPES } from '../../../domain/src/job/idempotency.js';
 import { JOB_EVENT_TYPES } from '../../../domain/src/job/job.events.js';
+import { GPU_NODE_EVENT_TYPES } from '../../../domain/src/node/gpu-node.events.js';
 import { PROMPT_EVENT_TYPES } from '../../../domain/src/prompt/prompt.events.js';
 import { QUEUE_EVENT_TYPES } from '../../../domain/src/queue/queue.events.js';
 import { RUN_EVENT_TYPES, RUN_STATUS_CHANGED_SCHEMA_VERSION, runStatusChangedFromV1 } from '../../../domain/src/run/run.events.js';
@@ -22,4 +23,5 @@ export const EVENT_TYPES: readonly EventTypeDefinition[] = [
   ...JOB_EVENT_TYPES,
   ...IDEMPOTENCY_EVENT_TYPES,
   ...BATCH_PLAN_EVENT_TYPES,
+  ...GPU_NODE_EVENT_TYPES,
 ].map((type) => REVISED.find((revised) => revised.type === type) ?? { type, schemaVersion: 1 });

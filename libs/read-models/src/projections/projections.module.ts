@@ -4,6 +4,7 @@ import { EVENT_STORE, type EventStore } from '../../../eventstore/src/event-stor
 import { EVENT_TYPE_REGISTRY, type EventTypeRegistry } from '../../../eventstore/src/serialization/event-type.registry.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../document-store.port.js';
 import { jobsProjection } from '../jobs/jobs.projection.js';
+import { gpuNodesProjection } from '../nodes/gpu-nodes.projection.js';
 import { promptsProjection } from '../prompts/prompts.projection.js';
 import { queueProjection } from '../queue/queue.projection.js';
 import { runsProjection } from '../runs/runs.projection.js';
@@ -12,7 +13,7 @@ import { PROJECTIONS, type Projection } from './projection.js';
 import { ProjectionRunner } from './projection.runner.js';
 
 /** Every read model the worker keeps; a new projection is one more entry here. */
-export const ALL_PROJECTIONS: readonly Projection[] = [queueProjection, promptsProjection, runsProjection, jobsProjection, statsProjection as Projection];
+export const ALL_PROJECTIONS: readonly Projection[] = [queueProjection, promptsProjection, runsProjection, jobsProjection, statsProjection as Projection, gpuNodesProjection as Projection];
 
 /** Stops projections in the first shutdown phase, while the stores are still open. */
 @Injectable()

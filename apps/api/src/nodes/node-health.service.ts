@@ -1,0 +1,25 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { GPU_NODES, type GpuNodes } from '../../../../libs/gpu/src/nodes/gpu-node.js';
+import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
+import { GPU_NODES_COLLECTION, type GpuNodeDoc } from '../../../../libs/read-models/src/nodes/gpu-nodes.projection.js';
+import { nodeReach, type NodeReach } from './node-health.js';
+
+/**
+ * The workers' last word on each configured node, from the `nodes` read model: it costs no SSH,
+ * so `/readyz` and `Job.waitingFor` answer at once even while every node is down.
+ */
+@Injectable()
+export class NodeHealth {
+  constructor(
+    @Inject(GPU_NODES) private readonly nodes: GpuNodes,
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+  ) {}
+
+  async reach(): Promise<NodeReach[]> {
+    const docs = await this.documents.find<GpuNodeDoc>(GPU_NODES_COLLECTION, {});
+    return nodeReach(
+      this.nodes.list().map((node) => node.name),
+      docs,
+    );
+  }
+}

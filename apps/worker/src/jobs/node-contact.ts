@@ -1,0 +1,68 @@
+import type { Logger } from '@nestjs/common';
+import { gpuNodeDecider } from '../../../../libs/domain/src/node/gpu-node.decider.js';
+import { gpuNodeStream } from '../../../../libs/domain/src/node/gpu-node.events.js';
+import type { Clock } from '../../../../libs/eventstore/src/clock.js';
+import type { EventSourcedCommandHandler } from '../../../../libs/eventstore/src/commands/event-sourced.command-handler.js';
+import { ids } from '../../../../libs/eventstore/src/ids.js';
+import type { SshConnection } from '../../../../libs/gpu/src/ssh-connection.js';
+
+type Outcome = 'reachable' | 'unreachable';
+
+/**
+ * Records whether a worker can reach its node, on the node's stream, so every process (the api's
+ * `/readyz`, a queued job's `waitingFor`) sees a node that is down. The decider appends only
+ * changes; the last outcome is remembered here too, so a node that stays up costs no read per pass.
+ */
+export class NodeContact {
+  private last: Outcome | null = null;
+  /** Reports go out one at a time, in the order things happened. */
+  private reporting: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly node: string,
+    private readonly commands: EventSourcedCommandHandler,
+    private readonly clock: Clock,
+    private readonly actor: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Reports from the connection's own attempts: the first failed one says the node is down (the
+   * connection goes on retrying with backoff), a new session says it is back. Returns the detach.
+   */
+  follow(connection: SshConnection): () => void {
+    const onReady = (): void => void this.reached();
+    const onFailed = ({ error }: { error: string }): void => void this.lost(`${this.node}: ${error}`);
+    connection.on('ready', onReady);
+    connection.on('connectFailed', onFailed);
+    return () => {
+      connection.off('ready', onReady);
+      connection.off('connectFailed', onFailed);
+    };
+  }
+
+  reached(): Promise<void> {
+    return this.report('reachable', null);
+  }
+
+  lost(error: string): Promise<void> {
+    return this.report('unreachable', error);
+  }
+
+  private report(outcome: Outcome, error: string | null): Promise<void> {
+    const now = this.clock.now().toISOString();
+    this.reporting = this.reporting.then(() => this.append(outcome, error, now));
+    return this.reporting;
+  }
+
+  private async append(outcome: Outcome, error: string | null, now: string): Promise<void> {
+    if (this.last === outcome) return;
+    try {
+      await this.commands.handle(gpuNodeDecider, gpuNodeStream(this.node), { type: 'ReportNodeContact', node: this.node, error, now }, { commandId: ids.command(), actor: this.actor, now });
+      this.last = outcome;
+    } catch (failure) {
+      // Only a report is lost: the next pass says it again.
+      this.logger.warn({ msg: 'could not record whether the GPU node answers', node: this.node, outcome, error: (failure as Error).message });
+    }
+  }
+}
