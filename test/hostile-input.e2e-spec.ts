@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   getNamedType,
@@ -15,6 +14,7 @@ import {
 import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
 import { committedSchema, sampleValue } from '../libs/testing/src/schema-samples.js';
 import { createTestPrompt, finished, waitForJob } from '../libs/testing/src/job-flows.js';
+import { shellCanary } from '../libs/testing/src/shell-canary.js';
 
 /**
  * Every argument the schema has, at every depth of its input objects, gets hostile values of its
@@ -22,17 +22,19 @@ import { createTestPrompt, finished, waitForJob } from '../libs/testing/src/job-
  * Each answer must be typed (a result-union member, or an error with a code we give), the
  * process must stay healthy, and a refused command must append nothing.
  */
-const canaryFolder = mkdtempSync(join(tmpdir(), 'cosmos-canary-'));
-const CANARY = join(canaryFolder, 'executed');
+const canary = shellCanary();
+/** Made in the inputs root before the cases run: a folder and a video that link out of it. */
+const ESCAPES = { folder: 'escape-etc', video: 'escape-passwd.mp4' };
 
 const STRING_CASES: Record<string, readonly string[]> = {
-  shell: [`$(touch ${CANARY})`, `\`touch ${CANARY}\``, `x; touch ${CANARY}`, `x | touch ${CANARY}`, `x && touch ${CANARY}`],
+  shell: canary.texts,
   quotes: [`'"\\`, `"); DROP TABLE events; --`],
   control: ['line one\nline two\r\n', 'nul\u0000byte', 'bell\u0007'],
   unicode: ['\ud800 lone', '\u202eevil\u202c', '🎬 e\u0301'],
-  paths: ['../../../../etc/passwd', '/etc/passwd', '..%2F..%2Fetc%2Fpasswd', 'C:\\Windows\\win.ini'],
+  paths: ['../../../../etc/passwd', '/etc/passwd', '..%2F..%2Fetc%2Fpasswd', 'C:\\Windows\\win.ini', ESCAPES.folder, `${ESCAPES.folder}/passwd`, ESCAPES.video],
   ids: ['ps_00000000000000000000000000000000', 'rs_../../x', 'job_<script>', ''],
-  huge: ['x'.repeat(200_000)],
+  // 200 kB passes the body limit and meets each field's own; 1 MB meets the body limit.
+  huge: ['x'.repeat(200_000), 'é'.repeat(524_288)],
 };
 const INT_CASES = [2 ** 31, -(2 ** 31) - 1, -1, 0, 1.5];
 const FLOAT_CASES = [1e308, -1e308, -0.000001];
@@ -86,6 +88,7 @@ function withLeaf(base: unknown, path: readonly string[], value: unknown, list: 
 
 describe('hostile input to every mutation argument', () => {
   let cosmos: CosmosHarness;
+  let harmlessPrompt: string;
   const counts: Record<string, number> = {};
   const findings: string[] = [];
 
@@ -104,7 +107,10 @@ describe('hostile input to every mutation argument', () => {
   beforeAll(async () => {
     // No GPU node: nothing runs, so every event counted is one a case appended.
     cosmos = await CosmosHarness.start({ env: { COSMOS_GPU_SIMULATED: 'false' } });
-    await createTestPrompt(cosmos, 'a harmless prompt', 'harbour');
+    harmlessPrompt = await createTestPrompt(cosmos, 'a harmless prompt', 'harbour');
+    mkdirSync(cosmos.inputsRoot, { recursive: true });
+    symlinkSync('/etc', join(cosmos.inputsRoot, ESCAPES.folder));
+    symlinkSync('/etc/passwd', join(cosmos.inputsRoot, ESCAPES.video));
   });
 
   afterAll(async () => {
@@ -191,6 +197,50 @@ describe('hostile input to every mutation argument', () => {
     counts.bodies = (counts.bodies ?? 0) + 2;
   });
 
+  it('keeps CSRF prevention on: a request a browser may send cross-site without a preflight runs nothing', async () => {
+    const pause = 'mutation { pauseQueue { __typename } }';
+    const before = await eventCount();
+    const simple = [
+      { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: pause }) },
+      { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `query=${encodeURIComponent(pause)}` },
+      { method: 'GET', url: `${cosmos.url}?query=${encodeURIComponent('{ queue { paused } }')}` },
+    ];
+    for (const { url, ...init } of simple) {
+      counts.csrf = (counts.csrf ?? 0) + 1;
+      const response = await fetch(url ?? cosmos.url, { ...init, signal: AbortSignal.timeout(5000) });
+      expect({ init, status: response.status }).toEqual({ init, status: 400 });
+      expect(await response.text()).toContain('Cross-Site Request Forgery');
+    }
+    // With the header only a preflighted (or non-browser) client can send, a GET query works, a GET mutation still does not.
+    const preflighted = { 'apollo-require-preflight': 'true' };
+    expect((await fetch(`${cosmos.url}?query=${encodeURIComponent('{ queue { paused } }')}`, { headers: preflighted })).status).toBe(200);
+    expect((await fetch(`${cosmos.url}?query=${encodeURIComponent(pause)}`, { headers: preflighted })).status).toBe(405);
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('refuses an input folder or video that links out of the inputs root, naming the link', async () => {
+    const folder = await post(`mutation($input: CreatePromptInput!) { createPrompt(input: $input) { __typename ... on UserError { code message } } }`, {
+      input: { text: 'through a link', videoDir: ESCAPES.folder },
+    });
+    expect(folder.body.data!.createPrompt).toMatchObject({ __typename: 'InvalidInput', message: expect.stringContaining('links outside the inputs folder') });
+    const video = await post(`mutation($input: RequestUpscaleInput!) { requestUpscale(input: $input) { __typename ... on UserError { code message } } }`, {
+      input: { sourceVideo: ESCAPES.video, promptId: harmlessPrompt },
+    });
+    expect(video.body.data!.requestUpscale).toMatchObject({ __typename: 'InvalidInput', message: expect.stringContaining('links outside the inputs folder') });
+  });
+
+  it('serves no output through a symlink that leaves the outputs root', async () => {
+    mkdirSync(join(cosmos.outputsRoot, 'run_escape'), { recursive: true });
+    symlinkSync('/etc/passwd', join(cosmos.outputsRoot, 'run_escape', 'output.mp4'));
+    symlinkSync('/etc', join(cosmos.outputsRoot, 'run_etc'));
+    for (const route of ['/outputs/run_escape/output.mp4', '/outputs/run_etc/passwd']) {
+      counts.paths = (counts.paths ?? 0) + 1;
+      const response = await fetch(`${cosmos.baseUrl}${route}`, { signal: AbortSignal.timeout(5000) });
+      expect({ route, status: response.status }).toEqual({ route, status: 404 });
+      expect(await response.text()).not.toContain('root:');
+    }
+  });
+
   it('stores hostile prompt text byte-exact as data', async () => {
     for (const text of [...STRING_CASES.shell!, ...STRING_CASES.quotes!, 'line one\nline two', '\u202eevil\u202c', '🎬 e\u0301']) {
       const created = await post(`mutation($input: CreatePromptInput!) { createPrompt(input: $input) { __typename ... on PromptCreated { prompt { id text } } } }`, {
@@ -221,6 +271,6 @@ describe('hostile prompt text run on the simulated node', () => {
     });
     const job = await waitForJob(cosmos, data!.requestInference.job.id, finished, 60_000);
     expect(job.status).toBe('succeeded');
-    expect(existsSync(CANARY)).toBe(false);
+    expect(canary.fired()).toBe(false);
   }, 90_000);
 });

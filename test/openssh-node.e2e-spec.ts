@@ -5,6 +5,7 @@ import { DEFAULT_IMAGE } from '../libs/gpu-sim/src/simulated-behaviour.js';
 import { startOpenSshHost, type OpenSshHost } from '../libs/gpu/src/executor/openssh-host.fixture.js';
 import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
 import { eventually } from '../libs/testing/src/eventually.js';
+import { shellCanary } from '../libs/testing/src/shell-canary.js';
 import { createTestPrompt, finished, requestInference, waitForJob } from '../libs/testing/src/job-flows.js';
 
 /**
@@ -56,6 +57,15 @@ describe('a GPU node behind real OpenSSH', () => {
     expect(job).toMatchObject({ status: 'succeeded', node: 'sshd-gpu', attempts: 1 });
     expect(job.runs[0].outputs.map((file: { name: string }) => file.name)).toEqual(expect.arrayContaining(['output.mp4', 'manifest.json']));
   });
+
+  it('runs shell metacharacters in prompts as text over real SSH: the canary a shell on the node would create never appears', async () => {
+    const canary = shellCanary();
+    const promptIds: string[] = [];
+    for (const [index, text] of canary.texts.entries()) promptIds.push(await createTestPrompt(cosmos, text, `shell-${index}`));
+    const job = await waitForJob(cosmos, await requestInference(cosmos, { promptIds }), finished, 30_000);
+    expect(job).toMatchObject({ status: 'succeeded', node: 'sshd-gpu' });
+    expect(canary.fired()).toBe(false);
+  }, 40_000);
 
   it('rides out sshd going down mid-job: the container ran on, and the job completes once the node answers again', async () => {
     host.behaviour.durationMs = 2500;

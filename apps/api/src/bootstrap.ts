@@ -25,7 +25,7 @@ export async function startCosmos(config: CosmosConfig, logger: LoggerService | 
   const app = await NestFactory.create<NestExpressApplication>(module, { logger, abortOnError: false });
   app.use(securityHeaders);
   // Our JSON parser first (Nest then adds none of its own), its refusals as typed JSON right after.
-  app.useBodyParser('json', { verify: refuseInvalidUtf8 });
+  app.useBodyParser('json', { verify: refuseInvalidUtf8, limit: config.server.maxBodyBytes });
   app.use(jsonBodyErrors);
   await app.listen(config.server.port, config.server.host);
   const address = app.getHttpServer().address();

@@ -35,7 +35,7 @@ describe('loadConfig', () => {
     const config: CosmosConfig = loadConfig({ cwd, env: {} });
 
     expect(config).toEqual({
-      server: { host: '127.0.0.1', port: 3000, playground: true, introspection: 'auto', graphqlMaxDepth: 12, graphqlMaxComplexity: 20000, graphqlStackTraces: false, maxSocketsPerToken: 20, maxOperationsPerSocket: 50, graphqlMaxAliases: 30 },
+      server: { host: '127.0.0.1', port: 3000, playground: true, introspection: 'auto', graphqlMaxDepth: 12, graphqlMaxComplexity: 20000, graphqlStackTraces: false, maxSocketsPerToken: 20, maxOperationsPerSocket: 50, graphqlMaxAliases: 30, maxBodyBytes: 1_048_576 },
       auth: { required: false, tokensFile: '', tokens: [] },
       runtime: { role: 'all', shutdownGraceSeconds: 10 },
       storage: {
@@ -85,7 +85,7 @@ describe('loadConfig', () => {
 
     const config = loadConfig({ cwd, env: {} });
 
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 8080, playground: false, introspection: 'auto', graphqlMaxDepth: 12, graphqlMaxComplexity: 20000, graphqlStackTraces: false, maxSocketsPerToken: 20, maxOperationsPerSocket: 50, graphqlMaxAliases: 30 });
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 8080, playground: false, introspection: 'auto', graphqlMaxDepth: 12, graphqlMaxComplexity: 20000, graphqlStackTraces: false, maxSocketsPerToken: 20, maxOperationsPerSocket: 50, graphqlMaxAliases: 30, maxBodyBytes: 1_048_576 });
     expect(config.runtime.role).toBe('worker');
     expect(config.log.level).toBe('debug');
     expect(config.projections.batchSize).toBe(500);

@@ -124,6 +124,14 @@ export const configSchema = {
     max_sockets_per_token: { type: 'integer', default: 20, min: 1, max: 10000, description: 'GraphQL WebSockets one token may hold open at once (the local user without tokens is not counted)' },
     max_operations_per_socket: { type: 'integer', default: 50, min: 1, max: 10000, description: 'Subscriptions and other operations one GraphQL WebSocket may run at once' },
     graphql_max_aliases: { type: 'integer', default: 30, min: 0, max: 1000, description: 'Most aliased fields one GraphQL operation may have' },
+    max_body_bytes: {
+      type: 'integer',
+      default: 1_048_576,
+      min: 1024,
+      max: 67_108_864,
+      env: 'COSMOS_MAX_BODY_BYTES',
+      description: 'Largest JSON request body; a larger one is refused 413 BODY_TOO_LARGE before it is read',
+    },
   },
   auth: {
     required: {

@@ -17,3 +17,4 @@ export {
 export { describeConfig } from './config.describe.js';
 export { COSMOS_CONFIG, CosmosConfigModule, InjectConfig } from './config.module.js';
 export { JsonLogger, type JsonLoggerOptions, type LogSink, type LogThreshold } from './json.logger.js';
+export { redactedConfig, redactSecrets } from './redact.js';

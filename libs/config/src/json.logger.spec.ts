@@ -27,6 +27,15 @@ describe('JsonLogger', () => {
     ]);
   });
 
+  it('never writes a connection string password or a bearer token, in the message, a field or a stack', () => {
+    const { logger, lines } = capture();
+
+    logger.error({ msg: 'could not connect to mongodb://root:hunter2@127.0.0.1:27017', header: 'Bearer cw_secret_token' }, 'Error: esdb://admin:changeit@db:2113 refused\n    at x (/a.ts:1:1)');
+
+    expect(lines.join('')).not.toMatch(/hunter2|changeit|cw_secret_token/);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'could not connect to mongodb://root:***@127.0.0.1:27017', header: 'Bearer ***' });
+  });
+
   it('merges the fields of an object message', () => {
     const { logger, records } = capture();
 

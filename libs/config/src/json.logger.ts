@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { LogConfig } from './config.loader.js';
+import { redactSecrets } from './redact.js';
 
 export type LogThreshold = LogConfig['level'];
 type Level = LogThreshold | 'fatal';
@@ -77,7 +78,8 @@ export class JsonLogger implements LoggerService {
     const own = { time: this.now().toISOString(), level, context, msg };
     const record: Record<string, unknown> = Object.assign({ ...own }, fields, own);
     if (stack !== undefined) record.stack = stack;
-    this.sink.write(`${serialize(record, { ...own, stack })}\n`);
+    // A store's connection error may quote its URI, a refusal the header it refused: neither reaches the log whole.
+    this.sink.write(`${redactSecrets(serialize(record, { ...own, stack }))}\n`);
   }
 
   private interpret(message: unknown, params: unknown[], stackExpected: boolean) {

@@ -4,6 +4,7 @@ import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type
 import { isLoopback, type AccessPolicy } from '../../../../libs/auth/src/access-policy.js';
 import { Unauthenticated } from '../../../../libs/auth/src/auth.errors.js';
 import type { CosmosConfig } from '../../../../libs/config/src/index.js';
+import { redactSecrets } from '../../../../libs/config/src/redact.js';
 import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
 import type { PlaygroundAssets } from '../playground/playground.assets.js';
 import { playgroundLandingPage } from '../playground/playground.page.js';
@@ -15,11 +16,13 @@ const GRAPHQL_PATH = '/graphql';
 
 /**
  * Mutations answer rule violations inside their result unions; a query has no union, so its
- * DomainError becomes a GraphQL error that still carries the machine-readable code.
+ * DomainError becomes a GraphQL error that still carries the machine-readable code. Any other
+ * error reaches the client with its secrets (a store URI's password, a bearer token) redacted.
  */
-function withDomainCode(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function withDomainCode(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = (error as { originalError?: unknown }).originalError;
-  if (!(original instanceof DomainError)) return formatted;
+  // A store's own error may quote its connection string: never to a client with the password.
+  if (!(original instanceof DomainError)) return { ...formatted, message: redactSecrets(formatted.message) };
   return { ...formatted, message: original.message, extensions: { code: original.code, details: original.details } };
 }
 

@@ -1,4 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Optional, Res } from '@nestjs/common';
+import { redactSecrets } from '../../../../libs/config/src/redact.js';
 import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
 import { ProjectionRunner } from '../../../../libs/read-models/src/projections/projection.runner.js';
@@ -65,7 +66,7 @@ async function check(probe: () => Promise<unknown>): Promise<string> {
     ]);
     return 'ok';
   } catch (error) {
-    return `error: ${error instanceof Error ? error.message : String(error)}`;
+    return `error: ${redactSecrets(error instanceof Error ? error.message : String(error))}`;
   } finally {
     clearTimeout(timer);
   }

@@ -106,7 +106,7 @@ export class Job {
   @Field({ description: 'Kept across releases: a job given back keeps its place in the queue.' })
   queuedAt: Date;
 
-  @Field()
+  @Field({ description: "Who asked for it: the request's actor (a token's name), also for a retry or a batch smart batching made." })
   queuedBy: string;
 
   @Field(() => Int, { description: 'Claims so far, including the current one.' })
