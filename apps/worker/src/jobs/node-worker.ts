@@ -202,8 +202,9 @@ export class NodeWorker {
             await this.driver.failed(jobId, claim.attempt, await this.runIdsOf(jobId), failure);
             return;
           }
+          // Not reported as the node down: a killed `docker wait` ends so on a node that answers;
+          // the connection's own failed attempts report a node that does not (NodeContact.follow).
           this.logger.warn({ msg: 'lost the node mid-job; recovering', node: this.node.name, jobId, contact, error: error.message });
-          await this.contact.lost(error.message);
           await this.wakeup.sleep(this.settings.contactBackoffMs * 2 ** (contact - 1));
           // The container may have finished meanwhile, or vanished: recovery's rules decide again.
           const state = await this.ledger.jobState(jobId);
