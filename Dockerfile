@@ -19,4 +19,4 @@ COPY --from=build /app/dist dist
 COPY package.json ./
 ENV NODE_ENV=production COSMOS_HOST=0.0.0.0
 EXPOSE 3000
-CMD ["node", "dist/apps/api/src/main.js"]
+CMD ["node", "dist/apps/server/src/main.js"]

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
-import { createTestPrompt, finished, requestInference, waitForJob } from '../libs/testing/src/job-flows.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
+import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
 import { benchBareRemoteOperations } from './bare-remote-operations.js';
 import { jobTimeline, type JobTimeline } from './job-timeline.js';
 import { round, spread } from './samples.js';

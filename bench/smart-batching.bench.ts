@@ -1,5 +1,5 @@
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
-import { createTestPrompt, finished, requestInference, waitForJob } from '../libs/testing/src/job-flows.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
+import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
 import { round, spread, timings } from './samples.js';
 
 /**

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { printCosmosSchema } from '../apps/api/src/graphql/schema-printer.js';
+import { printCosmosSchema } from '../apps/server/src/schema-printer.js';
 
 void printCosmosSchema().then((sdl) => {
   writeFileSync('schema.gql', sdl);

@@ -3,7 +3,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { mintToken, tokenDigest } from '../libs/auth/src/tokens.js';
 import type { Role } from '../libs/auth/src/roles.js';
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 import { committedSchema, sampleValue } from '../libs/testing/src/schema-samples.js';
 
 /** Who may call each mutation; a mutation missing here fails the suite until someone decides. */

@@ -1,8 +1,8 @@
 import { jobDecider } from '../libs/domain/src/job/job.decider.js';
 import { jobStream } from '../libs/domain/src/job/job.events.js';
 import { ids } from '../libs/eventstore/src/ids.js';
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
-import { createTestPrompt, requestInference } from '../libs/testing/src/job-flows.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
+import { createTestPrompt, requestInference } from '../apps/server/testing/job-flows.js';
 
 const CANCEL_JOBS = `mutation($input: CancelJobsInput!) {
   cancelJobs(input: $input) { __typename ... on JobsCancelled { results { jobId outcome message job { status cancelRequested { reason } } } } ... on UserError { code } }

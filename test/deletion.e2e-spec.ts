@@ -7,7 +7,7 @@ import { runStream, type RunStatus } from '../libs/domain/src/run/run.events.js'
 import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
 import { ids } from '../libs/eventstore/src/ids.js';
 import { makeTestVideo } from '../libs/media/src/index.js';
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 
 const PREVIEW = `query($target: DeletionTargetInput!, $deleteOutputs: Boolean) {
   deletionPreview(target: $target, deleteOutputs: $deleteOutputs) {

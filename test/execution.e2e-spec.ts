@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { jobStream } from '../libs/domain/src/job/job.events.js';
 import { runStream } from '../libs/domain/src/run/run.events.js';
 import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
-import { createTestPrompt, finished, requestInference, waitForJob } from '../libs/testing/src/job-flows.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
+import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
 
 const UPSCALE = `mutation($input: RequestUpscaleInput!) { requestUpscale(input: $input) { __typename ... on JobRequested { job { id } } ... on UserError { code message } } }`;
 const ENHANCE = `mutation($input: EnhancePromptInput!) { enhancePrompt(input: $input) { __typename ... on JobRequested { job { id } } ... on UserError { code message } } }`;

@@ -6,7 +6,7 @@ import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store
 import { dockerInspect, dockerRun } from '../libs/gpu/src/docker-command.js';
 import { GPU_NODES, type GpuNode, type GpuNodes } from '../libs/gpu/src/nodes/gpu-node.js';
 import { makeTestVideo } from '../libs/media/src/index.js';
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 
 const CONTAINER = 'name jobId kind runIds status startedAt runningForSeconds';
 const NODE = `name simulated host port user reachable sshError dockerOk dockerVersion dockerError

@@ -1,5 +1,5 @@
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
-import { createTestPrompt, finished, requestInference, waitForJob } from '../libs/testing/src/job-flows.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
+import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
 
 const EVENT = 'id type stream revision position occurredAt schemaVersion storedSchemaVersion data metadata { correlationId causationId actor }';
 const EVENTS = `query($filter: EventFilterInput, $direction: EventDirection, $first: Int, $after: String, $last: Int, $before: String) {

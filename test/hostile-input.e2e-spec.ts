@@ -11,9 +11,9 @@ import {
   type GraphQLInputType,
   type GraphQLNamedInputType,
 } from 'graphql';
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 import { committedSchema, sampleValue } from '../libs/testing/src/schema-samples.js';
-import { createTestPrompt, finished, waitForJob } from '../libs/testing/src/job-flows.js';
+import { createTestPrompt, finished, waitForJob } from '../apps/server/testing/job-flows.js';
 import { shellCanary } from '../libs/testing/src/shell-canary.js';
 
 /**

@@ -9,7 +9,7 @@ import { ids } from '../libs/eventstore/src/ids.js';
 import { makeTestVideo } from '../libs/media/src/index.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../libs/read-models/src/document-store.port.js';
 import type { PromptDoc } from '../libs/read-models/src/prompts/prompt.doc.js';
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 import { STUCK_GRACE_MS } from '../apps/api/src/integrity/live-jobs.js';
 
 /** The job every seeded run names; no worker runs it, so tests decide what the jobs read model says of it. */

@@ -5,7 +5,7 @@ import { jobStream, type JobKind } from '../libs/domain/src/job/job.events.js';
 import { runDecider } from '../libs/domain/src/run/run.decider.js';
 import { runStream } from '../libs/domain/src/run/run.events.js';
 import { ids } from '../libs/eventstore/src/ids.js';
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 
 const QUEUE = `{ queue {
   paused

@@ -3,10 +3,10 @@ import { gpuNodeStream } from '../libs/domain/src/node/gpu-node.events.js';
 import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
 import { DEFAULT_IMAGE } from '../libs/gpu-sim/src/simulated-behaviour.js';
 import { startOpenSshHost, type OpenSshHost } from '../libs/gpu/src/executor/openssh-host.fixture.js';
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 import { eventually } from '../libs/testing/src/eventually.js';
 import { shellCanary } from '../libs/testing/src/shell-canary.js';
-import { createTestPrompt, finished, requestInference, waitForJob } from '../libs/testing/src/job-flows.js';
+import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
 
 /**
  * The whole service driving a GPU node behind a real OpenSSH sshd on 127.0.0.1 (docker there is

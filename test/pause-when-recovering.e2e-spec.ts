@@ -1,5 +1,5 @@
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
-import { createTestPrompt, finished, requestInference, waitForJob } from '../libs/testing/src/job-flows.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
+import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
 import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/test-gpu-node.js';
 
 const QUEUE = `{ queue { paused pausedBy pauseReason items { job { id } } } }`;

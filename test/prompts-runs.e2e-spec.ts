@@ -7,7 +7,7 @@ import { runDecider } from '../libs/domain/src/run/run.decider.js';
 import { runStream, type OutputFile } from '../libs/domain/src/run/run.events.js';
 import { ids } from '../libs/eventstore/src/ids.js';
 import { makeTestVideo } from '../libs/media/src/index.js';
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 
 const CREATE = `mutation($input: CreatePromptInput!) {
   createPrompt(input: $input) {

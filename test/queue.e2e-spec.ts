@@ -1,4 +1,4 @@
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 
 const QUEUE = `{ queue { paused pausedAt pausedBy pauseReason resumedBy revision } }`;
 const PAUSE = `mutation($input: ChangeQueueStateInput) {

@@ -6,8 +6,8 @@ import { runStream } from '../libs/domain/src/run/run.events.js';
 import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
 import { CONTAINER_LABELS, dockerPs } from '../libs/gpu/src/docker-command.js';
 import { SshConnection } from '../libs/gpu/src/ssh-connection.js';
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
-import { createTestPrompt, finished, requestInference, waitForJob } from '../libs/testing/src/job-flows.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
+import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
 import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/test-gpu-node.js';
 
 const CANCEL = `mutation($input: CancelJobInput!) { cancelJob(input: $input) { __typename } }`;

@@ -3,7 +3,7 @@ import { jobDecider } from '../libs/domain/src/job/job.decider.js';
 import { jobStream } from '../libs/domain/src/job/job.events.js';
 import { ids } from '../libs/eventstore/src/ids.js';
 import { makeTestVideo } from '../libs/media/src/index.js';
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 
 const JOB_FIELDS = 'id kind status runIds promptIds priority idempotencyKey retryOf retriedAs';
 const REQUEST = `mutation($input: RequestInferenceInput!) {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { printCosmosSchema } from '../apps/api/src/graphql/schema-printer.js';
+import { printCosmosSchema } from '../apps/server/src/schema-printer.js';
 
 describe('schema.gql', () => {
   it('is what the code builds (run `npm run schema` after changing the GraphQL surface)', async () => {

@@ -8,8 +8,8 @@ import { ids } from '../libs/eventstore/src/ids.js';
 import { STUCK_GRACE_MS } from '../apps/api/src/integrity/live-jobs.js';
 import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
 import { SIMULATED_REMOTE_DIR } from '../libs/gpu-sim/src/simulated-node.js';
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
-import { createTestPrompt, finished, requestInference, waitForJob } from '../libs/testing/src/job-flows.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
+import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
 import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/test-gpu-node.js';
 
 const PLAN = `query($mode: BatchingMode, $max: Int) {

@@ -1,5 +1,5 @@
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
-import { createTestPrompt } from '../libs/testing/src/job-flows.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
+import { createTestPrompt } from '../apps/server/testing/job-flows.js';
 
 const CREATE = `mutation($input: CreatePromptInput!) {
   createPrompt(input: $input) { __typename ... on PromptCreated { prompt { id text } } ... on InvalidInput { code fields { field problem } } }

@@ -1,7 +1,7 @@
 import { jobStream } from '../libs/domain/src/job/job.events.js';
 import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
-import { createTestPrompt, finished, requestInference, waitForJob } from '../libs/testing/src/job-flows.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
+import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
 import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/test-gpu-node.js';
 
 describe('two GPU nodes share one queue', () => {

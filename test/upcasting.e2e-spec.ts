@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
 import { importEvents } from '../libs/history/src/transfer/event-transfer.js';
 import { readNdjson, type EventLine } from '../libs/history/src/transfer/ndjson.js';
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 
 /** Committed: a history recorded when RunStatusChanged was at schema v1 (`simulated` only when true). */
 const V1_FIXTURE = 'libs/history/fixtures/run-status-v1.ndjson';

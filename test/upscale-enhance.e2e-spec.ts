@@ -5,7 +5,7 @@ import { runDecider } from '../libs/domain/src/run/run.decider.js';
 import { runStream, type RunKind, type RunStatus } from '../libs/domain/src/run/run.events.js';
 import { ids } from '../libs/eventstore/src/ids.js';
 import { makeTestVideo } from '../libs/media/src/index.js';
-import { CosmosHarness } from '../libs/testing/src/cosmos.harness.js';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 
 const JOB_FIELDS = 'id kind status runIds promptIds priority idempotencyKey';
 const RUN_FIELDS = 'id jobId kind modelType status promptId config sourceRunId sourceVideo';

@@ -1,6 +1,8 @@
 import { createUnionType, Field, Float, Int, ObjectType } from '@nestjs/graphql';
 import { CommandAccepted } from '../graphql/command-accepted.model.js';
-import { InvalidInput, NotFound, PromptHasActiveRuns, RevisionConflict, RunActive } from '../graphql/user-errors.model.js';
+import { InvalidInput, NotFound, RevisionConflict } from '../graphql/user-errors.model.js';
+import { PromptHasActiveRuns } from '../prompts/prompt.errors.model.js';
+import { RunActive } from '../runs/run.errors.model.js';
 
 @ObjectType()
 export class PromptDeleted {

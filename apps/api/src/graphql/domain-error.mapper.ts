@@ -2,21 +2,12 @@ import { assertNever } from '../../../../libs/domain/src/shared/assert-never.js'
 import type { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
 import type { CosmosContainer } from '../../../../libs/gpu/src/nodes/cosmos-containers.js';
 import { NodeContainer } from '../nodes/gpu-node-status.model.js';
-import {
-  Conflict,
-  IdempotencyKeyReused,
-  InvalidInput,
-  KillNotConfirmed,
-  NotFound,
-  PromptHasActiveRuns,
-  PromptHasRuns,
-  QueueAlreadyPaused,
-  QueueNotPaused,
-  RevisionConflict,
-  RunActive,
-  RunNotCompleted,
-  type UserError,
-} from './user-errors.model.js';
+import { Conflict, InvalidInput, NotFound, RevisionConflict, type UserError } from './user-errors.model.js';
+import { IdempotencyKeyReused } from '../requests/requests.errors.model.js';
+import { KillNotConfirmed } from '../nodes/gpu-node.errors.model.js';
+import { PromptHasActiveRuns, PromptHasRuns } from '../prompts/prompt.errors.model.js';
+import { QueueAlreadyPaused, QueueNotPaused } from '../queue/queue.errors.model.js';
+import { RunActive, RunNotCompleted } from '../runs/run.errors.model.js';
 
 /** The one place a domain error becomes a GraphQL result-union member. */
 export function toUserError(error: DomainError): UserError {

@@ -1,5 +1,6 @@
 import { createUnionType, Field, ObjectType } from '@nestjs/graphql';
-import { InvalidInput, KillNotConfirmed, NotFound, RevisionConflict } from '../graphql/user-errors.model.js';
+import { InvalidInput, NotFound, RevisionConflict } from '../graphql/user-errors.model.js';
+import { KillNotConfirmed } from './gpu-node.errors.model.js';
 import { NodeContainer } from './gpu-node-status.model.js';
 
 @ObjectType({ description: 'A container the kill switch could not kill; its job was failed all the same.' })

@@ -1,6 +1,7 @@
 import { createUnionType, Field, ObjectType } from '@nestjs/graphql';
 import { CommandAccepted } from '../graphql/command-accepted.model.js';
-import { InvalidInput, QueueAlreadyPaused, QueueNotPaused, RevisionConflict } from '../graphql/user-errors.model.js';
+import { InvalidInput, RevisionConflict } from '../graphql/user-errors.model.js';
+import { QueueAlreadyPaused, QueueNotPaused } from './queue.errors.model.js';
 import { Queue } from './queue.model.js';
 
 @ObjectType()

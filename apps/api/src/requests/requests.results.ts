@@ -1,6 +1,9 @@
 import { createUnionType, Field, ObjectType } from '@nestjs/graphql';
 import { CommandAccepted } from '../graphql/command-accepted.model.js';
-import { Conflict, IdempotencyKeyReused, InvalidInput, NotFound, PromptHasActiveRuns, PromptHasRuns, RunActive, RunNotCompleted } from '../graphql/user-errors.model.js';
+import { Conflict, InvalidInput, NotFound } from '../graphql/user-errors.model.js';
+import { IdempotencyKeyReused } from './requests.errors.model.js';
+import { PromptHasActiveRuns, PromptHasRuns } from '../prompts/prompt.errors.model.js';
+import { RunActive, RunNotCompleted } from '../runs/run.errors.model.js';
 import { Job } from '../jobs/job.model.js';
 import { Run } from '../runs/run.model.js';
 

@@ -1,6 +1,7 @@
 import { createUnionType, Field, ObjectType } from '@nestjs/graphql';
 import { CommandAccepted } from '../graphql/command-accepted.model.js';
-import { InvalidInput, NotFound, RevisionConflict, RunNotCompleted } from '../graphql/user-errors.model.js';
+import { InvalidInput, NotFound, RevisionConflict } from '../graphql/user-errors.model.js';
+import { RunNotCompleted } from './run.errors.model.js';
 import { Run } from './run.model.js';
 
 @ObjectType()

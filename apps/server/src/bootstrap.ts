@@ -4,8 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { CosmosConfig } from '../../../libs/config/src/index.js';
 import { CosmosModule } from './cosmos.module.js';
-import { jsonBodyErrors, refuseInvalidUtf8 } from './http/json-body.js';
-import { securityHeaders } from './http/security-headers.js';
+import { configureHttpApp } from '../../api/src/http/http-app.js';
 
 export interface RunningCosmos {
   readonly app: INestApplicationContext;
@@ -23,10 +22,7 @@ export async function startCosmos(config: CosmosConfig, logger: LoggerService | 
     return { app, url: null, close: () => app.close() };
   }
   const app = await NestFactory.create<NestExpressApplication>(module, { logger, abortOnError: false });
-  app.use(securityHeaders);
-  // Our JSON parser first (Nest then adds none of its own), its refusals as typed JSON right after.
-  app.useBodyParser('json', { verify: refuseInvalidUtf8, limit: config.server.maxBodyBytes });
-  app.use(jsonBodyErrors);
+  configureHttpApp(app, config.server);
   await app.listen(config.server.port, config.server.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { makeTestVideo } from '../../media/src/index.js';
+import { makeTestVideo } from '../../../libs/media/src/index.js';
 import type { CosmosHarness } from './cosmos.harness.js';
 
 /** What the job e2e tests read back about a job and its runs. */

@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { startCosmos, type RunningCosmos } from '../../../apps/api/src/bootstrap.js';
-import { loadConfig } from '../../config/src/index.js';
-import type { Decider } from '../../domain/src/shared/decider.js';
-import type { DomainEvent } from '../../domain/src/shared/domain-event.js';
-import { EventSourcedCommandHandler, type CommandResult } from '../../eventstore/src/commands/event-sourced.command-handler.js';
-import { ids } from '../../eventstore/src/ids.js';
-import { DOCUMENT_STORE, type DocumentStore } from '../../read-models/src/document-store.port.js';
-import { SqliteDocumentStore } from '../../read-models/src/sqlite/sqlite.document-store.js';
+import { startCosmos, type RunningCosmos } from '../src/bootstrap.js';
+import { loadConfig } from '../../../libs/config/src/index.js';
+import type { Decider } from '../../../libs/domain/src/shared/decider.js';
+import type { DomainEvent } from '../../../libs/domain/src/shared/domain-event.js';
+import { EventSourcedCommandHandler, type CommandResult } from '../../../libs/eventstore/src/commands/event-sourced.command-handler.js';
+import { ids } from '../../../libs/eventstore/src/ids.js';
+import { DOCUMENT_STORE, type DocumentStore } from '../../../libs/read-models/src/document-store.port.js';
+import { SqliteDocumentStore } from '../../../libs/read-models/src/sqlite/sqlite.document-store.js';
 
 export interface GraphqlResponse<T = Record<string, any>> {
   data?: T;

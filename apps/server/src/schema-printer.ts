@@ -4,8 +4,8 @@ import { lexicographicSortSchema, printSchema } from 'graphql';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../../../libs/config/src/index.js';
-import { CosmosModule } from '../cosmos.module.js';
+import { loadConfig } from '../../../libs/config/src/index.js';
+import { CosmosModule } from './cosmos.module.js';
 
 /**
  * The SDL the code builds, sorted, exactly as committed in schema.gql. Boots the full module

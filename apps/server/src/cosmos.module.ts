@@ -2,10 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CosmosConfigModule, type CosmosConfig } from '../../../libs/config/src/index.js';
 import { StorageModule } from '../../../libs/read-models/src/storage.module.js';
-import { GpuNodesModule } from '../../worker/src/nodes/gpu-nodes.module.js';
+import { ApiModule } from '../../api/src/api.module.js';
+import { OutputsModule } from '../../api/src/outputs/outputs.module.js';
 import { WorkerModule } from '../../worker/src/worker.module.js';
-import { ApiModule } from './api.module.js';
-import { OutputsModule } from './outputs/outputs.module.js';
+import { GpuNodesModule } from './gpu-nodes.module.js';
 
 /**
  * The root module for a role: `all` (embedded default) puts API and worker in one process; `api`

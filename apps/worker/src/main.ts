@@ -1,3 +1,0 @@
-import { runProcess } from '../../api/src/run-process.js';
-
-void runProcess({ role: 'worker' });
