@@ -255,6 +255,7 @@ describe('verifyIntegrity and a request cut off between its job and its runs', (
       runIds: [ids.run()],
       promptIds: [ids.prompt()],
       config: {},
+      promptTexts: {},
       priority: 50,
       idempotencyKey: null,
       retryOf: null,

@@ -60,6 +60,7 @@ describe('jobs and the queue view over GraphQL', () => {
       runIds,
       promptIds: runIds.map(() => promptId),
       config,
+      promptTexts: {},
       priority,
       idempotencyKey: null,
       retryOf: null,

@@ -200,7 +200,7 @@ describe('requests and queue commands over GraphQL', () => {
 
     const done = ids.job();
     await cosmos.execute(jobDecider, jobStream(done), {
-      type: 'QueueJob', jobId: done, kind: 'inference', runIds: [ids.run()], promptIds: [city], config: {}, priority: 50, idempotencyKey: null, retryOf: null, now: new Date().toISOString(), actor: 'ana',
+      type: 'QueueJob', jobId: done, kind: 'inference', runIds: [ids.run()], promptIds: [city], config: {}, promptTexts: {}, priority: 50, idempotencyKey: null, retryOf: null, now: new Date().toISOString(), actor: 'ana',
     });
     await cosmos.execute(jobDecider, jobStream(done), { type: 'ClaimJob', jobId: done, node: 'gpu-1', attempt: 1, now: new Date().toISOString() });
     await cosmos.execute(jobDecider, jobStream(done), { type: 'SucceedJob', jobId: done, now: new Date().toISOString() });

@@ -46,12 +46,14 @@ export class JobHistory extends RecordedLog {
     const n = Number.parseInt(seed.id.slice(4), 16);
     const runIds = seed.runIds ?? (kind === 'batch_inference' ? [1, 2, 3].map((i) => runIdOf(n * 10 + i)) : [runIdOf(n * 10)]);
     const config = kind === 'batch_inference' ? { runs: runIds.map((_, seed) => ({ num_steps: 35, seed })) } : { num_steps: 35, guidance: 5, seed: 1 };
+    const promptIds = seed.promptIds ?? runIds.map((_, i) => promptIdOf(n * 10 + i));
     const data: JobQueued['data'] = {
       jobId: seed.id,
       kind,
       runIds,
-      promptIds: seed.promptIds ?? runIds.map((_, i) => promptIdOf(n * 10 + i)),
+      promptIds,
       config,
+      promptTexts: Object.fromEntries(promptIds.map((promptId) => [promptId, { text: `the text of ${promptId}`, negativePrompt: '' }])),
       priority: seed.priority ?? 50,
       idempotencyKey: seed.idempotencyKey ?? null,
       retryOf: seed.retryOf ?? null,

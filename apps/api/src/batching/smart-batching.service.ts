@@ -8,7 +8,7 @@ import type { MergeIntoBatch, QueueJob } from '../../../../libs/domain/src/job/j
 import { runConfigOf } from '../../../../libs/domain/src/job/job-config.js';
 import { jobDecider } from '../../../../libs/domain/src/job/job.decider.js';
 import { JobNotQueued } from '../../../../libs/domain/src/job/job.errors.js';
-import { jobStream } from '../../../../libs/domain/src/job/job.events.js';
+import { jobStream, type QueuedPromptText } from '../../../../libs/domain/src/job/job.events.js';
 import { compareQueued } from '../../../../libs/domain/src/job/queue-order.js';
 import type { MoveRunToBatch } from '../../../../libs/domain/src/run/run.commands.js';
 import { runDecider } from '../../../../libs/domain/src/run/run.decider.js';
@@ -131,6 +131,7 @@ export class SmartBatching {
       runIds,
       promptIds,
       config: { runs: configs },
+      promptTexts: queuedPromptTexts(merged),
       priority: merged[0]!.priority,
       idempotencyKey: null,
       retryOf: null,
@@ -181,4 +182,12 @@ export class SmartBatching {
     }
     return { jobId: job.id, kind: job.kind, priority: job.priority, queuedAt: job.queuedAt, cancelRequested: job.cancelRequested !== null, runs };
   }
+}
+
+/**
+ * The batch generates from what its jobs were queued with, not from the prompts as they are now. A
+ * job queued before texts were kept adds none: its prompts are read when the batch starts, as before.
+ */
+function queuedPromptTexts(jobs: readonly JobDoc[]): Record<string, QueuedPromptText> {
+  return Object.assign({}, ...jobs.map((job) => job.promptTexts ?? {}));
 }

@@ -5,7 +5,8 @@ import type { QueueJob } from '../../../../libs/domain/src/job/job.commands.js';
 import { runConfigOf } from '../../../../libs/domain/src/job/job-config.js';
 import { jobDecider } from '../../../../libs/domain/src/job/job.decider.js';
 import { JobAlreadyRetried, JobNotFound } from '../../../../libs/domain/src/job/job.errors.js';
-import { jobStream, type JobKind, type JobQueued } from '../../../../libs/domain/src/job/job.events.js';
+import { jobStream, type JobKind, type JobQueued, type QueuedPromptText } from '../../../../libs/domain/src/job/job.events.js';
+import { PromptNotFound } from '../../../../libs/domain/src/prompt/prompt.errors.js';
 import type { RequestRun } from '../../../../libs/domain/src/run/run.commands.js';
 import { runDecider } from '../../../../libs/domain/src/run/run.decider.js';
 import { RunNotActive, RunNotFound } from '../../../../libs/domain/src/run/run.errors.js';
@@ -157,6 +158,17 @@ export class JobRequests {
     return reserved.data.jobId;
   }
 
+  /** The texts the runs will generate from: the prompts as they are when the job is queued. */
+  private async promptTexts(promptIds: readonly string[]): Promise<Record<string, QueuedPromptText>> {
+    const texts: Record<string, QueuedPromptText> = {};
+    for (const promptId of new Set(promptIds)) {
+      const prompt = await this.catalog.prompt(promptId);
+      if (prompt === null) throw new PromptNotFound(promptId);
+      texts[promptId] = { text: prompt.text, negativePrompt: prompt.negativePrompt };
+    }
+    return texts;
+  }
+
   private async queue(jobId: string, plan: JobPlan, request: RequestContext): Promise<JobRequested> {
     const configs = plan.runs.map((run) => run.config);
     const command: QueueJob = {
@@ -166,6 +178,7 @@ export class JobRequests {
       runIds: plan.runs.map(() => ids.run()),
       promptIds: plan.runs.map((run) => run.promptId),
       config: plan.kind === 'batch_inference' ? { runs: configs } : { ...configs[0] },
+      promptTexts: await this.promptTexts(plan.runs.map((run) => run.promptId)),
       priority: plan.priority,
       idempotencyKey: plan.idempotencyKey,
       retryOf: plan.retryOf,

@@ -25,9 +25,11 @@ export async function loadWorkload(catalog: CatalogQueries, job: JobDoc): Promis
   for (const runId of job.runIds) {
     const run = await catalog.run(runId);
     if (run === null) return null;
-    const prompt = await catalog.prompt(run.promptId);
-    if (prompt === null) return null;
-    runs.push({ run, prompt });
+    const current = await catalog.prompt(run.promptId);
+    if (current === null) return null;
+    // The text as queued (jobs queued before it was kept have none: the prompt as it is now).
+    const queued = job.promptTexts?.[run.promptId];
+    runs.push({ run, prompt: queued === undefined ? current : { ...current, ...queued } });
   }
   return { job, runs };
 }

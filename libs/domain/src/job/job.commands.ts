@@ -1,4 +1,4 @@
-import type { JobFailureReason, JobKind, JobStage } from './job.events.js';
+import type { JobFailureReason, JobKind, JobStage, QueuedPromptText } from './job.events.js';
 
 export interface QueueJob {
   readonly type: 'QueueJob';
@@ -7,6 +7,8 @@ export interface QueueJob {
   readonly runIds: readonly string[];
   readonly promptIds: readonly string[];
   readonly config: Readonly<Record<string, unknown>>;
+  /** Each prompt's text as it is now: what the job's runs generate from, whatever the prompt becomes while they wait. */
+  readonly promptTexts: Readonly<Record<string, QueuedPromptText>>;
   readonly priority: number;
   readonly idempotencyKey: string | null;
   readonly retryOf: string | null;

@@ -27,6 +27,7 @@ import {
   type JobStage,
   type JobStageChanged,
   type JobSucceeded,
+  jobQueuedFromV1,
   jobStream,
 } from './job.events.js';
 
@@ -44,6 +45,7 @@ const queue = (overrides: Partial<QueueJob> = {}): QueueJob => ({
   runIds: ['rs_1'],
   promptIds: ['ps_1'],
   config,
+  promptTexts: { ps_1: { text: 'a harbour', negativePrompt: 'blurry' } },
   priority: 50,
   idempotencyKey: null,
   retryOf: null,
@@ -59,6 +61,7 @@ const queued: JobQueued = {
     runIds: ['rs_1'],
     promptIds: ['ps_1'],
     config,
+    promptTexts: { ps_1: { text: 'a harbour', negativePrompt: 'blurry' } },
     priority: 50,
     idempotencyKey: null,
     retryOf: null,
@@ -449,5 +452,12 @@ describe('job decider', () => {
         mergedInto: null,
       });
     });
+  });
+});
+
+describe('JobQueued v1 → v2', () => {
+  it('marks a job queued before texts were kept as reading its prompts when it starts', () => {
+    const v1 = { jobId, kind: 'inference', runIds: ['rs_1'], promptIds: ['ps_1'], config, priority: 50, idempotencyKey: null, retryOf: null, queuedAt: t0, queuedBy: 'ana' };
+    expect(jobQueuedFromV1(v1)).toEqual({ ...v1, promptTexts: null });
   });
 });

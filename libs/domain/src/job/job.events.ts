@@ -29,6 +29,12 @@ export type JobQueued = DomainEvent<
      * A batch_inference job holds one config per run under `runs`, in runIds order.
      */
     config: Record<string, unknown>;
+    /**
+     * Schema v2: each prompt's text when the job was queued, which its runs generate from (an
+     * OVERWRITE enhancement landing while they wait changes the prompt, not them). Null on v1
+     * events, written before it was kept: those runs read the prompt as it is when they start.
+     */
+    promptTexts: Record<string, QueuedPromptText> | null;
     /** 0..100, higher first. */
     priority: number;
     idempotencyKey: string | null;
@@ -44,6 +50,19 @@ export type JobQueued = DomainEvent<
     queuedBy: string;
   }
 >;
+
+/** What a run generates from, as the prompt said it when the run was queued. */
+export interface QueuedPromptText {
+  text: string;
+  negativePrompt: string;
+}
+
+export const JOB_QUEUED_SCHEMA_VERSION = 2;
+
+/** v1 → v2: no text was kept; null tells the worker to read the prompt as it is now. */
+export function jobQueuedFromV1(data: Record<string, unknown>): Record<string, unknown> {
+  return { ...data, promptTexts: null };
+}
 
 export type JobPriorityChanged = DomainEvent<'JobPriorityChanged', { priority: number; changedBy: string; at: string }>;
 

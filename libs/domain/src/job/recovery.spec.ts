@@ -12,6 +12,7 @@ const queued: JobQueued = {
     runIds: ['rs_1'],
     promptIds: ['ps_1'],
     config: {},
+    promptTexts: {},
     priority: 50,
     idempotencyKey: null,
     retryOf: null,

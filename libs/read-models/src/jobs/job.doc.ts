@@ -1,4 +1,4 @@
-import type { JobFailureReason, JobKind, JobStage } from '../../../domain/src/job/job.events.js';
+import type { JobFailureReason, JobKind, JobStage, QueuedPromptText } from '../../../domain/src/job/job.events.js';
 
 /**
  * Where a job is: waiting, held by a node (claimed, then its stages), or finished. `merged`: smart
@@ -36,6 +36,8 @@ export interface JobDoc {
   readonly mergedInto: string | null;
   /** For a batch made by smart batching: the jobs merged into it. Empty for every other job. */
   readonly mergedFrom: readonly string[];
+  /** Each prompt's text as queued, which the runs generate from; null for jobs queued before it was kept. */
+  readonly promptTexts: Readonly<Record<string, QueuedPromptText>> | null;
   /** Kept across releases: a job given back keeps its place in the queue. */
   readonly queuedAt: string;
   readonly queuedBy: string;

@@ -49,6 +49,7 @@ describe('jobs projection', () => {
       retriedAs: null,
       mergedInto: null,
       mergedFrom: [],
+      promptTexts: { [promptIdOf(10)]: { text: `the text of ${promptIdOf(10)}`, negativePrompt: '' } },
       queuedAt: t0,
       queuedBy: 'ben',
       attempts: 0,
