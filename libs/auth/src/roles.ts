@@ -1,5 +1,7 @@
-/** Each role may do all that the ones before it may. */
-export const ROLES = ['viewer', 'operator', 'admin'] as const;
+import { TOKEN_ROLES } from '../../config/src/config.schema.js';
+
+/** Each role may do all that the ones before it may; the list is the one [[auth.tokens]] accepts. */
+export const ROLES = TOKEN_ROLES;
 export type Role = (typeof ROLES)[number];
 
 export function roleCovers(held: Role, needed: Role): boolean {

@@ -1,6 +1,5 @@
-import { assertNever } from '../../domain/src/shared/assert-never.js';
 import { configSchema, isRepeated, type ConfigSchema, type RowSetting, type Setting } from './config.schema.js';
-import type { SettingValue } from './setting.values.js';
+import { unhandledSetting, type SettingValue } from './setting.values.js';
 
 /**
  * Every setting as a Markdown table (key, type, default, environment variable, description), in
@@ -44,7 +43,7 @@ function typeText(setting: Setting | RowSetting): string {
     case 'enum':
       return `one of ${setting.values.map((value) => `\`${value}\``).join(', ')}`;
     default:
-      return assertNever(setting);
+      return unhandledSetting(setting);
   }
 }
 

@@ -1,4 +1,3 @@
-import { ROLES } from '../../auth/src/roles.js';
 
 interface SettingCommon {
   readonly description: string;
@@ -7,6 +6,12 @@ interface SettingCommon {
 }
 
 /** Shapes a string must have beyond being one; `path` values are resolved against the working directory. */
+/**
+ * The roles a token may hold, least first (libs/auth's ROLES is this list, and gives the order its
+ * meaning). Declared here because configuration imports no other library.
+ */
+export const TOKEN_ROLES = ['viewer', 'operator', 'admin'] as const;
+
 export type StringFormat = 'name' | 'host' | 'path' | 'absolute-posix-dir' | 'env-name' | 'sha256-fingerprint' | 'sha256-hex';
 
 export interface StringSetting extends SettingCommon {
@@ -155,7 +160,7 @@ export const configSchema = {
       },
       row: {
         name: { type: 'string', format: 'name', required: true, description: 'Who the token is: recorded as the actor of everything it does; unique' },
-        role: { type: 'enum', values: ROLES, required: true, description: 'viewer reads; operator also runs work; admin also deletes in bulk, kills and repairs' },
+        role: { type: 'enum', values: TOKEN_ROLES, required: true, description: 'viewer reads; operator also runs work; admin also deletes in bulk, kills and repairs' },
         sha256: { type: 'string', format: 'sha256-hex', required: true, description: "The token's SHA-256, 64 hex digits" },
       },
     },

@@ -23,7 +23,7 @@ import type { RequestContext } from '../graphql/request-context.js';
 import { Job } from '../jobs/job.model.js';
 import { Run } from '../runs/run.model.js';
 import type { CheckedInferenceRequest } from './inference-request.js';
-import type { CheckedEnhanceRequest } from './prompt-enhancement.service.js';
+import type { CheckedEnhanceRequest } from './enhance-request.js';
 import type { CheckedUpscaleRequest } from './upscale-request.js';
 import { JobCancellationAccepted, JobRequested } from './requests.results.js';
 

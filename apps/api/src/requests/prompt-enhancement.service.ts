@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type EnhanceConfig, resolveEnhanceConfig } from '../../../../libs/domain/src/cosmos/inference-config.js';
+import { resolveEnhanceConfig } from '../../../../libs/domain/src/cosmos/inference-config.js';
 import { PromptHasActiveRuns, PromptHasRuns, PromptNotFound } from '../../../../libs/domain/src/prompt/prompt.errors.js';
 import { type FieldProblem, InvalidInput } from '../../../../libs/domain/src/shared/domain-error.js';
 import { summarizeFiles } from '../../../../libs/media/src/outputs/output-folders.js';
 import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
-import type { PromptDoc } from '../../../../libs/read-models/src/prompts/prompt.doc.js';
-import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
 import { DeletionPreview } from '../deletion/deletion-preview.model.js';
 import type { DeletionPlan } from '../deletion/deletion.planner.js';
 import { DeletionService } from '../deletion/deletion.service.js';
@@ -13,16 +11,10 @@ import { RunOutputFolders } from '../deletion/run-output-folders.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import type { EnhancePromptInput } from './enhance-prompt.input.js';
-import { collectConfig, definedOnly, jobOptions, type JobOptions } from './job-options.js';
+import type { CheckedEnhanceRequest } from './enhance-request.js';
+import { collectConfig, definedOnly, jobOptions } from './job-options.js';
 import { JobRequests } from './job-requests.service.js';
 import type { JobRequested } from './requests.results.js';
-
-/** An enhancement that passed every check; `runsToDelete` is empty unless OVERWRITE with force. */
-export interface CheckedEnhanceRequest extends JobOptions {
-  readonly prompt: PromptDoc;
-  readonly config: EnhanceConfig;
-  readonly runsToDelete: readonly RunDoc[];
-}
 
 /**
  * enhancePrompt: the OVERWRITE rule and its `force` way out sit here, in front of the job request.

@@ -5,7 +5,7 @@ import type { PromptDoc } from '../prompts/prompt.doc.js';
 import { promptsProjection } from '../prompts/prompts.projection.js';
 import type { RunDoc } from '../runs/run.doc.js';
 import { runsProjection } from '../runs/runs.projection.js';
-import type { CreatedWithin, PromptFilter, RunFilter, TextMatch } from './catalog.queries.js';
+import type { CreatedWithin, PromptFilter, RunFilter, TextMatch } from './catalog.types.js';
 import { contains } from './text-match.js';
 
 const DAY_MS = 86_400_000;

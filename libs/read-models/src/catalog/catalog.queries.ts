@@ -3,8 +3,7 @@
  * Filters are translated to MongoDB query language (catalog.filters.ts), so both stores answer them alike.
  * Lists are cursor pages (keyset on the sort key + id, so inserts never shift a page).
  */
-import type { ModelType } from '../../../domain/src/prompt/prompt.events.js';
-import { ACTIVE_RUN_STATUSES, type RunKind, type RunStatus } from '../../../domain/src/run/run.events.js';
+import { ACTIVE_RUN_STATUSES } from '../../../domain/src/run/run.events.js';
 import type { DocumentStore } from '../document-store.port.js';
 import type { PromptDoc } from '../prompts/prompt.doc.js';
 import { promptsProjection } from '../prompts/prompts.projection.js';
@@ -12,96 +11,11 @@ import type { RunDoc } from '../runs/run.doc.js';
 import { runsProjection } from '../runs/runs.projection.js';
 import { PROMPT_SEARCH_FIELDS, promptQuery, runQuery, searchText } from './catalog.filters.js';
 import { type KeysetOrder, keysetPage, keysetRequest, sortOf } from './keyset-page.js';
+import type { CreatedWithin, Lineage, LineageEdge, Page, PageRequest, PromptFilter, PromptListItem, PromptSort, RunFilter, RunSort, RunStatistics, TextMatch } from './catalog.types.js';
 import { textMatches } from './text-match.js';
 
-export type CreatedWithin = 'today' | 'yesterday' | 'last_7_days' | 'last_30_days' | 'older_than_30_days';
-
-export interface PageRequest {
-  /** 1..200, default 20. */
-  readonly first?: number;
-  /** An opaque cursor from a previous page's `endCursor`. */
-  readonly after?: string | null;
-}
-
-export interface Page<T> {
-  readonly items: readonly { readonly cursor: string; readonly node: T }[];
-  readonly totalCount: number;
-  readonly hasNextPage: boolean;
-  readonly endCursor: string | null;
-}
-
-export interface TextMatch {
-  readonly field: 'id' | 'name' | 'text';
-  /** UTF-16 offsets into that field, end exclusive. */
-  readonly start: number;
-  readonly end: number;
-}
-
-export interface PromptFilter {
-  readonly modelType?: ModelType | null;
-  readonly enhanced?: boolean | null;
-  readonly runs?: 'all' | 'none' | 'some' | null;
-  readonly createdWithin?: CreatedWithin | null;
-  /** Case-insensitive substring over id, name and text. */
-  readonly text?: string | null;
-  readonly ids?: readonly string[] | null;
-}
-
-export type PromptSort = 'newest' | 'oldest' | 'name';
-
-export interface PromptListItem {
-  readonly prompt: PromptDoc;
-  /** Where `filter.text` matched (empty without a text filter). */
-  readonly matches: readonly TextMatch[];
-}
-
-export interface RunFilter {
-  readonly statuses?: readonly RunStatus[] | null;
-  readonly kinds?: readonly RunKind[] | null;
-  readonly modelTypes?: readonly ModelType[] | null;
-  readonly promptIds?: readonly string[] | null;
-  /** exactly: that rating; atLeast: that rating or more; unrated: no rating. */
-  readonly rating?: { readonly exactly?: number | null; readonly atLeast?: number | null; readonly unrated?: boolean | null } | null;
-  readonly createdWithin?: CreatedWithin | null;
-  readonly createdAfter?: string | null;
-  readonly createdBefore?: string | null;
-  /** true: has a completed upscale; false: has none. */
-  readonly upscaled?: boolean | null;
-  /** Case-insensitive substring over the run id and its prompt's text. */
-  readonly text?: string | null;
-}
-
-export type RunSort = 'newest' | 'oldest' | 'rating';
-
-export interface RunStatistics {
-  /** Completed runs by kind. */
-  readonly completed: { readonly inference: number; readonly upscale: number; readonly enhance: number; readonly total: number };
-  readonly ratedRuns: number;
-  /** Mean rating of completed, rated runs (null: none rated). */
-  readonly averageRating: number | null;
-  /** "4.5/5 (2 runs)" or "No ratings yet". */
-  readonly averageRatingText: string;
-  readonly totalRuns: number;
-  readonly activeRuns: number;
-}
-
-export interface LineageEdge {
-  readonly parentPromptId: string;
-  readonly childPromptId: string;
-  readonly runId: string;
-  readonly model: string;
-  readonly at: string;
-}
-
-export interface Lineage {
-  readonly promptId: string;
-  /** Nearest first. */
-  readonly ancestors: readonly PromptDoc[];
-  readonly descendants: readonly PromptDoc[];
-  readonly edges: readonly LineageEdge[];
-  /** OVERWRITE enhancements of the prompt itself. */
-  readonly textReplacements: PromptDoc['textReplacements'];
-}
+// Callers name the catalog's shapes by the queries that answer them.
+export type { CreatedWithin, PageRequest, Page, TextMatch, PromptFilter, PromptSort, PromptListItem, RunFilter, RunSort, RunStatistics, LineageEdge, Lineage };
 
 export interface CatalogQueries {
   prompt(id: string): Promise<PromptDoc | null>;

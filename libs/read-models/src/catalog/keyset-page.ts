@@ -1,6 +1,6 @@
 import { InvalidInput } from '../../../domain/src/shared/domain-error.js';
 import type { Doc, DocumentStore, Filter, Sort } from '../document-store.port.js';
-import type { Page } from './catalog.queries.js';
+import type { Page } from './catalog.types.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 200;

@@ -1,5 +1,5 @@
 import type { Filter } from '../document-store.port.js';
-import type { TextMatch } from './catalog.queries.js';
+import type { TextMatch } from './catalog.types.js';
 
 /**
  * Searches are for what the user typed, literally: "a.b(" finds "a.b(", never "axb" or a syntax

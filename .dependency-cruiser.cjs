@@ -1,0 +1,33 @@
+/**
+ * The package edges `npm test` holds (docs/decisions.md §25, §27): only apps/server composes the
+ * roles; the roles are peers; libraries never reach into apps; the domain and the configuration
+ * are leaves; and no module is part of an import circle, type-only imports included.
+ */
+module.exports = {
+  forbidden: [
+    { name: 'libs-never-import-apps', severity: 'error', from: { path: '^libs/' }, to: { path: '^apps/' } },
+    { name: 'api-never-imports-worker', severity: 'error', from: { path: '^apps/api/' }, to: { path: '^apps/worker/' } },
+    { name: 'worker-never-imports-api', severity: 'error', from: { path: '^apps/worker/' }, to: { path: '^apps/api/' } },
+    {
+      name: 'domain-is-pure',
+      comment: 'Deciders and rules: no other library, no Nest, no I/O.',
+      severity: 'error',
+      from: { path: '^libs/domain/src/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^(libs|apps)/', pathNot: '^libs/domain/' },
+    },
+    {
+      name: 'config-is-a-leaf',
+      comment: 'Every library may read configuration; configuration reads none of them.',
+      severity: 'error',
+      from: { path: '^libs/config/src/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^(libs|apps)/', pathNot: '^libs/config/' },
+    },
+    { name: 'no-import-circles', severity: 'error', from: {}, to: { circular: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|dist)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};
