@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { CONTAINER_ROOT } from '../libs/domain/src/cosmos/remote-layout.js';
 import { jobContainerName } from '../libs/domain/src/job/job.decider.js';
-import { ids } from '../libs/eventstore/src/ids.js';
+import { ids } from '../libs/domain/src/shared/ids.js';
 import { startSimulatedNode, type SimulatedNode } from '../libs/gpu-sim/src/simulated-node.js';
 import { dockerInspect, dockerRemove, dockerRun, dockerWait } from '../libs/gpu/src/docker-command.js';
 import { upload } from '../libs/gpu/src/sftp-transfer.js';

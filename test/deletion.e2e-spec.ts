@@ -5,7 +5,7 @@ import { promptStream } from '../libs/domain/src/prompt/prompt.events.js';
 import { runDecider } from '../libs/domain/src/run/run.decider.js';
 import { runStream, type RunStatus } from '../libs/domain/src/run/run.events.js';
 import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
-import { ids } from '../libs/eventstore/src/ids.js';
+import { ids } from '../libs/domain/src/shared/ids.js';
 import { makeTestVideo } from '../libs/media/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 

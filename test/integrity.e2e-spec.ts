@@ -5,7 +5,7 @@ import { jobDecider } from '../libs/domain/src/job/job.decider.js';
 import { jobStream } from '../libs/domain/src/job/job.events.js';
 import { runDecider } from '../libs/domain/src/run/run.decider.js';
 import { runStream, type RunStatus } from '../libs/domain/src/run/run.events.js';
-import { ids } from '../libs/eventstore/src/ids.js';
+import { ids } from '../libs/domain/src/shared/ids.js';
 import { makeTestVideo } from '../libs/media/src/index.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../libs/read-models/src/document-store.port.js';
 import type { PromptDoc } from '../libs/read-models/src/prompts/prompt.doc.js';

@@ -4,7 +4,7 @@ import { jobDecider } from '../libs/domain/src/job/job.decider.js';
 import { jobStream, type JobKind } from '../libs/domain/src/job/job.events.js';
 import { runDecider } from '../libs/domain/src/run/run.decider.js';
 import { runStream } from '../libs/domain/src/run/run.events.js';
-import { ids } from '../libs/eventstore/src/ids.js';
+import { ids } from '../libs/domain/src/shared/ids.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 
 const QUEUE = `{ queue {

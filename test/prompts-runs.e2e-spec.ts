@@ -5,7 +5,7 @@ import { promptDecider } from '../libs/domain/src/prompt/prompt.decider.js';
 import { promptStream } from '../libs/domain/src/prompt/prompt.events.js';
 import { runDecider } from '../libs/domain/src/run/run.decider.js';
 import { runStream, type OutputFile } from '../libs/domain/src/run/run.events.js';
-import { ids } from '../libs/eventstore/src/ids.js';
+import { ids } from '../libs/domain/src/shared/ids.js';
 import { makeTestVideo } from '../libs/media/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 

@@ -5,7 +5,7 @@ import { jobStream, type JobQueued } from '../libs/domain/src/job/job.events.js'
 import { runDecider } from '../libs/domain/src/run/run.decider.js';
 import { runStream, type RunRequested } from '../libs/domain/src/run/run.events.js';
 import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
-import { ids } from '../libs/eventstore/src/ids.js';
+import { ids } from '../libs/domain/src/shared/ids.js';
 import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/test-gpu-node.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { jobDecider } from '../libs/domain/src/job/job.decider.js';
 import { jobStream } from '../libs/domain/src/job/job.events.js';
-import { ids } from '../libs/eventstore/src/ids.js';
+import { ids } from '../libs/domain/src/shared/ids.js';
 import { makeTestVideo } from '../libs/media/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 

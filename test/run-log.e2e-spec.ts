@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDecider } from '../libs/domain/src/run/run.decider.js';
 import { runStream } from '../libs/domain/src/run/run.events.js';
-import { ids } from '../libs/eventstore/src/ids.js';
+import { ids } from '../libs/domain/src/shared/ids.js';
 import { makeTestVideo } from '../libs/media/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 

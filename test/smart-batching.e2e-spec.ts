@@ -4,7 +4,7 @@ import type { BatchLine } from '../libs/domain/src/cosmos/controlnet-spec.js';
 import { jobBatchJsonlPath } from '../libs/domain/src/cosmos/remote-layout.js';
 import { jobDecider } from '../libs/domain/src/job/job.decider.js';
 import { jobStream } from '../libs/domain/src/job/job.events.js';
-import { ids } from '../libs/eventstore/src/ids.js';
+import { ids } from '../libs/domain/src/shared/ids.js';
 import { STUCK_GRACE_MS } from '../apps/api/src/integrity/live-jobs.js';
 import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
 import { SIMULATED_REMOTE_DIR } from '../libs/gpu-sim/src/simulated-node.js';

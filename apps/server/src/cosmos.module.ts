@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CosmosConfigModule, type CosmosConfig } from '../../../libs/config/src/index.js';
-import { StorageModule } from '../../../libs/read-models/src/storage.module.js';
+import { StorageModule } from './storage.module.js';
 import { ApiModule } from '../../api/src/api.module.js';
 import { OutputsModule } from '../../api/src/outputs/outputs.module.js';
 import { WorkerModule } from '../../worker/src/worker.module.js';

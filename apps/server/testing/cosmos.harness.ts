@@ -8,7 +8,7 @@ import { loadConfig } from '../../../libs/config/src/index.js';
 import type { Decider } from '../../../libs/domain/src/shared/decider.js';
 import type { DomainEvent } from '../../../libs/domain/src/shared/domain-event.js';
 import { EventSourcedCommandHandler, type CommandResult } from '../../../libs/eventstore/src/commands/event-sourced.command-handler.js';
-import { ids } from '../../../libs/eventstore/src/ids.js';
+import { ids } from '../../../libs/domain/src/shared/ids.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../../../libs/read-models/src/document-store.port.js';
 import { SqliteDocumentStore } from '../../../libs/read-models/src/sqlite/sqlite.document-store.js';
 

@@ -14,7 +14,7 @@ import type { MoveRunToBatch } from '../../../../libs/domain/src/run/run.command
 import { runDecider } from '../../../../libs/domain/src/run/run.decider.js';
 import { RunNotMovable } from '../../../../libs/domain/src/run/run.errors.js';
 import { runStream } from '../../../../libs/domain/src/run/run.events.js';
-import { ids } from '../../../../libs/eventstore/src/ids.js';
+import { ids } from '../../../../libs/domain/src/shared/ids.js';
 import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
 import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
-import { RUN_ID } from '../../../../libs/eventstore/src/ids.js';
+import { RUN_ID } from '../../../../libs/domain/src/shared/ids.js';
 import { OutputFolderError } from '../../../../libs/media/src/outputs/output-folder.error.js';
 import { deleteRunFolder, listRunFiles, type DeletedRunFolder, type OutputFile } from '../../../../libs/media/src/outputs/output-folders.js';
 

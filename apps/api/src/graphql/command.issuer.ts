@@ -5,7 +5,7 @@ import type { Decider } from '../../../../libs/domain/src/shared/decider.js';
 import type { DomainEvent } from '../../../../libs/domain/src/shared/domain-event.js';
 import { CLOCK, type Clock } from '../../../../libs/eventstore/src/clock.js';
 import { DecideCommand } from '../../../../libs/eventstore/src/commands/decide.command.js';
-import { ids } from '../../../../libs/eventstore/src/ids.js';
+import { ids } from '../../../../libs/domain/src/shared/ids.js';
 import { ReadModelConsistency } from '../../../../libs/read-models/src/projections/read-model.consistency.js';
 import type { CommandAccepted } from './command-accepted.model.js';
 import type { RequestContext } from './request-context.js';

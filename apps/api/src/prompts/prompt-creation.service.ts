@@ -5,7 +5,7 @@ import { promptDecider } from '../../../../libs/domain/src/prompt/prompt.decider
 import { promptStream, type PromptInputs } from '../../../../libs/domain/src/prompt/prompt.events.js';
 import { promptCreatedFrom } from '../../../../libs/domain/src/prompt/prompt.validation.js';
 import { InvalidInput, type FieldProblem } from '../../../../libs/domain/src/shared/domain-error.js';
-import { ids } from '../../../../libs/eventstore/src/ids.js';
+import { ids } from '../../../../libs/domain/src/shared/ids.js';
 import { InputFolderError, MediaToolError, VideoProbeError, scanInputVideos, type ScannedInputs } from '../../../../libs/media/src/index.js';
 import { promptsProjection } from '../../../../libs/read-models/src/prompts/prompts.projection.js';
 import type { CommandAccepted } from '../graphql/command-accepted.model.js';

@@ -11,7 +11,7 @@ import type { RequestRun } from '../../../../libs/domain/src/run/run.commands.js
 import { runDecider } from '../../../../libs/domain/src/run/run.decider.js';
 import { RunNotActive, RunNotFound } from '../../../../libs/domain/src/run/run.errors.js';
 import { runStream, type RunKind } from '../../../../libs/domain/src/run/run.events.js';
-import { ids } from '../../../../libs/eventstore/src/ids.js';
+import { ids } from '../../../../libs/domain/src/shared/ids.js';
 import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
 import { jobsProjection } from '../../../../libs/read-models/src/jobs/jobs.projection.js';

@@ -3,7 +3,7 @@ import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
 import { jobDecider } from '../../../../libs/domain/src/job/job.decider.js';
 import { jobStream } from '../../../../libs/domain/src/job/job.events.js';
-import { ids } from '../../../../libs/eventstore/src/ids.js';
+import { ids } from '../../../../libs/domain/src/shared/ids.js';
 import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
 import { jobsProjection } from '../../../../libs/read-models/src/jobs/jobs.projection.js';

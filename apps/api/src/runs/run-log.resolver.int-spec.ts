@@ -5,7 +5,7 @@ import type { CosmosConfig } from '../../../../libs/config/src/index.js';
 import { RunNotFound } from '../../../../libs/domain/src/run/run.errors.js';
 import { InvalidInput } from '../../../../libs/domain/src/shared/domain-error.js';
 import { openSqlite, type SqliteDatabase } from '../../../../libs/eventstore/src/sqlite/open-sqlite.js';
-import { ids } from '../../../../libs/eventstore/src/ids.js';
+import { ids } from '../../../../libs/domain/src/shared/ids.js';
 import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
 import { runLogPath, runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
 import { SqliteDocumentStore } from '../../../../libs/read-models/src/sqlite/sqlite.document-store.js';

@@ -3,7 +3,7 @@ import { gpuNodeDecider } from '../../../../libs/domain/src/node/gpu-node.decide
 import { gpuNodeStream } from '../../../../libs/domain/src/node/gpu-node.events.js';
 import type { Clock } from '../../../../libs/eventstore/src/clock.js';
 import type { EventSourcedCommandHandler } from '../../../../libs/eventstore/src/commands/event-sourced.command-handler.js';
-import { ids } from '../../../../libs/eventstore/src/ids.js';
+import { ids } from '../../../../libs/domain/src/shared/ids.js';
 import type { SshConnection } from '../../../../libs/gpu/src/ssh-connection.js';
 
 type Outcome = 'reachable' | 'unreachable';

@@ -1,13 +1,8 @@
 import type { FieldProblem } from '../shared/domain-error.js';
+import { JOB_ID } from '../shared/ids.js';
 import type { QueueJob } from './job.commands.js';
 import { JOB_KINDS } from './job.events.js';
 import { idempotencyKeyProblem } from './idempotency.js';
-
-/**
- * The id becomes a stream name, a remote folder and part of a Docker container name
- * (`[a-zA-Z0-9][a-zA-Z0-9_.-]*`), so only the generator's own shape is accepted.
- */
-const JOB_ID = /^job_[0-9a-f]{12,32}$/;
 
 export const MIN_JOB_PRIORITY = 0;
 export const MAX_JOB_PRIORITY = 100;

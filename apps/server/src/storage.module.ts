@@ -1,18 +1,18 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { COSMOS_CONFIG, type CosmosConfig } from '../../config/src/index.js';
-import { CLOCK, systemClock } from '../../eventstore/src/clock.js';
-import { DecideCommandHandler } from '../../eventstore/src/commands/decide.command.js';
-import { EventSourcedCommandHandler } from '../../eventstore/src/commands/event-sourced.command-handler.js';
-import { EVENT_STORE, type EventStore } from '../../eventstore/src/event-store.port.js';
-import { EventStoreDbEventStore } from '../../eventstore/src/eventstoredb/eventstoredb.event-store.js';
-import { EVENT_TYPE_REGISTRY, EventTypeRegistry } from '../../eventstore/src/serialization/event-type.registry.js';
-import { EVENT_TYPES } from '../../eventstore/src/serialization/event-types.js';
-import { openSqlite, type SqliteDatabase } from '../../eventstore/src/sqlite/open-sqlite.js';
-import { SqliteEventStore } from '../../eventstore/src/sqlite/sqlite.event-store.js';
-import { DOCUMENT_STORE, type DocumentStore } from './document-store.port.js';
-import { MongoDocumentStore } from './mongodb/mongodb.document-store.js';
-import { ReadModelConsistency } from './projections/read-model.consistency.js';
-import { SqliteDocumentStore } from './sqlite/sqlite.document-store.js';
+import { COSMOS_CONFIG, type CosmosConfig } from '../../../libs/config/src/index.js';
+import { CLOCK, systemClock } from '../../../libs/eventstore/src/clock.js';
+import { DecideCommandHandler } from '../../../libs/eventstore/src/commands/decide.command.js';
+import { EventSourcedCommandHandler } from '../../../libs/eventstore/src/commands/event-sourced.command-handler.js';
+import { EVENT_STORE, type EventStore } from '../../../libs/eventstore/src/event-store.port.js';
+import { EventStoreDbEventStore } from '../../../libs/eventstore/src/eventstoredb/eventstoredb.event-store.js';
+import { EVENT_TYPE_REGISTRY, EventTypeRegistry } from '../../../libs/eventstore/src/serialization/event-type.registry.js';
+import { EVENT_TYPES } from '../../../libs/eventstore/src/serialization/event-types.js';
+import { openSqlite, type SqliteDatabase } from '../../../libs/eventstore/src/sqlite/open-sqlite.js';
+import { SqliteEventStore } from '../../../libs/eventstore/src/sqlite/sqlite.event-store.js';
+import { DOCUMENT_STORE, type DocumentStore } from '../../../libs/read-models/src/document-store.port.js';
+import { MongoDocumentStore } from '../../../libs/read-models/src/mongodb/mongodb.document-store.js';
+import { ReadModelConsistency } from '../../../libs/read-models/src/projections/read-model.consistency.js';
+import { SqliteDocumentStore } from '../../../libs/read-models/src/sqlite/sqlite.document-store.js';
 
 const SQLITE_DATABASE = Symbol('SQLITE_DATABASE');
 
