@@ -85,7 +85,7 @@ export async function startSimulatedSshServer(options: SimulatedSshServerOptions
   });
 
   // ssh2 takes sockets from our own listener, so stop() can end them; and Nagle must go:
-  // with it, exec round trips and SFTP streams crawl (reference/stack.md §4–5).
+  // with it, exec round trips and SFTP streams crawl (small writes wait on delayed ACKs).
   const listener: NetServer = createServer((socket) => {
     socket.setNoDelay(true);
     sockets.add(socket);

@@ -1,5 +1,5 @@
 /**
- * The one way a remote command line is built (STYLE 13): every word is single-quoted, so the
+ * The one way a remote command line is built: every word is single-quoted, so the
  * remote POSIX shell (sshd always runs `$SHELL -c <command>`) sees literal bytes and expands
  * nothing — no `$(…)`, backticks, globs, `~`, `VAR=` assignments or reserved words. Quoting even
  * "safe" words is deliberate: `if` or `FOO=bar` in command position would change meaning.

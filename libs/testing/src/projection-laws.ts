@@ -25,7 +25,7 @@ export interface ProjectionLawOptions<D extends Doc> {
 }
 
 /**
- * The laws every projection keeps (STYLE §6), on a realistic history: handling events again —
+ * The laws every projection keeps, on a realistic history: handling events again —
  * as a batch, one by one, or from a lost checkpoint — changes nothing, and a rebuild into a
  * shadow collection equals what live processing made in batches of varying size.
  */

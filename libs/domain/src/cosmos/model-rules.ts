@@ -4,7 +4,9 @@ import { PRESET_LEVELS } from './inference-config.js';
 /**
  * cosmos-transfer1's own checks of a controlnet spec and a batch file, with its messages, so a
  * simulated GPU host rejects exactly what the model rejects and the worker can pre-flight specs.
- * Sections (§) refer to reference/cosmos-transfer1.md.
+ * Sections (§) and numbered facts are those of our notes on the model's interface (its README,
+ * transfer.py's arguments and its validation code), which are kept outside this repository; each
+ * check here names what the model does, so the code reads without them.
  *
  * The model raises on its first problem; these collect them all, in the model's order, so
  * `errors[0]` is what the model would raise when it is one of the model's own checks. Checks the

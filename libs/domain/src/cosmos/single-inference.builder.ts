@@ -46,7 +46,7 @@ export function buildInferenceSpec(request: InferenceRequest): InferenceLaunch {
 
   // The prompt and negative prompt travel only inside the JSON: they may hold anything, a
   // leading '-' would read as a flag, and user text never reaches the remote shell
-  // (ARCHITECTURE.md §6). With no `--prompt` token in argv, the JSON values apply (§1.3).
+  // (only quoted argv does). With no `--prompt` token in argv, the model applies the JSON values.
   const spec: ControlnetSpec = {
     prompt: requirePromptText(prompt.text, 'prompt.text'),
     negative_prompt: prompt.negativePrompt,

@@ -14,7 +14,7 @@ export type SingleInferenceResult = RunExecutionResult;
 
 /**
  * Runs one single-inference run on a GPU node: upload, detached container, followed log, download
- * (ARCHITECTURE §6). Pure I/O: it records nothing; the caller turns stages and the result (or the
+ * over the node's one SSH connection. Pure I/O: it records nothing; the caller turns stages and the result (or the
  * ExecutionFailure it throws) into events. Repeating execute for the same job attempt never starts
  * a second container: a finished attempt's manifest answers at once, and a container already
  * under the attempt's name is re-attached (running) or finalized (exited). A failed container is

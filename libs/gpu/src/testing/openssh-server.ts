@@ -52,7 +52,7 @@ export interface OpenSshServerOptions {
 }
 
 /**
- * Starts `/usr/sbin/sshd -D -e` with a config of its own (stack.md §4). Fails with a clear message
+ * Starts `/usr/sbin/sshd -D -e` (foreground, log to stderr) with a config of its own. Fails with a clear message
  * when sshd is not installed: CI installs it (`.ci/run`), so a missing sshd is an error, not a skip.
  */
 export async function startOpenSshServer(options: OpenSshServerOptions = {}): Promise<OpenSshServer> {
