@@ -6,6 +6,7 @@ import { jobStream } from '../../../../libs/domain/src/job/job.events.js';
 import { runDecider } from '../../../../libs/domain/src/run/run.decider.js';
 import { RunNotActive, RunNotFound } from '../../../../libs/domain/src/run/run.errors.js';
 import { runStream } from '../../../../libs/domain/src/run/run.events.js';
+import { killPlan, type KillStep, type KillTarget } from '../../../../libs/domain/src/node/kill-plan.js';
 import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
 import { lastEvent } from '../../../../libs/eventstore/src/last-event.js';
 import { GpuTransportError } from '../../../../libs/gpu/src/gpu.errors.js';
@@ -13,7 +14,6 @@ import { killCosmosContainer, listCosmosContainers, type CosmosContainer } from 
 import { GPU_NODES, type GpuNode, type GpuNodes } from '../../../../libs/gpu/src/nodes/gpu-node.js';
 import { PROBE_COMMAND_TIMEOUT_MS } from '../../../../libs/gpu/src/nodes/node-probe.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
-import { ACTIVE_JOB_STATUSES, type JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
 import { jobsProjection } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
 import { job as readJob } from '../../../../libs/read-models/src/jobs/jobs.queries.js';
 import { ReadModelConsistency } from '../../../../libs/read-models/src/projections/read-model.consistency.js';
@@ -22,12 +22,6 @@ import { CommandIssuer } from '../graphql/command.issuer.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import { GpuNodeNotFound, KillNotConfirmed } from './gpu-node.errors.js';
 import { GpuNodeStatuses } from './gpu-node-statuses.service.js';
-
-/** A container to kill, and the job it is the current attempt of (null: a leftover, or a job already over). */
-interface KillTarget {
-  readonly container: CosmosContainer;
-  readonly job: JobDoc | null;
-}
 
 export interface KillReport {
   readonly node: string;
@@ -41,9 +35,9 @@ const KILL_TIMEOUT_MS = 10_000;
 
 /**
  * The kill switch: ends every container of ours on one node, by name, never anything else there.
- * Each killed job is failed (KILLED) before its container dies, so the worker following it finds
- * the job already finished and records nothing else. Command ids derive from the job's attempt,
- * so a repeat (after a crash between the two steps, say) records nothing twice and kills what is left.
+ * What it does is killPlan's (libs/domain): this issues the plan's steps in order, treating each
+ * refusal as the plan says, then kills every container. A repeat (after a crash between the two
+ * steps, say) records nothing twice and kills what is left.
  */
 @Injectable()
 export class ContainerKillSwitch {
@@ -61,19 +55,13 @@ export class ContainerKillSwitch {
   async kill(nodeName: string, confirm: boolean, request: RequestContext): Promise<KillReport> {
     const node = this.nodes.get(nodeName);
     if (node === undefined) throw new GpuNodeNotFound(nodeName, this.nodes.list().map((known) => known.name));
-    const targets = await this.targets(node);
+    const containers = await this.containers(node);
+    const plan = killPlan(node.name, await this.targets(containers), request.actor);
     const checkedAt = this.commands.now();
-    const containers = targets.map((target) => target.container);
-    if (!confirm) {
-      const active = targets.flatMap(({ job }) => (job !== null && isActive(job) ? [job.id] : []));
-      throw new KillNotConfirmed(node.name, containers, active, checkedAt);
-    }
+    if (!confirm) throw new KillNotConfirmed(node.name, containers, plan.jobIds, checkedAt);
 
-    const jobIds: string[] = [];
-    for (const target of targets) {
-      if (target.job !== null && (await this.failJob(node, target.container, target.job, request))) jobIds.push(target.job.id);
-    }
-    const outcomes = await Promise.all(targets.map(({ container }) => this.killOne(node, container)));
+    const jobIds = await this.issue(plan.steps, request);
+    const outcomes = await Promise.all(containers.map((container) => this.killOne(node, container)));
     this.statuses.refresh();
     return {
       node: node.name,
@@ -84,57 +72,52 @@ export class ContainerKillSwitch {
     };
   }
 
-  /**
-   * Our running containers and their jobs. The jobs read model is first brought up to each job
-   * stream's last event (bounded), so a claim recorded just before its container started is not
-   * missed. (Not to the log's head: the jobs checkpoint only moves with job events.)
-   */
-  private async targets(node: GpuNode): Promise<KillTarget[]> {
+  private async containers(node: GpuNode): Promise<readonly CosmosContainer[]> {
     const listing = await listCosmosContainers(node, PROBE_COMMAND_TIMEOUT_MS);
     if (!listing.ok) throw new Error(`${node.name}: ${listing.error}`);
+    return listing.containers;
+  }
+
+  /**
+   * Each container with its job as the jobs read model has it. The read model is first brought up
+   * to each job stream's last event (bounded), so a claim recorded just before its container
+   * started is not missed. (Not to the log's head: the jobs checkpoint only moves with job events.)
+   */
+  private targets(containers: readonly CosmosContainer[]): Promise<KillTarget[]> {
     return Promise.all(
-      listing.containers.map(async (container) => {
+      containers.map(async (container) => {
         const last = await lastEvent(this.events, jobStream(container.jobId));
         if (last !== null) await this.consistency.waitFor(jobsProjection.name, last.position, this.config.projections.consistencyTimeoutMs);
-        const job = await readJob(this.documents, container.jobId);
-        // Only the job's current attempt: a leftover of an earlier one is killed without touching the job.
-        const current = job !== null && job.containerName === container.name && (isActive(job) || job.status === 'failed');
-        return { container, job: current ? job : null };
+        return { containerName: container.name, job: await readJob(this.documents, container.jobId) };
       }),
     );
   }
 
-  /**
-   * True when the job now stands failed by this kill (now, or by the same kill before). A job that
-   * another ending reached first (it succeeded, was cancelled, failed otherwise) is left as it is.
-   */
-  private async failJob(node: GpuNode, container: CosmosContainer, job: JobDoc, request: RequestContext): Promise<boolean> {
-    const step = `${job.id}:killed:a${job.attempts}`;
-    const message = `killed by ${request.actor} with the kill switch of GPU node ${node.name} (container ${container.name})`;
-    const failure = { reason: 'KILLED' as const, message, exitCode: null, now: this.commands.now() };
-    try {
-      await this.commands.issue(jobDecider, { type: 'FailJob', jobId: job.id, ...failure }, request, {
-        streamId: jobStream(job.id),
-        commandId: step,
-        readModels: [jobsProjection.name],
-      });
-    } catch (error) {
-      if (error instanceof JobNotActive || error instanceof JobNotClaimed) return false;
-      throw error;
-    }
-    for (const runId of job.runIds) {
+  /** Issues the steps in order; answers the jobs that now stand failed by this kill (now, or by the same kill before). */
+  private async issue(steps: readonly KillStep[], request: RequestContext): Promise<string[]> {
+    const failed: string[] = [];
+    const refused = new Set<string>();
+    // One time for the whole kill: a job and its runs end at the same moment.
+    const failure = { reason: 'KILLED' as const, exitCode: null, now: this.commands.now() };
+    for (const step of steps) {
+      if (refused.has(step.jobId)) continue;
+      const options = { commandId: step.commandId };
       try {
-        await this.commands.issue(runDecider, { type: 'FailRun', runId, ...failure }, request, {
-          streamId: runStream(runId),
-          commandId: `${step}:${runId}`,
-          readModels: [runsProjection.name],
-        });
+        if (step.type === 'FailJob') {
+          const command = { type: 'FailJob' as const, jobId: step.jobId, message: step.message, ...failure };
+          await this.commands.issue(jobDecider, command, request, { ...options, streamId: jobStream(step.jobId), readModels: [jobsProjection.name] });
+          failed.push(step.jobId);
+        } else {
+          const command = { type: 'FailRun' as const, runId: step.runId, message: step.message, ...failure };
+          await this.commands.issue(runDecider, command, request, { ...options, streamId: runStream(step.runId), readModels: [runsProjection.name] });
+        }
       } catch (error) {
-        // Runs of a batch that already ended keep their own ending.
-        if (!(error instanceof RunNotActive || error instanceof RunNotFound)) throw error;
+        // A job another ending reached first keeps it, and so do its runs; a run that already ended keeps its own.
+        if (step.type === 'FailJob' && (error instanceof JobNotActive || error instanceof JobNotClaimed)) refused.add(step.jobId);
+        else if (!(step.type === 'FailRun' && (error instanceof RunNotActive || error instanceof RunNotFound))) throw error;
       }
     }
-    return true;
+    return failed;
   }
 
   /** Null when the container is gone, else why not. */
@@ -147,8 +130,4 @@ export class ContainerKillSwitch {
       throw error;
     }
   }
-}
-
-function isActive(job: JobDoc): boolean {
-  return (ACTIVE_JOB_STATUSES as readonly string[]).includes(job.status);
 }
