@@ -3,6 +3,8 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { ClaimedJob } from '../../../../libs/domain/src/job/job.decider.js';
 import type { JobKind } from '../../../../libs/domain/src/job/job.events.js';
+import { outcomePlan } from '../../../../libs/domain/src/job/outcome-plan.js';
+import { assertNever } from '../../../../libs/domain/src/shared/assert-never.js';
 import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
 import { runFolder } from '../../../../libs/media/src/outputs/output-folders.js';
 import { EXECUTION_LOG_NAME } from '../../../../libs/gpu/src/executor/run-outputs.js';
@@ -64,35 +66,38 @@ export class JobDriver {
     await this.record(work, claim.attempt, outcomes, cancel.aborted);
   }
 
-  /**
-   * Runs first, then the job: a crash in between leaves a claimed job whose recovery finalizes it
-   * again from the manifests, and the steps already written are recognised and skipped.
-   */
+  /** Records the attempt as outcomePlan (libs/domain) says: runs, then the job, each step idempotent. */
   async record(work: Workload, attempt: number, outcomes: readonly RunOutcome[], cancelled: boolean): Promise<void> {
     const jobId = work.job.id;
-    // Killed on the owner's request, with nothing to show: the job ends cancelled, as asked.
-    if (cancelled && outcomes.every((outcome) => outcome.status === 'failed')) {
-      await this.cancelled(jobId, attempt, work.job.runIds);
-      return;
-    }
-    for (const outcome of outcomes) {
-      if (outcome.status === 'failed') {
-        await this.ledger.failRun(jobId, attempt, outcome.runId, outcome.failure);
-        continue;
+    const plan = outcomePlan(outcomes, cancelled);
+    if (plan.cancel) return this.cancelled(jobId, attempt, work.job.runIds);
+    for (const step of plan.steps) {
+      switch (step.type) {
+        case 'FailRun':
+          await this.ledger.failRun(jobId, attempt, step.runId, step.failure);
+          break;
+        case 'CompleteRun': {
+          const outcome = outcomes.find((candidate) => candidate.runId === step.runId && candidate.status === 'completed');
+          if (outcome?.status === 'completed') await this.ledger.completeRun(jobId, attempt, step.runId, outcome.outputs, outcome.enhancedText);
+          break;
+        }
+        case 'RecordEnhancement': {
+          const run = work.runs.find((entry) => entry.run.id === step.runId);
+          if (run !== undefined) await recordEnhancement(this.ledger, run, attempt, step.text, this.settings.defaultNegativePrompt);
+          break;
+        }
+        case 'SucceedJob':
+          await this.ledger.succeed(jobId, attempt);
+          this.logger.log({ msg: 'job ended', node: this.node.name, jobId, attempt, status: 'succeeded', failedRuns: step.failedRuns });
+          break;
+        case 'FailJob':
+          await this.ledger.fail(jobId, attempt, step.failure);
+          this.logger.log({ msg: 'job ended', node: this.node.name, jobId, attempt, status: 'failed', ...step.failure });
+          break;
+        default:
+          return assertNever(step);
       }
-      await this.ledger.completeRun(jobId, attempt, outcome.runId, outcome.outputs, outcome.enhancedText);
-      const run = work.runs.find((entry) => entry.run.id === outcome.runId);
-      if (outcome.enhancedText !== null && run !== undefined) {
-        await recordEnhancement(this.ledger, run, attempt, outcome.enhancedText, this.settings.defaultNegativePrompt);
-      }
     }
-    // A batch succeeds when any of its runs did; the failed ones carry their own reasons.
-    const failures = outcomes.flatMap((outcome) => (outcome.status === 'failed' ? [outcome.failure] : []));
-    const failure = failures[0] ?? { reason: 'REMOTE_ERROR' as const, message: 'the job produced no run outcome', exitCode: null };
-    if (failures.length < outcomes.length) await this.ledger.succeed(jobId, attempt);
-    else await this.ledger.fail(jobId, attempt, failure);
-    const ended = failures.length < outcomes.length ? { status: 'succeeded', failedRuns: failures.length } : { status: 'failed', ...failure };
-    this.logger.log({ msg: 'job ended', node: this.node.name, jobId, attempt, ...ended });
   }
 
   /** Confirms a requested cancel and ends the runs with the owner's reason. */
