@@ -18,7 +18,11 @@ import { Job, JobConnection, JobStatusValue, JobUpdate } from './job.model.js';
 
 @Resolver(() => Job)
 export class JobsResolver {
-  /** One answer per request: a page of queued jobs shares one read of the queue and the nodes. */
+  /**
+   * One read per result: every queued job of a page asks in the same pass, before the read
+   * settles, and shares it. Forgotten once settled, so a subscription's next push (same socket,
+   * same context) reads afresh.
+   */
   private readonly blockers = new WeakMap<RequestContext, Promise<string | null>>();
 
   constructor(
@@ -57,11 +61,12 @@ export class JobsResolver {
   })
   waitingFor(@Parent() parent: Job, @Context() request: RequestContext): Promise<string | null> | null {
     if (parent.status !== JobStatusValue.queued) return null;
-    let blocker = this.blockers.get(request);
-    if (!blocker) {
-      blocker = Promise.all([queueState(this.documents), this.health.reach()]).then(([queue, reach]) => queueBlocker(queue, reach));
-      this.blockers.set(request, blocker);
-    }
+    const shared = this.blockers.get(request);
+    if (shared) return shared;
+    const blocker = Promise.all([queueState(this.documents), this.health.reach()]).then(([queue, reach]) => queueBlocker(queue, reach));
+    this.blockers.set(request, blocker);
+    const forget = (): void => void (this.blockers.get(request) === blocker && this.blockers.delete(request));
+    blocker.then(forget, forget);
     return blocker;
   }
 

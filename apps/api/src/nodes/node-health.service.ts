@@ -6,7 +6,9 @@ import { nodeReach, type NodeReach } from './node-health.js';
 
 /**
  * The workers' last word on each configured node, from the `nodes` read model: it costs no SSH,
- * so `/readyz` and `Job.waitingFor` answer at once even while every node is down.
+ * so `/readyz` and `Job.waitingFor` answer at once even while every node is down. An api process
+ * that configures no node (a worker elsewhere may run the simulated one) goes by the nodes the
+ * workers reported.
  */
 @Injectable()
 export class NodeHealth {
@@ -17,9 +19,7 @@ export class NodeHealth {
 
   async reach(): Promise<NodeReach[]> {
     const docs = await this.documents.find<GpuNodeDoc>(GPU_NODES_COLLECTION, {});
-    return nodeReach(
-      this.nodes.list().map((node) => node.name),
-      docs,
-    );
+    const configured = this.nodes.list().map((node) => node.name);
+    return nodeReach(configured.length > 0 ? configured : docs.map((doc) => doc.id), docs);
   }
 }

@@ -34,4 +34,9 @@ describe('node health', () => {
     );
     expect(queueBlocker(INITIAL_QUEUE, nodeReach(['a', 'c'], []))).toBe('No worker has reported on a GPU node yet (a, c): is a worker process running?');
   });
+
+  it('says when there is no node at all, rather than listing none', () => {
+    expect(nodesReadiness([])).toBe('none: no GPU node is configured ([[gpu.nodes]]) and no worker has reported one');
+    expect(queueBlocker(INITIAL_QUEUE, [])).toBe('Nothing can run it: no GPU node is configured ([[gpu.nodes]]) and no worker has reported one.');
+  });
 });

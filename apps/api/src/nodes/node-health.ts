@@ -26,6 +26,7 @@ export function nodeReach(configured: readonly string[], docs: readonly GpuNodeD
  * (nothing runs there) without making it unready: queries and commands still work.
  */
 export function nodesReadiness(reach: readonly NodeReach[]): string {
+  if (reach.length === 0) return `none: ${NO_NODES}`;
   const unreachable = reach.filter((node) => node.state === 'unreachable');
   const notContacted = reach.filter((node) => node.state === 'not_contacted');
   if (unreachable.length > 0) return `degraded: ${[...unreachable, ...notContacted].map(describe).join('; ')}`;
@@ -42,12 +43,15 @@ export function queueBlocker(queue: QueueDoc, reach: readonly NodeReach[]): stri
     const reason = queue.pauseReason ? `: ${queue.pauseReason}` : '';
     return `The queue is paused (by ${queue.pausedBy ?? 'unknown'} at ${queue.pausedAt ?? 'an unknown time'}${reason}); resumeQueue lets nodes claim again.`;
   }
+  if (reach.length === 0) return `Nothing can run it: ${NO_NODES}.`;
   if (reach.some((node) => node.state === 'reachable')) return null;
   if (reach.every((node) => node.state === 'not_contacted')) {
     return `No worker has reported on a GPU node yet (${reach.map((node) => node.name).join(', ')}): is a worker process running?`;
   }
   return `No GPU node can be reached: ${reach.map(describe).join('; ')}.`;
 }
+
+const NO_NODES = 'no GPU node is configured ([[gpu.nodes]]) and no worker has reported one';
 
 function describe(node: NodeReach): string {
   switch (node.state) {
