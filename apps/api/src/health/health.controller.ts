@@ -47,27 +47,38 @@ export class HealthController {
   }
 
   private async nodesReadiness(): Promise<string> {
-    let answer = 'unknown';
-    const outcome = await check(async () => {
-      answer = nodesReadiness(await this.health.reach());
-    });
-    return outcome === 'ok' ? answer : `unknown: ${outcome}`;
+    try {
+      return nodesReadiness(await withinTimeout(() => this.health.reach()));
+    } catch (error) {
+      return `unknown: ${failureText(error)}`;
+    }
   }
 }
 
+/** `ok`, or why not (a store's message may quote its URI: redacted). */
 async function check(probe: () => Promise<unknown>): Promise<string> {
+  try {
+    await withinTimeout(probe);
+    return 'ok';
+  } catch (error) {
+    return `error: ${failureText(error)}`;
+  }
+}
+
+async function withinTimeout<T>(probe: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
+    return await Promise.race([
       probe(),
-      new Promise((_, reject) => {
+      new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
       }),
     ]);
-    return 'ok';
-  } catch (error) {
-    return `error: ${redactSecrets(error instanceof Error ? error.message : String(error))}`;
   } finally {
     clearTimeout(timer);
   }
+}
+
+function failureText(error: unknown): string {
+  return redactSecrets(error instanceof Error ? error.message : String(error));
 }

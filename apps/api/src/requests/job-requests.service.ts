@@ -15,6 +15,7 @@ import { ids } from '../../../../libs/domain/src/shared/ids.js';
 import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
 import { jobsProjection } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
+import type { PromptDoc } from '../../../../libs/read-models/src/prompts/prompt.doc.js';
 import { job as readJob } from '../../../../libs/read-models/src/jobs/jobs.queries.js';
 import { runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
@@ -35,6 +36,8 @@ interface RunPlan {
   readonly config: Readonly<Record<string, unknown>>;
   readonly sourceRunId: string | null;
   readonly sourceVideo: string | null;
+  /** The prompt's text now, when the request's checks already read the prompt (else it is read when queued). */
+  readonly promptText?: QueuedPromptText;
 }
 
 interface JobPlan {
@@ -63,7 +66,9 @@ export class JobRequests {
 
   async requestInference(checked: CheckedInferenceRequest, request: RequestContext): Promise<JobRequested> {
     const { prompts, config, priority, idempotencyKey } = checked;
-    const runs = prompts.map((prompt): RunPlan => ({ promptId: prompt.id, kind: 'inference', modelType: 'transfer', config: { ...config }, sourceRunId: null, sourceVideo: null }));
+    const runs = prompts.map(
+      (prompt): RunPlan => ({ promptId: prompt.id, kind: 'inference', modelType: 'transfer', config: { ...config }, sourceRunId: null, sourceVideo: null, promptText: textOf(prompt) }),
+    );
     const plan: JobPlan = { kind: prompts.length === 1 ? 'inference' : 'batch_inference', runs, priority, idempotencyKey, retryOf: null };
     return this.queue(await this.jobIdFor(idempotencyKey, request), plan, request);
   }
@@ -83,7 +88,7 @@ export class JobRequests {
    */
   async requestEnhance(checked: CheckedEnhanceRequest, request: RequestContext, clearRuns: () => Promise<void>): Promise<JobRequested> {
     const { prompt, config, priority, idempotencyKey } = checked;
-    const run: RunPlan = { promptId: prompt.id, kind: 'enhance', modelType: 'enhance', config: { ...config }, sourceRunId: null, sourceVideo: null };
+    const run: RunPlan = { promptId: prompt.id, kind: 'enhance', modelType: 'enhance', config: { ...config }, sourceRunId: null, sourceVideo: null, promptText: textOf(prompt) };
     const jobId = await this.jobIdFor(idempotencyKey, request);
     if ((await readJob(this.documents, jobId)) === null) await clearRuns();
     return this.queue(jobId, { kind: 'enhance', runs: [run], priority, idempotencyKey, retryOf: null }, request);
@@ -158,13 +163,18 @@ export class JobRequests {
     return reserved.data.jobId;
   }
 
-  /** The texts the runs will generate from: the prompts as they are when the job is queued. */
-  private async promptTexts(promptIds: readonly string[]): Promise<Record<string, QueuedPromptText>> {
+  /** The texts the runs will generate from: the prompts as they are when the job is queued (read once, if the checks did not). */
+  private async promptTexts(runs: readonly RunPlan[]): Promise<Record<string, QueuedPromptText>> {
     const texts: Record<string, QueuedPromptText> = {};
-    for (const promptId of new Set(promptIds)) {
+    for (const { promptId, promptText } of runs) {
+      if (texts[promptId] !== undefined) continue;
+      if (promptText !== undefined) {
+        texts[promptId] = promptText;
+        continue;
+      }
       const prompt = await this.catalog.prompt(promptId);
       if (prompt === null) throw new PromptNotFound(promptId);
-      texts[promptId] = { text: prompt.text, negativePrompt: prompt.negativePrompt };
+      texts[promptId] = textOf(prompt);
     }
     return texts;
   }
@@ -178,7 +188,7 @@ export class JobRequests {
       runIds: plan.runs.map(() => ids.run()),
       promptIds: plan.runs.map((run) => run.promptId),
       config: plan.kind === 'batch_inference' ? { runs: configs } : { ...configs[0] },
-      promptTexts: await this.promptTexts(plan.runs.map((run) => run.promptId)),
+      promptTexts: await this.promptTexts(plan.runs),
       priority: plan.priority,
       idempotencyKey: plan.idempotencyKey,
       retryOf: plan.retryOf,
@@ -222,4 +232,8 @@ export class JobRequests {
     const runs = (await Promise.all(runIds.map((runId) => this.catalog.run(runId)))).flatMap((run) => (run ? [Run.from(run)] : []));
     return Object.assign(new JobRequested(), { accepted, job: doc && Job.from(doc), runs });
   }
+}
+
+function textOf(prompt: PromptDoc): QueuedPromptText {
+  return { text: prompt.text, negativePrompt: prompt.negativePrompt };
 }
