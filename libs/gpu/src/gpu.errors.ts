@@ -131,7 +131,11 @@ function describeRejection(reason: HostKeyRejection): string {
   }
 }
 
-/** The node itself did not answer (as opposed to a command or a transfer that failed on a node that does). */
+/**
+ * The node does not let us in: no connection after every attempt, or a host key or login it
+ * refuses (as opposed to a command or transfer that failed on a node that answers). A session that
+ * dropped mid-command is not this: the next attempt decides, and a failed one says so itself.
+ */
 export function isNodeUnreachable(error: unknown): boolean {
-  return error instanceof SshUnavailable || error instanceof SshHostKeyRejected || error instanceof SshAuthFailed || error instanceof SshConnectionLost;
+  return error instanceof SshUnavailable || error instanceof SshHostKeyRejected || error instanceof SshAuthFailed;
 }
