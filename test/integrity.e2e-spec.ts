@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,6 +11,7 @@ import { makeTestVideo } from '../libs/media/src/index.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../libs/read-models/src/document-store.port.js';
 import type { PromptDoc } from '../libs/read-models/src/prompts/prompt.doc.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
+import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
 import { STUCK_GRACE_MS } from '../apps/api/src/integrity/live-jobs.js';
 
 /** The job every seeded run names; no worker runs it, so tests decide what the jobs read model says of it. */
@@ -245,23 +247,13 @@ describe('verifyIntegrity and a request cut off between its job and its runs', (
     await cosmos?.stop();
   });
 
-  it('reports the queued job no worker will ever claim, and with fix cancels it', async () => {
+  it('reports the job queued before v3 that no worker will ever claim, and with fix cancels it', async () => {
     const jobId = ids.job();
     const queuedAt = new Date(Date.now() - 2 * STUCK_GRACE_MS).toISOString();
-    await cosmos.execute(jobDecider, jobStream(jobId), {
-      type: 'QueueJob',
-      jobId,
-      kind: 'inference',
-      runIds: [ids.run()],
-      promptIds: [ids.prompt()],
-      config: {},
-      promptTexts: {},
-      priority: 50,
-      idempotencyKey: null,
-      retryOf: null,
-      now: queuedAt,
-      actor: 'ana',
-    });
+    // As a v2 request cut off after its job left it: the runs never recorded, and too little kept to make them.
+    const v2 = { jobId, kind: 'inference', runIds: [ids.run()], promptIds: [ids.prompt()], config: {}, promptTexts: {}, priority: 50, idempotencyKey: null, retryOf: null, queuedAt, queuedBy: 'ana' };
+    const metadata = { occurredAt: queuedAt, correlationId: jobId, causationId: jobId, schemaVersion: 2, actor: 'ana' };
+    await cosmos.get<EventStore>(EVENT_STORE).append(jobStream(jobId), [{ id: randomUUID(), type: 'JobQueued', data: v2, metadata }], 'no_stream');
     const reported = (await cosmos.gql<{ verifyIntegrity: { issues: Finding[] } }>(VERIFY, { fix: false })).data!.verifyIntegrity;
     expect(reported.issues).toEqual([{ kind: 'STALLED_JOB', subject: jobId, detail: `queued since ${queuedAt}, but some of its runs were never recorded.` }]);
 

@@ -6,6 +6,7 @@ import { runDecider } from '../libs/domain/src/run/run.decider.js';
 import { runStream } from '../libs/domain/src/run/run.events.js';
 import { ids } from '../libs/domain/src/shared/ids.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
+import { queuedPromptOf } from '../libs/testing/src/job-history.fixture.js';
 
 const QUEUE = `{ queue {
   paused
@@ -60,7 +61,8 @@ describe('jobs and the queue view over GraphQL', () => {
       runIds,
       promptIds: runIds.map(() => promptId),
       config,
-      promptTexts: {},
+      prompts: { [promptId]: queuedPromptOf(promptId) },
+      upscale: kind === 'upscale' ? { sourceRunId: null, sourceVideo: 'city/color.mp4', video: { root: 'inputs', path: 'city/color.mp4' } } : null,
       priority,
       idempotencyKey: null,
       retryOf: null,

@@ -111,13 +111,14 @@ describe('a GPU node behind real OpenSSH', () => {
     await eventually(async () => expect((await readyz()).gpuNodes).toBe('ok'), 10_000);
     await host.server.stop();
     try {
-      const jobId = await requestInference(cosmos, { promptIds: [prompt] });
       const down = /^sshd-gpu unreachable since \S+ \(sshd-gpu: .+\)$/;
       await eventually(async () => {
         const body = await readyz();
         expect(body.status).toBe('degraded');
         expect(body.gpuNodes.replace(/^degraded: /, '')).toMatch(down);
       }, 10_000);
+      // Queued once the node is known to be down (a job queued the instant sshd goes is claimed, and recovered).
+      const jobId = await requestInference(cosmos, { promptIds: [prompt] });
       const { data } = await cosmos.gql(`query($id: String!) { job(id: $id) { status waitingFor } }`, { id: jobId });
       expect(data!.job.status).toBe('queued');
       expect(data!.job.waitingFor.replace(/^No GPU node can be reached: (.*)\.$/, '$1')).toMatch(down);

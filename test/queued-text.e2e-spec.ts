@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { jobDecider } from '../libs/domain/src/job/job.decider.js';
 import { jobStream, type JobQueued } from '../libs/domain/src/job/job.events.js';
+import { resolveInferenceConfig } from '../libs/domain/src/cosmos/inference-config.js';
+import type { CatalogQueries } from '../libs/read-models/src/catalog/catalog.queries.js';
+import { asQueuedPrompt } from '../libs/read-models/src/prompts/prompt.doc.js';
+import { CATALOG_QUERIES } from '../apps/api/src/graphql/catalog.provider.js';
 import { runDecider } from '../libs/domain/src/run/run.decider.js';
 import { runStream, type RunRequested } from '../libs/domain/src/run/run.events.js';
 import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
@@ -10,6 +15,7 @@ import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/test-gpu
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
 
+const INFERENCE_CONFIG = resolveInferenceConfig({});
 const ENHANCE = `mutation($input: EnhancePromptInput!) { enhancePrompt(input: $input) { __typename ... on JobRequested { job { id } } ... on UserError { code message } } }`;
 
 /**
@@ -59,6 +65,23 @@ describe('a queued run keeps the text it was queued with', () => {
     expect(readFileSync(join(cosmos.outputsRoot, promptFile!.path), 'utf8').trim()).toBe(text);
   }, 90_000);
 
+  it('runs a job whose request stopped after queueing it: the worker makes the runs the request did not', async () => {
+    const promptId = await createTestPrompt(cosmos, 'a ferry leaving port', 'ferry');
+    const events = cosmos.get<EventStore>(EVENT_STORE);
+    const prompt = (await cosmos.get<CatalogQueries>(CATALOG_QUERIES).prompt(promptId))!;
+    const jobId = ids.job();
+    const runId = ids.run();
+    const now = new Date().toISOString();
+    const queued = await cosmos.execute(jobDecider, jobStream(jobId), {
+      type: 'QueueJob', jobId, kind: 'inference', runIds: [runId], promptIds: [promptId], config: { ...INFERENCE_CONFIG },
+      prompts: { [promptId]: asQueuedPrompt(prompt) }, upscale: null, priority: 50, idempotencyKey: null, retryOf: null, now, actor: 'ana',
+    });
+    const job = await waitForJob(cosmos, jobId, finished, 30_000);
+    expect({ status: job.status, runs: job.runs.map((run: { id: string; status: string }) => [run.id, run.status]) }).toEqual({ status: 'succeeded', runs: [[runId, 'completed']] });
+    const [requested] = await events.readStream(runStream(runId));
+    expect({ type: requested!.type, actor: requested!.metadata.actor, causedBy: requested!.metadata.causationId }).toEqual({ type: 'RunRequested', actor: 'system:worker', causedBy: queued.eventIds[0] });
+  }, 60_000);
+
   it('runs and recovers a job queued as JobQueued v1 (no texts kept) from the prompt as it is now', async () => {
     const text = 'a tram at the terminus';
     const promptId = await createTestPrompt(cosmos, text, 'tram');
@@ -73,12 +96,12 @@ describe('a queued run keeps the text it was queued with', () => {
     const jobId = ids.job();
     const runId = ids.run();
     const now = new Date().toISOString();
-    const { promptTexts: _, ...v1 } = { ...queued!.data, jobId, runIds: [runId], queuedAt: now };
+    const { promptTexts: _texts, prompts: _prompts, upscale: _upscale, ...v1 } = { ...queued!.data, jobId, runIds: [runId], queuedAt: now };
     await events.append(jobStream(jobId), [{ id: randomUUID(), type: 'JobQueued', data: v1, metadata: { occurredAt: now, correlationId: jobId, causationId: jobId, schemaVersion: 1, actor: 'ana' } }], 'no_stream');
     const { kind, modelType, config } = runRequested!.data;
     await cosmos.execute(runDecider, runStream(runId), { type: 'RequestRun', runId, promptId, jobId, kind, modelType, config, sourceRunId: null, sourceVideo: null, now, actor: 'ana' });
     const [stored] = await events.readStream(jobStream(jobId));
-    expect({ schemaVersion: stored!.metadata.schemaVersion, keptTexts: 'promptTexts' in stored!.data }).toEqual({ schemaVersion: 1, keptTexts: false });
+    expect({ schemaVersion: stored!.metadata.schemaVersion, kept: Object.keys(stored!.data).filter((key) => key.startsWith('prompt')) }).toEqual({ schemaVersion: 1, kept: ['promptIds'] });
 
     gpu.behaviour.durationMs = 2000;
     await cosmos.gql(`mutation { resumeQueue { __typename } }`);

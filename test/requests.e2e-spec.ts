@@ -4,6 +4,7 @@ import { jobStream } from '../libs/domain/src/job/job.events.js';
 import { ids } from '../libs/domain/src/shared/ids.js';
 import { makeTestVideo } from '../libs/media/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
+import { queuedPromptOf } from '../libs/testing/src/job-history.fixture.js';
 
 const JOB_FIELDS = 'id kind status runIds promptIds priority idempotencyKey retryOf retriedAs';
 const REQUEST = `mutation($input: RequestInferenceInput!) {
@@ -200,7 +201,7 @@ describe('requests and queue commands over GraphQL', () => {
 
     const done = ids.job();
     await cosmos.execute(jobDecider, jobStream(done), {
-      type: 'QueueJob', jobId: done, kind: 'inference', runIds: [ids.run()], promptIds: [city], config: {}, promptTexts: {}, priority: 50, idempotencyKey: null, retryOf: null, now: new Date().toISOString(), actor: 'ana',
+      type: 'QueueJob', jobId: done, kind: 'inference', runIds: [ids.run()], promptIds: [city], config: {}, prompts: { [city]: queuedPromptOf(city) }, upscale: null, priority: 50, idempotencyKey: null, retryOf: null, now: new Date().toISOString(), actor: 'ana',
     });
     await cosmos.execute(jobDecider, jobStream(done), { type: 'ClaimJob', jobId: done, node: 'gpu-1', attempt: 1, now: new Date().toISOString() });
     await cosmos.execute(jobDecider, jobStream(done), { type: 'SucceedJob', jobId: done, now: new Date().toISOString() });

@@ -10,11 +10,18 @@ import {
   type JobKind,
   type JobQueued,
   type JobStage,
+  type QueuedPrompt,
   jobStream,
 } from '../../domain/src/job/job.events.js';
 import type { RecordedEvent } from '../../eventstore/src/event-store.port.js';
 import { minutesAfter, promptIdOf, runIdOf } from './catalog-history.fixture.js';
 import { RecordedLog } from './recorded-log.js';
+
+/** A prompt as a job queued it: its text names it, so a spec can tell which prompt a run used. */
+export function queuedPromptOf(promptId: string): QueuedPrompt {
+  const video = { path: 'city/color.mp4', frames: 121, fps: 24, width: 1280, height: 704, durationSeconds: 5.04, codec: 'h264', sizeBytes: 1_000_000 };
+  return { text: `the text of ${promptId}`, negativePrompt: '', name: `prompt ${promptId}`, modelType: 'transfer', inputs: { videoDir: 'city', color: video, depth: null, segmentation: null } };
+}
 
 export const jobIdOf = (n: number): string => `job_${n.toString(16).padStart(16, '0')}`;
 
@@ -53,7 +60,8 @@ export class JobHistory extends RecordedLog {
       runIds,
       promptIds,
       config,
-      promptTexts: Object.fromEntries(promptIds.map((promptId) => [promptId, { text: `the text of ${promptId}`, negativePrompt: '' }])),
+      prompts: Object.fromEntries(promptIds.map((promptId) => [promptId, queuedPromptOf(promptId)])),
+      upscale: kind === 'upscale' ? { sourceRunId: null, sourceVideo: 'city/color.mp4', video: { root: 'inputs', path: 'city/color.mp4' } } : null,
       priority: seed.priority ?? 50,
       idempotencyKey: seed.idempotencyKey ?? null,
       retryOf: seed.retryOf ?? null,

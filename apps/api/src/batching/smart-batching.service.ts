@@ -8,7 +8,8 @@ import type { MergeIntoBatch, QueueJob } from '../../../../libs/domain/src/job/j
 import { runConfigOf } from '../../../../libs/domain/src/job/job-config.js';
 import { jobDecider } from '../../../../libs/domain/src/job/job.decider.js';
 import { JobNotQueued } from '../../../../libs/domain/src/job/job.errors.js';
-import { jobStream, type QueuedPromptText } from '../../../../libs/domain/src/job/job.events.js';
+import { jobStream, type QueuedPrompt } from '../../../../libs/domain/src/job/job.events.js';
+import { PromptNotFound } from '../../../../libs/domain/src/prompt/prompt.errors.js';
 import { compareQueued } from '../../../../libs/domain/src/job/queue-order.js';
 import type { MoveRunToBatch } from '../../../../libs/domain/src/run/run.commands.js';
 import { runDecider } from '../../../../libs/domain/src/run/run.decider.js';
@@ -21,6 +22,7 @@ import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
 import { JOBS_COLLECTION, jobsProjection } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
 import { job as readJob } from '../../../../libs/read-models/src/jobs/jobs.queries.js';
 import type { ProjectedFields } from '../../../../libs/read-models/src/projections/projection.js';
+import { asQueuedPrompt } from '../../../../libs/read-models/src/prompts/prompt.doc.js';
 import { runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
 import type { CommandAccepted } from '../graphql/command-accepted.model.js';
@@ -131,7 +133,8 @@ export class SmartBatching {
       runIds,
       promptIds,
       config: { runs: configs },
-      promptTexts: queuedPromptTexts(merged),
+      prompts: await this.queuedPrompts(merged),
+      upscale: null,
       priority: merged[0]!.priority,
       idempotencyKey: null,
       retryOf: null,
@@ -171,6 +174,24 @@ export class SmartBatching {
     }
   }
 
+  /**
+   * The batch generates from what its jobs were queued with, not from the prompts as they are now.
+   * A job queued before prompts were kept whole (v3) has its prompts read now, once.
+   */
+  private async queuedPrompts(jobs: readonly JobDoc[]): Promise<Record<string, QueuedPrompt>> {
+    const prompts: Record<string, QueuedPrompt> = {};
+    for (const job of jobs) {
+      for (const promptId of job.promptIds) {
+        if (prompts[promptId] !== undefined) continue;
+        const queued = job.prompts?.[promptId];
+        const doc = queued === undefined ? await this.catalog.prompt(promptId) : null;
+        if (queued === undefined && doc === null) throw new PromptNotFound(promptId);
+        prompts[promptId] = queued ?? asQueuedPrompt(doc!);
+      }
+    }
+    return prompts;
+  }
+
   /** Null for a job whose runs or prompts are not readable (yet): it is left out of this plan. */
   private async candidate(job: JobDoc): Promise<BatchCandidate | null> {
     const runs: BatchCandidate['runs'][number][] = [];
@@ -182,12 +203,4 @@ export class SmartBatching {
     }
     return { jobId: job.id, kind: job.kind, priority: job.priority, queuedAt: job.queuedAt, cancelRequested: job.cancelRequested !== null, runs };
   }
-}
-
-/**
- * The batch generates from what its jobs were queued with, not from the prompts as they are now. A
- * job queued before texts were kept adds none: its prompts are read when the batch starts, as before.
- */
-function queuedPromptTexts(jobs: readonly JobDoc[]): Record<string, QueuedPromptText> {
-  return Object.assign({}, ...jobs.map((job) => job.promptTexts ?? {}));
 }

@@ -16,7 +16,7 @@ registerEnumType(IntegrityIssueKind, {
     MISSING_INPUT: { description: 'A prompt whose input videos are not under the inputs root.' },
     ORPHAN_OUTPUT_FOLDER: { description: 'A run_<id> folder of no existing run; reported only, never deleted.' },
     STUCK_RUN: { description: 'A run still pending or in progress that no live job is executing.' },
-    STALLED_JOB: { description: 'A queued job some of whose runs were never recorded (a request cut short): no worker will claim it.' },
+    STALLED_JOB: { description: 'A job queued before v3 some of whose runs were never recorded (a request cut short): no worker will claim it.' },
     UNFINISHED_BATCH: {
       description: 'A batch job that queued jobs were merged into, but that was never queued (smart batching cut short): their runs wait for it.',
     },

@@ -44,11 +44,13 @@ describe('stuckRuns', () => {
 });
 
 describe('stalledJobs', () => {
-  it('finds queued jobs past the grace period with a run never recorded, and nothing else', async () => {
+  it('finds queued pre-v3 jobs past the grace period with a run never recorded, and nothing else', async () => {
     const jobs = [
-      { id: 'job_cut', status: 'queued', queuedAt: ago(2 * STUCK_GRACE_MS), runIds: ['rs_1', 'rs_missing'] },
-      { id: 'job_new', status: 'queued', queuedAt: ago(STUCK_GRACE_MS / 2), runIds: ['rs_missing_too'] },
-      { id: 'job_whole', status: 'queued', queuedAt: ago(2 * STUCK_GRACE_MS), runIds: ['rs_1'] },
+      { id: 'job_cut', status: 'queued', queuedAt: ago(2 * STUCK_GRACE_MS), runIds: ['rs_1', 'rs_missing'], prompts: null },
+      { id: 'job_new', status: 'queued', queuedAt: ago(STUCK_GRACE_MS / 2), runIds: ['rs_missing_too'], prompts: null },
+      { id: 'job_whole', status: 'queued', queuedAt: ago(2 * STUCK_GRACE_MS), runIds: ['rs_1'], prompts: null },
+      // Queued whole (v3): the worker that claims it makes the runs its request did not.
+      { id: 'job_v3', status: 'queued', queuedAt: ago(2 * STUCK_GRACE_MS), runIds: ['rs_missing_3'], prompts: {} },
     ];
     const store = { find: async () => jobs } as unknown as DocumentStore;
     expect((await stalledJobs(store, new Set(['rs_1']), NOW)).map((job) => job.id)).toEqual(['job_cut']);

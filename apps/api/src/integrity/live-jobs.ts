@@ -14,12 +14,14 @@ export const STUCK_GRACE_MS = 60_000;
 
 /**
  * Queued jobs older than STUCK_GRACE_MS some of whose runs were never recorded: a request cut off
- * between its job and its runs. Workers claim a job only once its runs are readable, so nothing
- * would ever run these.
+ * between its job and its runs, before v3. A worker runs a pre-v3 job only once the catalog shows
+ * its runs, so nothing would ever run these; a v3 job holds what its runs need, and the worker
+ * that claims it makes them.
  */
 export async function stalledJobs(documents: DocumentStore, runIds: ReadonlySet<string>, now: Date): Promise<(JobDoc & ProjectedFields)[]> {
   const queued = await documents.find<JobDoc & ProjectedFields>(JOBS_COLLECTION, { status: 'queued' });
-  return queued.filter((job) => now.getTime() - Date.parse(job.queuedAt) > STUCK_GRACE_MS && job.runIds.some((runId) => !runIds.has(runId)));
+  const stalled = (job: JobDoc) => job.prompts === null && job.runIds.some((runId) => !runIds.has(runId));
+  return queued.filter((job) => now.getTime() - Date.parse(job.queuedAt) > STUCK_GRACE_MS && stalled(job));
 }
 
 /**

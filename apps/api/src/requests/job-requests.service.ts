@@ -1,21 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ModelType } from '../../../../libs/domain/src/prompt/prompt.events.js';
 import { idempotencyDecider, IdempotencyKeyReused, idempotencyStream, requestDifferences } from '../../../../libs/domain/src/job/idempotency.js';
 import type { QueueJob } from '../../../../libs/domain/src/job/job.commands.js';
-import { runConfigOf } from '../../../../libs/domain/src/job/job-config.js';
 import { jobDecider } from '../../../../libs/domain/src/job/job.decider.js';
 import { JobAlreadyRetried, JobNotFound } from '../../../../libs/domain/src/job/job.errors.js';
-import { jobStream, type JobKind, type JobQueued, type QueuedPromptText } from '../../../../libs/domain/src/job/job.events.js';
+import { jobStream, type JobKind, type JobQueued, type QueuedPrompt, type QueuedUpscale } from '../../../../libs/domain/src/job/job.events.js';
+import { runRequestsOf } from '../../../../libs/domain/src/job/job-work.js';
+import { InvalidInput } from '../../../../libs/domain/src/shared/domain-error.js';
 import { PromptNotFound } from '../../../../libs/domain/src/prompt/prompt.errors.js';
-import type { RequestRun } from '../../../../libs/domain/src/run/run.commands.js';
 import { runDecider } from '../../../../libs/domain/src/run/run.decider.js';
 import { RunNotActive, RunNotFound } from '../../../../libs/domain/src/run/run.errors.js';
-import { runStream, type RunKind } from '../../../../libs/domain/src/run/run.events.js';
+import { runStream } from '../../../../libs/domain/src/run/run.events.js';
 import { ids } from '../../../../libs/domain/src/shared/ids.js';
 import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
 import { jobsProjection } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
-import type { PromptDoc } from '../../../../libs/read-models/src/prompts/prompt.doc.js';
+import { asQueuedPrompt } from '../../../../libs/read-models/src/prompts/prompt.doc.js';
+import { resolveUpscaleSource } from '../../../../libs/read-models/src/catalog/upscale-source.js';
 import { job as readJob } from '../../../../libs/read-models/src/jobs/jobs.queries.js';
 import { runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
@@ -28,21 +28,18 @@ import type { CheckedEnhanceRequest } from './enhance-request.js';
 import type { CheckedUpscaleRequest } from './upscale-request.js';
 import { JobCancellationAccepted, JobRequested } from './requests.results.js';
 
-/** One run of a job as RequestRun needs it; the run id comes from the queued job. */
+/** One run of a job to queue; its id comes from the queued job. */
 interface RunPlan {
   readonly promptId: string;
-  readonly kind: RunKind;
-  readonly modelType: ModelType;
   readonly config: Readonly<Record<string, unknown>>;
-  readonly sourceRunId: string | null;
-  readonly sourceVideo: string | null;
-  /** The prompt's text now, when the request's checks already read the prompt (else it is read when queued). */
-  readonly promptText?: QueuedPromptText;
+  /** The prompt as it is now, when the request's checks already read it (else it is read when queued). */
+  readonly prompt?: QueuedPrompt;
 }
 
 interface JobPlan {
   readonly kind: JobKind;
   readonly runs: readonly RunPlan[];
+  readonly upscale: QueuedUpscale | null;
   readonly priority: number;
   readonly idempotencyKey: string | null;
   readonly retryOf: string | null;
@@ -66,18 +63,16 @@ export class JobRequests {
 
   async requestInference(checked: CheckedInferenceRequest, request: RequestContext): Promise<JobRequested> {
     const { prompts, config, priority, idempotencyKey } = checked;
-    const runs = prompts.map(
-      (prompt): RunPlan => ({ promptId: prompt.id, kind: 'inference', modelType: 'transfer', config: { ...config }, sourceRunId: null, sourceVideo: null, promptText: textOf(prompt) }),
-    );
-    const plan: JobPlan = { kind: prompts.length === 1 ? 'inference' : 'batch_inference', runs, priority, idempotencyKey, retryOf: null };
+    const runs = prompts.map((prompt): RunPlan => ({ promptId: prompt.id, config: { ...config }, prompt: asQueuedPrompt(prompt) }));
+    const plan: JobPlan = { kind: prompts.length === 1 ? 'inference' : 'batch_inference', runs, upscale: null, priority, idempotencyKey, retryOf: null };
     return this.queue(await this.jobIdFor(idempotencyKey, request), plan, request);
   }
 
   /** One upscale run, linked to its source run or video, under the source's (or the named) prompt. */
   async requestUpscale(checked: CheckedUpscaleRequest, request: RequestContext): Promise<JobRequested> {
-    const { promptId, config, sourceRunId, sourceVideo, priority, idempotencyKey } = checked;
-    const run: RunPlan = { promptId, kind: 'upscale', modelType: 'upscale', config: { ...config }, sourceRunId, sourceVideo };
-    const plan: JobPlan = { kind: 'upscale', runs: [run], priority, idempotencyKey, retryOf: null };
+    const { promptId, config, sourceRunId, sourceVideo, source, priority, idempotencyKey } = checked;
+    const upscale: QueuedUpscale = { sourceRunId, sourceVideo, video: source };
+    const plan: JobPlan = { kind: 'upscale', runs: [{ promptId, config: { ...config } }], upscale, priority, idempotencyKey, retryOf: null };
     return this.queue(await this.jobIdFor(idempotencyKey, request), plan, request);
   }
 
@@ -88,10 +83,10 @@ export class JobRequests {
    */
   async requestEnhance(checked: CheckedEnhanceRequest, request: RequestContext, clearRuns: () => Promise<void>): Promise<JobRequested> {
     const { prompt, config, priority, idempotencyKey } = checked;
-    const run: RunPlan = { promptId: prompt.id, kind: 'enhance', modelType: 'enhance', config: { ...config }, sourceRunId: null, sourceVideo: null, promptText: textOf(prompt) };
+    const run: RunPlan = { promptId: prompt.id, config: { ...config }, prompt: asQueuedPrompt(prompt) };
     const jobId = await this.jobIdFor(idempotencyKey, request);
     if ((await readJob(this.documents, jobId)) === null) await clearRuns();
-    return this.queue(jobId, { kind: 'enhance', runs: [run], priority, idempotencyKey, retryOf: null }, request);
+    return this.queue(jobId, { kind: 'enhance', runs: [run], upscale: null, priority, idempotencyKey, retryOf: null }, request);
   }
 
   /**
@@ -111,13 +106,14 @@ export class JobRequests {
       newJobId = error.details.retriedAs;
     }
     const runs: RunPlan[] = [];
+    let upscale: QueuedUpscale | null = null;
     for (const runId of old.runIds) {
       const run = await this.catalog.run(runId);
       if (run === null) throw new RunNotFound(runId);
-      const { promptId, kind, modelType, config, sourceRunId, sourceVideo } = run;
-      runs.push({ promptId, kind, modelType, config, sourceRunId, sourceVideo });
+      runs.push({ promptId: run.promptId, config: run.config });
+      if (old.kind === 'upscale') upscale = await this.upscaleSourceOf(run);
     }
-    return this.queue(newJobId, { kind: old.kind, runs, priority: old.priority, idempotencyKey: null, retryOf: jobId }, request);
+    return this.queue(newJobId, { kind: old.kind, runs, upscale, priority: old.priority, idempotencyKey: null, retryOf: jobId }, request);
   }
 
   /** A queued job ends at once and takes its runs along; a claimed one ends when its worker confirms the kill. */
@@ -163,20 +159,27 @@ export class JobRequests {
     return reserved.data.jobId;
   }
 
-  /** The texts the runs will generate from: the prompts as they are when the job is queued (read once, if the checks did not). */
-  private async promptTexts(runs: readonly RunPlan[]): Promise<Record<string, QueuedPromptText>> {
-    const texts: Record<string, QueuedPromptText> = {};
-    for (const { promptId, promptText } of runs) {
-      if (texts[promptId] !== undefined) continue;
-      if (promptText !== undefined) {
-        texts[promptId] = promptText;
+  /** The prompts the runs will generate from, as they are when the job is queued (read once, if the checks did not). */
+  private async queuedPrompts(runs: readonly RunPlan[]): Promise<Record<string, QueuedPrompt>> {
+    const prompts: Record<string, QueuedPrompt> = {};
+    for (const { promptId, prompt } of runs) {
+      if (prompts[promptId] !== undefined) continue;
+      if (prompt !== undefined) {
+        prompts[promptId] = prompt;
         continue;
       }
-      const prompt = await this.catalog.prompt(promptId);
-      if (prompt === null) throw new PromptNotFound(promptId);
-      texts[promptId] = textOf(prompt);
+      const doc = await this.catalog.prompt(promptId);
+      if (doc === null) throw new PromptNotFound(promptId);
+      prompts[promptId] = asQueuedPrompt(doc);
     }
-    return texts;
+    return prompts;
+  }
+
+  /** A retried upscale reads its source again: a source run's video may have been deleted since. */
+  private async upscaleSourceOf(run: { sourceRunId: string | null; sourceVideo: string | null }): Promise<QueuedUpscale> {
+    const source = await resolveUpscaleSource(this.catalog, run);
+    if (source === null) throw new InvalidInput([{ field: 'input.jobId', problem: `the source run ${run.sourceRunId} has no output video to upscale any more` }]);
+    return source;
   }
 
   private async queue(jobId: string, plan: JobPlan, request: RequestContext): Promise<JobRequested> {
@@ -188,7 +191,8 @@ export class JobRequests {
       runIds: plan.runs.map(() => ids.run()),
       promptIds: plan.runs.map((run) => run.promptId),
       config: plan.kind === 'batch_inference' ? { runs: configs } : { ...configs[0] },
-      promptTexts: await this.promptTexts(plan.runs),
+      prompts: await this.queuedPrompts(plan.runs),
+      upscale: plan.upscale,
       priority: plan.priority,
       idempotencyKey: plan.idempotencyKey,
       retryOf: plan.retryOf,
@@ -211,29 +215,13 @@ export class JobRequests {
     }
     const causationId = eventIds[queuedAt];
     const { runIds } = queued.data;
-    for (const [index, runId] of runIds.entries()) {
-      const run = plan.runs[index] ?? plan.runs[0]!;
-      const requestRun: RequestRun = {
-        type: 'RequestRun',
-        runId,
-        promptId: queued.data.promptIds[index]!,
-        jobId,
-        kind: run.kind,
-        modelType: run.modelType,
-        config: runConfigOf(queued.data.kind, queued.data.config, index),
-        sourceRunId: run.sourceRunId,
-        sourceVideo: run.sourceVideo,
-        now: this.commands.now(),
-        actor: request.actor,
-      };
-      await this.commands.issue(runDecider, requestRun, request, { streamId: runStream(runId), commandId: `${jobId}:run:${runId}`, readModels: RUN_READ_MODELS, causationId });
+    // A repeat of a request first made before v3 gets that JobQueued back, without its upscale source.
+    const requests = runRequestsOf({ ...queued.data, upscale: queued.data.upscale ?? plan.upscale }, { now: this.commands.now(), actor: request.actor }) ?? [];
+    for (const { commandId, command: requestRun } of requests) {
+      await this.commands.issue(runDecider, requestRun, request, { streamId: runStream(requestRun.runId), commandId, readModels: RUN_READ_MODELS, causationId });
     }
     const doc = await readJob(this.documents, jobId);
     const runs = (await Promise.all(runIds.map((runId) => this.catalog.run(runId)))).flatMap((run) => (run ? [Run.from(run)] : []));
     return Object.assign(new JobRequested(), { accepted, job: doc && Job.from(doc), runs });
   }
-}
-
-function textOf(prompt: PromptDoc): QueuedPromptText {
-  return { text: prompt.text, negativePrompt: prompt.negativePrompt };
 }

@@ -1,7 +1,7 @@
 import { resolveEnhanceConfig } from '../../../../libs/domain/src/cosmos/inference-config.js';
 import { PROMPT_NAME_MAX_LENGTH } from '../../../../libs/domain/src/naming/prompt-name.js';
 import type { JobLedger } from './job-ledger.js';
-import type { WorkloadRun } from './job-workload.js';
+import type { JobWork, RunWork } from '../../../../libs/domain/src/job/job-work.js';
 
 const SUFFIX = '_enhanced';
 
@@ -19,14 +19,15 @@ export function enhancedPromptId(runId: string): string {
  * What a completed enhancement leaves behind: CREATE_NEW adds a prompt linked to the original
  * (lineage follows `enhancedFrom`); OVERWRITE replaces the original's text in place.
  */
-export async function recordEnhancement(ledger: JobLedger, { run, prompt }: WorkloadRun, attempt: number, text: string, defaultNegativePrompt: string): Promise<void> {
+export async function recordEnhancement(ledger: JobLedger, work: JobWork, run: RunWork, attempt: number, text: string, defaultNegativePrompt: string): Promise<void> {
+  const { prompt, runId } = run;
   const config = resolveEnhanceConfig(run.config);
-  const from = { jobId: run.jobId, attempt, runId: run.id };
+  const from = { jobId: work.jobId, attempt, runId };
   if (config.mode === 'overwrite') {
-    await ledger.prompt(prompt.id, { type: 'ReplacePromptText', promptId: prompt.id, text, runId: run.id, model: config.model, now: ledger.now() }, `${run.id}:replace-text`, from);
+    await ledger.prompt(prompt.id, { type: 'ReplacePromptText', promptId: prompt.id, text, runId, model: config.model, now: ledger.now() }, `${runId}:replace-text`, from);
     return;
   }
-  const promptId = enhancedPromptId(run.id);
+  const promptId = enhancedPromptId(runId);
   await ledger.prompt(
     promptId,
     {
@@ -38,11 +39,11 @@ export async function recordEnhancement(ledger: JobLedger, { run, prompt }: Work
       modelType: prompt.modelType,
       inputs: prompt.inputs,
       defaultNegativePrompt,
-      enhancedFrom: { promptId: prompt.id, runId: run.id, model: config.model },
+      enhancedFrom: { promptId: prompt.id, runId, model: config.model },
       now: ledger.now(),
-      actor: run.requestedBy,
+      actor: work.queuedBy,
     },
-    `${run.id}:enhanced-prompt`,
+    `${runId}:enhanced-prompt`,
     from,
   );
 }

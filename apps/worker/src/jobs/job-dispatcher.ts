@@ -6,39 +6,34 @@ import { EventSourcedCommandHandler } from '../../../../libs/eventstore/src/comm
 import { QueueAlreadyPaused, queueDecider } from '../../../../libs/domain/src/queue/queue.decider.js';
 import { QUEUE_STREAM } from '../../../../libs/domain/src/queue/queue.events.js';
 import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
+import { EVENT_TYPE_REGISTRY, type EventTypeRegistry } from '../../../../libs/eventstore/src/serialization/event-type.registry.js';
 import { ids } from '../../../../libs/domain/src/shared/ids.js';
 import { GPU_NODES, type GpuNodes } from '../../../../libs/gpu/src/nodes/gpu-node.js';
 import { DocumentCatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
-import { DOCUMENT_STORE, type DocumentStore, type DocumentWatch } from '../../../../libs/read-models/src/document-store.port.js';
-import { ACTIVE_JOB_STATUSES, type JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
-import { JOBS_COLLECTION } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
-import { ProjectionRunner } from '../../../../libs/read-models/src/projections/projection.runner.js';
-import { QUEUE_COLLECTION } from '../../../../libs/read-models/src/queue/queue.projection.js';
-import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
-import { runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
+import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
+import { JobBoard } from './job-board.js';
 import { JobDriver } from './job-driver.js';
 import { JobLedger } from './job-ledger.js';
 import { NodeContact } from './node-contact.js';
 import { NodeWorker } from './node-worker.js';
 import { Wakeup } from './wakeup.js';
 
-/** How long start-up waits for the jobs read model to show every claim before recovering. */
-const STARTUP_CATCH_UP_MS = 30_000;
 /** A node that drops mid-job is asked again this often (1, 2, 4 s apart) before its job fails SSH_FAILURE. */
 const CONTACT_ATTEMPTS = 4;
 const CONTACT_BACKOFF_MS = 1000;
 
 /**
- * The worker's job saga: one NodeWorker per GPU node, woken by changes to the jobs and queue read
- * models (and a poll), told about cancel requests for the job it runs. Shutdown lets go without
- * killing anything: containers keep running and the next start re-attaches to them.
+ * The worker's job saga: one NodeWorker per GPU node, woken by the job board (its own subscription
+ * to the job and queue streams) and a poll, told about cancel requests for the job it runs.
+ * Shutdown lets go without killing anything: containers keep running and the next start
+ * re-attaches to them.
  */
 @Injectable()
 export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('JobDispatcher');
   private readonly wakeup = new Wakeup();
   private readonly workers: NodeWorker[] = [];
-  private readonly watches: DocumentWatch[] = [];
+  private readonly board: JobBoard;
   private readonly unfollow: (() => void)[] = [];
   private running: Promise<unknown> = Promise.resolve();
   private stopping = false;
@@ -50,8 +45,16 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(COSMOS_CONFIG) private readonly config: CosmosConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly commands: EventSourcedCommandHandler,
-    private readonly projections: ProjectionRunner,
-  ) {}
+    @Inject(EVENT_TYPE_REGISTRY) registry: EventTypeRegistry,
+  ) {
+    const listener = {
+      workMayBeWaiting: () => this.wakeup.notify(),
+      cancelRequested: (jobId: string) => {
+        for (const worker of this.workers) worker.cancelRequested(jobId);
+      },
+    };
+    this.board = new JobBoard(events, documents, registry, listener, this.logger);
+  }
 
   onApplicationBootstrap(): void {
     const catalog = new DocumentCatalogQueries(this.documents);
@@ -70,17 +73,11 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     const working = { maxAttempts: jobs.maxAttempts, pollIntervalMs: jobs.pollIntervalMs, contactAttempts: CONTACT_ATTEMPTS, contactBackoffMs: CONTACT_BACKOFF_MS };
     for (const node of this.nodes.list()) {
       const ledger = new JobLedger(this.commands, this.events, this.clock, SYSTEM_ACTORS.worker);
-      const driver = new JobDriver(node, ledger, catalog, driving, this.logger);
+      const driver = new JobDriver(node, ledger, driving, this.logger);
       const contact = new NodeContact(node.name, this.commands, this.clock, SYSTEM_ACTORS.worker, this.logger);
       this.unfollow.push(contact.follow(node.connection));
-      this.workers.push(new NodeWorker(node, driver, ledger, this.commands, this.documents, catalog, this.wakeup, contact, working, this.logger));
+      this.workers.push(new NodeWorker(node, driver, ledger, this.commands, this.board, catalog, this.wakeup, contact, working, this.logger));
     }
-    this.watch(JOBS_COLLECTION, (doc) => this.onJobChange(doc as JobDoc | null));
-    this.watch(QUEUE_COLLECTION, () => this.wakeup.notify());
-    // A request appends its job before its runs: the last run showing up is when the job can go.
-    this.watch(runsProjection.collection, (doc) => {
-      if ((doc as RunDoc | null)?.status === 'pending') this.wakeup.notify();
-    });
     // In the background: a node that is down must not hold up the API.
     this.running = this.start();
   }
@@ -91,19 +88,30 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     // Closing the connections below is our doing, not the node going away.
     for (const unfollow of this.unfollow) unfollow();
     this.wakeup.stop();
-    await Promise.all(this.watches.map((watch) => watch.close()));
+    await this.board.close();
     // Following a container is I/O on the node's connection: closing it ends every follow at once.
     await this.nodes.close();
     await this.running;
   }
 
   private async start(): Promise<void> {
-    // Recovery reads the claims from the jobs read model: let it show everything the log holds.
-    const deadline = Date.now() + STARTUP_CATCH_UP_MS;
-    while (!this.projections.isCaughtUp() && Date.now() < deadline && !this.stopping) await this.wakeup.sleep(50);
-    if (!this.projections.isCaughtUp()) this.logger.warn({ msg: 'read models still catching up; recovering from what they show' });
+    // Recovery and the first claim see every claim the log held at start.
+    while (!(await this.startBoard())) await this.wakeup.sleep(this.config.jobs.pollIntervalMs);
+    if (this.stopping) return;
     if (this.config.jobs.pauseWhenRecovering) await this.pauseIfRecovering();
     await Promise.all(this.workers.map((worker) => worker.run()));
+  }
+
+  /** False when a store did not answer: the caller tries again. */
+  private async startBoard(): Promise<boolean> {
+    if (this.stopping) return true;
+    try {
+      await this.board.start();
+      return true;
+    } catch (error) {
+      this.logger.warn({ msg: 'could not read the job board; trying again', error: (error as Error).message ?? String(error) });
+      return false;
+    }
   }
 
   /**
@@ -112,7 +120,7 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
    */
   private async pauseIfRecovering(): Promise<void> {
     const nodes = this.nodes.list().map((node) => node.name);
-    const held = await this.documents.find<JobDoc>(JOBS_COLLECTION, { status: { $in: [...ACTIVE_JOB_STATUSES] }, node: { $in: nodes } });
+    const held = this.board.heldBy(nodes);
     if (held.length === 0) return;
     const reason = `the worker restarted while its nodes held ${held.length} job(s): ${held.map((job) => job.id).join(', ')} (jobs.pause_when_recovering)`;
     const now = this.clock.now().toISOString();
@@ -122,22 +130,5 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     } catch (error) {
       if (!(error instanceof QueueAlreadyPaused)) throw error;
     }
-  }
-
-  private onJobChange(doc: JobDoc | null): void {
-    if (doc === null) return;
-    // Queued (new, released or reprioritized): idle nodes look again. Finished jobs free no other node.
-    if (doc.status === 'queued') this.wakeup.notify();
-    const active = (ACTIVE_JOB_STATUSES as readonly string[]).includes(doc.status);
-    if (active && doc.cancelRequested !== null) for (const worker of this.workers) worker.cancelRequested(doc.id);
-  }
-
-  private watch(collection: string, onChange: (doc: unknown) => void): void {
-    const watch = this.documents.watch(collection);
-    this.watches.push(watch);
-    void (async () => {
-      for await (const change of watch) onChange(change.operation === 'upsert' ? change.doc : null);
-
-    })().catch((error: unknown) => this.logger.warn({ msg: 'read-model watch ended', collection, error: String(error) }));
   }
 }

@@ -1,14 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { GpuNode } from '../../../../libs/gpu/src/nodes/gpu-node.js';
-import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
-import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
-import type { PromptDoc } from '../../../../libs/read-models/src/prompts/prompt.doc.js';
-import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
+import type { JobKind } from '../../../../libs/domain/src/job/job.events.js';
+import { type JobWork, runKindOf } from '../../../../libs/domain/src/job/job-work.js';
+import { queuedPromptOf } from '../../../../libs/testing/src/job-history.fixture.js';
 import { enhancedPromptId, enhancedPromptName } from './enhancement-result.js';
 import { JobDriver } from './job-driver.js';
 import type { RunOutcome } from './job-execution.js';
 import type { JobLedger } from './job-ledger.js';
-import type { Workload } from './job-workload.js';
 
 const RUN_A = `rs_${'a'.repeat(32)}`;
 const RUN_B = `rs_${'b'.repeat(32)}`;
@@ -30,15 +28,19 @@ function driverWithLedger(cancelRequest: { by: string; reason: string } | null =
     prompt: async (promptId: string, command: { type: string; name?: string }) => void steps.push(`${command.type} ${promptId}${command.name ? ` ${command.name}` : ''}`),
   };
   const settings = { inputsRoot: '/in', outputsRoot: '/out', timeoutSeconds: { inference: 1, batch_inference: 1, upscale: 1, enhance: 1 }, defaultNegativePrompt: 'n' };
-  const driver = new JobDriver({ name: 'gpu-a' } as GpuNode, ledger as unknown as JobLedger, {} as CatalogQueries, settings, new Logger('test'));
+  const driver = new JobDriver({ name: 'gpu-a' } as GpuNode, ledger as unknown as JobLedger, settings, new Logger('test'));
   return { driver, steps };
 }
 
-function workload(kind: JobDoc['kind'], runs: { id: string; config?: Record<string, unknown> }[]): Workload {
-  const prompt = { id: `ps_${'c'.repeat(32)}`, name: 'harbour', text: 'a harbour', negativePrompt: 'n', modelType: 'transfer', inputs: {} } as unknown as PromptDoc;
+function workload(kind: JobKind, runs: { id: string; config?: Record<string, unknown> }[]): JobWork {
+  const promptId = `ps_${'c'.repeat(32)}`;
+  const prompt = { ...queuedPromptOf(promptId), name: 'harbour', text: 'a harbour', negativePrompt: 'n', id: promptId };
   return {
-    job: { id: 'job_0123456789ab', kind, runIds: runs.map((run) => run.id) } as unknown as JobDoc,
-    runs: runs.map((run) => ({ run: { id: run.id, config: run.config ?? {}, requestedBy: 'ana' } as unknown as RunDoc, prompt })),
+    jobId: 'job_0123456789ab',
+    kind,
+    runs: runs.map((run) => ({ runId: run.id, promptId, ...runKindOf(kind), config: run.config ?? {}, prompt })),
+    upscale: null,
+    queuedBy: 'ana',
   };
 }
 

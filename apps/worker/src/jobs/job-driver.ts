@@ -3,16 +3,15 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { ClaimedJob } from '../../../../libs/domain/src/job/job.decider.js';
 import type { JobKind } from '../../../../libs/domain/src/job/job.events.js';
+import type { JobWork } from '../../../../libs/domain/src/job/job-work.js';
 import { outcomePlan } from '../../../../libs/domain/src/job/outcome-plan.js';
 import { assertNever } from '../../../../libs/domain/src/shared/assert-never.js';
-import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
 import { runFolder } from '../../../../libs/media/src/outputs/output-folders.js';
 import { EXECUTION_LOG_NAME } from '../../../../libs/gpu/src/executor/run-outputs.js';
 import type { GpuNode } from '../../../../libs/gpu/src/nodes/gpu-node.js';
 import { recordEnhancement } from './enhancement-result.js';
 import { executeWorkload, type RunOutcome } from './job-execution.js';
 import type { JobLedger, RunFailure } from './job-ledger.js';
-import type { Workload } from './job-workload.js';
 import { ProgressReporter } from './progress-reporter.js';
 
 export interface DriverSettings {
@@ -32,15 +31,15 @@ export class JobDriver {
   constructor(
     private readonly node: GpuNode,
     private readonly ledger: JobLedger,
-    private readonly catalog: CatalogQueries,
     private readonly settings: DriverSettings,
     private readonly logger: Logger,
   ) {}
 
-  async drive(work: Workload, claim: ClaimedJob, cancel: AbortSignal): Promise<void> {
-    const { job } = work;
-    const progress = new ProgressReporter(this.ledger, { jobId: job.id, attempt: claim.attempt, runIds: job.runIds, node: this.node }, claim, this.logger);
-    const mirror = job.kind === 'batch_inference' ? new BatchLogMirror(this.settings.outputsRoot, job.runIds) : null;
+  async drive(work: JobWork, claim: ClaimedJob, cancel: AbortSignal): Promise<void> {
+    const { jobId, kind } = work;
+    const runIds = work.runs.map((run) => run.runId);
+    const progress = new ProgressReporter(this.ledger, { jobId, attempt: claim.attempt, runIds, node: this.node }, claim, this.logger);
+    const mirror = kind === 'batch_inference' ? new BatchLogMirror(this.settings.outputsRoot, runIds) : null;
     let outcomes: RunOutcome[];
     try {
       outcomes = await executeWorkload(
@@ -48,16 +47,15 @@ export class JobDriver {
         {
           connection: this.node.connection,
           node: this.node.executor,
-          jobId: job.id,
+          jobId,
           attempt: claim.attempt,
           inputsRoot: this.settings.inputsRoot,
           outputsRoot: this.settings.outputsRoot,
-          timeoutMs: this.settings.timeoutSeconds[job.kind] * 1000,
+          timeoutMs: this.settings.timeoutSeconds[kind] * 1000,
           signal: cancel,
           onStage: progress.report,
           onLog: mirror?.write,
         },
-        this.catalog,
       );
     } finally {
       await progress.flush();
@@ -67,10 +65,10 @@ export class JobDriver {
   }
 
   /** Records the attempt as outcomePlan (libs/domain) says: runs, then the job, each step idempotent. */
-  async record(work: Workload, attempt: number, outcomes: readonly RunOutcome[], cancelled: boolean): Promise<void> {
-    const jobId = work.job.id;
+  async record(work: JobWork, attempt: number, outcomes: readonly RunOutcome[], cancelled: boolean): Promise<void> {
+    const { jobId } = work;
     const plan = outcomePlan(outcomes, cancelled);
-    if (plan.cancel) return this.cancelled(jobId, attempt, work.job.runIds);
+    if (plan.cancel) return this.cancelled(jobId, attempt, work.runs.map((run) => run.runId));
     for (const step of plan.steps) {
       switch (step.type) {
         case 'FailRun':
@@ -82,8 +80,8 @@ export class JobDriver {
           break;
         }
         case 'RecordEnhancement': {
-          const run = work.runs.find((entry) => entry.run.id === step.runId);
-          if (run !== undefined) await recordEnhancement(this.ledger, run, attempt, step.text, this.settings.defaultNegativePrompt);
+          const run = work.runs.find((entry) => entry.runId === step.runId);
+          if (run !== undefined) await recordEnhancement(this.ledger, work, run, attempt, step.text, this.settings.defaultNegativePrompt);
           break;
         }
         case 'SucceedJob':

@@ -1,7 +1,7 @@
 import { resolveEnhanceConfig, resolveInferenceConfig, resolveUpscaleConfig } from '../../../../libs/domain/src/cosmos/inference-config.js';
 import type { PromptForModel } from '../../../../libs/domain/src/cosmos/run-inputs.js';
 import type { OutputFile } from '../../../../libs/domain/src/run/run.events.js';
-import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
+import type { JobWork, RunWork } from '../../../../libs/domain/src/job/job-work.js';
 import { BatchInferenceExecutor } from '../../../../libs/gpu/src/executor/batch-inference.executor.js';
 import { asExecutionFailure, type ContainerExecution } from '../../../../libs/gpu/src/executor/container-run.js';
 import { EnhanceExecutor } from '../../../../libs/gpu/src/executor/enhance.executor.js';
@@ -9,7 +9,6 @@ import { ExecutionFailure } from '../../../../libs/gpu/src/executor/execution-fa
 import { SingleInferenceExecutor } from '../../../../libs/gpu/src/executor/single-inference.executor.js';
 import { UpscaleExecutor } from '../../../../libs/gpu/src/executor/upscale.executor.js';
 import type { RunFailure } from './job-ledger.js';
-import { upscaleSource, type Workload, type WorkloadRun } from './job-workload.js';
 
 export type RunOutcome =
   | { readonly runId: string; readonly status: 'completed'; readonly outputs: readonly OutputFile[]; readonly enhancedText: string | null }
@@ -33,25 +32,25 @@ export class NodeContactLost extends Error {
  * failures become run outcomes, except a lost SSH connection (NodeContactLost); anything else is
  * thrown for the caller.
  */
-export async function executeWorkload(work: Workload, request: ContainerExecution, catalog: CatalogQueries): Promise<RunOutcome[]> {
-  const outcomes = await outcomesOf(work, request, catalog);
+export async function executeWorkload(work: JobWork, request: ContainerExecution): Promise<RunOutcome[]> {
+  const outcomes = await outcomesOf(work, request);
   for (const outcome of outcomes) {
     if (outcome.status === 'failed' && outcome.failure.reason === 'SSH_FAILURE') throw new NodeContactLost(outcome.failure.message);
   }
   return outcomes;
 }
 
-async function outcomesOf(work: Workload, request: ContainerExecution, catalog: CatalogQueries): Promise<RunOutcome[]> {
+async function outcomesOf(work: JobWork, request: ContainerExecution): Promise<RunOutcome[]> {
   const runs = work.runs;
   try {
-    switch (work.job.kind) {
+    switch (work.kind) {
       case 'inference': {
-        const { run, prompt } = only(runs);
-        const result = await single.execute({ ...request, run: { runId: run.id, prompt: forModel(prompt), config: resolveInferenceConfig(run.config) } });
-        return [{ runId: run.id, status: 'completed', outputs: result.outputs, enhancedText: null }];
+        const run = only(runs);
+        const result = await single.execute({ ...request, run: { runId: run.runId, prompt: forModel(run.prompt), config: resolveInferenceConfig(run.config) } });
+        return [{ runId: run.runId, status: 'completed', outputs: result.outputs, enhancedText: null }];
       }
       case 'batch_inference': {
-        const requests = runs.map(({ run, prompt }) => ({ runId: run.id, prompt: forModel(prompt), config: resolveInferenceConfig(run.config) }));
+        const requests = runs.map((run) => ({ runId: run.runId, prompt: forModel(run.prompt), config: resolveInferenceConfig(run.config) }));
         const results = await batch.execute({ ...request, runs: requests });
         return results.map((result) =>
           result.status === 'succeeded'
@@ -60,25 +59,24 @@ async function outcomesOf(work: Workload, request: ContainerExecution, catalog: 
         );
       }
       case 'upscale': {
-        const { run } = only(runs);
-        const source = await upscaleSource(catalog, run);
-        if (source === null) throw new ExecutionFailure('VALIDATION', `the source run ${run.sourceRunId} has no output video to upscale`);
-        const result = await upscale.execute({ ...request, run: { runId: run.id, source, config: resolveUpscaleConfig(run.config) } });
-        return [{ runId: run.id, status: 'completed', outputs: result.outputs, enhancedText: null }];
+        const run = only(runs);
+        if (work.upscale === null) throw new ExecutionFailure('VALIDATION', 'the source run has no output video to upscale');
+        const result = await upscale.execute({ ...request, run: { runId: run.runId, source: work.upscale.video, config: resolveUpscaleConfig(run.config) } });
+        return [{ runId: run.runId, status: 'completed', outputs: result.outputs, enhancedText: null }];
       }
       case 'enhance': {
-        const { run, prompt } = only(runs);
+        const run = only(runs);
         const result = await enhance.execute({
           ...request,
-          run: { runId: run.id, prompt: { text: prompt.text, inputs: prompt.inputs }, config: resolveEnhanceConfig(run.config) },
+          run: { runId: run.runId, prompt: { text: run.prompt.text, inputs: run.prompt.inputs }, config: resolveEnhanceConfig(run.config) },
         });
-        return [{ runId: run.id, status: 'completed', outputs: result.outputs, enhancedText: result.enhancedText }];
+        return [{ runId: run.runId, status: 'completed', outputs: result.outputs, enhancedText: result.enhancedText }];
       }
     }
   } catch (error) {
     const failure = asExecutionFailure(error);
     if (!(failure instanceof ExecutionFailure)) throw failure;
-    return runs.map(({ run }) => ({ runId: run.id, status: 'failed', failure: failureOf(failure) }));
+    return runs.map(({ runId }) => ({ runId, status: 'failed', failure: failureOf(failure) }));
   }
 }
 
@@ -86,11 +84,11 @@ export function failureOf(failure: ExecutionFailure): RunFailure {
   return { reason: failure.reason, message: failure.message, exitCode: failure.exitCode };
 }
 
-function forModel(prompt: WorkloadRun['prompt']): PromptForModel {
+function forModel(prompt: RunWork['prompt']): PromptForModel {
   return { text: prompt.text, negativePrompt: prompt.negativePrompt, inputs: prompt.inputs };
 }
 
-function only(runs: readonly WorkloadRun[]): WorkloadRun {
+function only(runs: readonly RunWork[]): RunWork {
   if (runs.length !== 1) throw new ExecutionFailure('VALIDATION', `a single-run job holds ${runs.length} runs`);
   return runs[0]!;
 }

@@ -1,7 +1,8 @@
 import type { JobCommand } from '../../../../libs/domain/src/job/job.commands.js';
 import { jobDecider, type JobState } from '../../../../libs/domain/src/job/job.decider.js';
 import { JobNotActive } from '../../../../libs/domain/src/job/job.errors.js';
-import { type JobEvent, type JobStage, jobStream } from '../../../../libs/domain/src/job/job.events.js';
+import { type JobEvent, type JobQueued, type JobStage, jobStream } from '../../../../libs/domain/src/job/job.events.js';
+import { runRequestsOf } from '../../../../libs/domain/src/job/job-work.js';
 import type { PromptCommand } from '../../../../libs/domain/src/prompt/prompt.commands.js';
 import { promptDecider } from '../../../../libs/domain/src/prompt/prompt.decider.js';
 import { promptStream } from '../../../../libs/domain/src/prompt/prompt.events.js';
@@ -14,6 +15,13 @@ import type { CommandContext, CommandResult, EventSourcedCommandHandler } from '
 import { deterministicEventId } from '../../../../libs/eventstore/src/event-id.js';
 import { StreamNotFound } from '../../../../libs/eventstore/src/event-store.errors.js';
 import type { EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
+
+/** A job as its stream says: its state, and what it was queued with (null when the stream holds no job). */
+export interface JobRecord {
+  readonly jobId: string;
+  readonly state: JobState;
+  readonly queued: JobQueued['data'] | null;
+}
 
 /** A typed end of a run, in RunFailed's terms. */
 export interface RunFailure {
@@ -52,6 +60,30 @@ export class JobLedger {
   /** The job as its own stream says, which the read model may not show yet. */
   jobState(jobId: string): Promise<JobState> {
     return this.commands.state(jobDecider, jobStream(jobId));
+  }
+
+  /** The job's state and what it was queued with, from one read of its stream. */
+  async jobRecord(jobId: string): Promise<JobRecord> {
+    const { state, events } = await this.commands.history(jobDecider, jobStream(jobId));
+    const first = events[0];
+    if (first?.event.type !== 'JobQueued') return { jobId, state, queued: null };
+    this.remember(jobId, { correlationId: first.recorded.metadata.correlationId, queuedEventId: first.recorded.id });
+    return { jobId, state, queued: first.event.data };
+  }
+
+  /**
+   * Makes the runs the job was queued with, when its request stopped before making them all: the
+   * same commands (and ids) as the API's, so whichever comes first makes each run. The API makes
+   * them in order, so a job whose last run exists has them all.
+   */
+  async ensureRuns(queued: JobQueued['data']): Promise<void> {
+    const requests = runRequestsOf(queued, { now: this.now(), actor: queued.queuedBy }) ?? [];
+    const last = requests[requests.length - 1];
+    if (last === undefined || (await this.commands.state(runDecider, runStream(last.command.runId))).status !== 'NotRequested') return;
+    const { correlationId, queuedEventId } = (await this.origin(queued.jobId)) ?? {};
+    for (const { commandId, command } of requests) {
+      await this.commands.handle(runDecider, runStream(command.runId), command, { commandId, actor: this.actor, now: this.now(), correlationId, causationId: queuedEventId });
+    }
   }
 
   /** Throws the decider's refusal (JobNotQueued…) when another claimer won. */
@@ -135,10 +167,14 @@ export class JobLedger {
       throw error;
     });
     if (queued === undefined) return null;
-    if (this.origins.size >= REMEMBERED_JOBS) this.origins.delete(this.origins.keys().next().value!);
     const origin = { correlationId: queued.metadata.correlationId, queuedEventId: queued.id };
-    this.origins.set(jobId, origin);
+    this.remember(jobId, origin);
     return origin;
+  }
+
+  private remember(jobId: string, origin: { correlationId: string; queuedEventId: string }): void {
+    if (!this.origins.has(jobId) && this.origins.size >= REMEMBERED_JOBS) this.origins.delete(this.origins.keys().next().value!);
+    this.origins.set(jobId, origin);
   }
 
   /** Skips a step whose job or run already ended; anything else is a real error. */

@@ -1,47 +1,30 @@
-import type { LocalFile } from '../../../../libs/domain/src/cosmos/remote-layout.js';
+import type { JobQueued } from '../../../../libs/domain/src/job/job.events.js';
+import { type JobWork, jobWorkOf, type RunWork } from '../../../../libs/domain/src/job/job-work.js';
 import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
-import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
-import type { PromptDoc } from '../../../../libs/read-models/src/prompts/prompt.doc.js';
-import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
-
-export interface WorkloadRun {
-  readonly run: RunDoc;
-  readonly prompt: PromptDoc;
-}
-
-/** Everything a job's execution reads, gathered before the claim so a claimed job never waits on a read model. */
-export interface Workload {
-  readonly job: JobDoc;
-  /** In the job's run order (a batch's JSONL line order). */
-  readonly runs: readonly WorkloadRun[];
-}
+import { resolveUpscaleSource } from '../../../../libs/read-models/src/catalog/upscale-source.js';
+import { asQueuedPrompt } from '../../../../libs/read-models/src/prompts/prompt.doc.js';
 
 /**
- * Null while the job's runs or prompts are not readable yet: a request appends the job before its
- * runs, so a worker can see the job a moment early. It is claimed on a later look.
+ * What a job's execution needs, from its JobQueued. A job queued before v3 kept less: its runs and
+ * prompts are read from the catalog (texts as v2 kept them), and it is null while the catalog does
+ * not show them, to be claimed on a later look.
  */
-export async function loadWorkload(catalog: CatalogQueries, job: JobDoc): Promise<Workload | null> {
-  const runs: WorkloadRun[] = [];
-  for (const runId of job.runIds) {
+export async function workloadOf(queued: JobQueued['data'], catalog: CatalogQueries): Promise<JobWork | null> {
+  return jobWorkOf(queued) ?? legacyWorkload(queued, catalog);
+}
+
+async function legacyWorkload(queued: JobQueued['data'], catalog: CatalogQueries): Promise<JobWork | null> {
+  const runs: RunWork[] = [];
+  let upscale: JobWork['upscale'] = null;
+  for (const runId of queued.runIds) {
     const run = await catalog.run(runId);
     if (run === null) return null;
     const current = await catalog.prompt(run.promptId);
     if (current === null) return null;
-    // The text as queued (jobs queued before it was kept have none: the prompt as it is now).
-    const queued = job.promptTexts?.[run.promptId];
-    runs.push({ run, prompt: queued === undefined ? current : { ...current, ...queued } });
+    const asQueued = queued.promptTexts?.[run.promptId] ?? {};
+    const { kind, modelType, config, promptId } = run;
+    runs.push({ runId, promptId, kind, modelType, config, prompt: { ...asQueuedPrompt(current), ...asQueued, id: promptId } });
+    if (queued.kind === 'upscale') upscale = await resolveUpscaleSource(catalog, run);
   }
-  return { job, runs };
-}
-
-/**
- * The video an upscale run reads: its source run's output video (outputs root), or the input
- * video it names (inputs root). Null when the source run has no video any more.
- */
-export async function upscaleSource(catalog: CatalogQueries, run: RunDoc): Promise<LocalFile | null> {
-  if (run.sourceVideo !== null) return { root: 'inputs', path: run.sourceVideo };
-  if (run.sourceRunId === null) return null;
-  const source = await catalog.run(run.sourceRunId);
-  const video = source?.outputs.find((file) => file.kind === 'video' && !source.deletedOutputPaths.includes(file.path));
-  return video === undefined ? null : { root: 'outputs', path: video.path };
+  return { jobId: queued.jobId, kind: queued.kind, runs, upscale, queuedBy: queued.queuedBy };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { ClaimedJob } from '../../../../libs/domain/src/job/job.decider.js';
-import { compareQueued, type QueuedJobRef } from '../../../../libs/domain/src/job/queue-order.js';
+import type { JobQueued } from '../../../../libs/domain/src/job/job.events.js';
+import type { JobWork } from '../../../../libs/domain/src/job/job-work.js';
 import { recoveryAction } from '../../../../libs/domain/src/job/recovery.js';
 import { queueDecider } from '../../../../libs/domain/src/queue/queue.decider.js';
 import { QUEUE_STREAM } from '../../../../libs/domain/src/queue/queue.events.js';
@@ -8,17 +9,14 @@ import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js'
 import type { EventSourcedCommandHandler } from '../../../../libs/eventstore/src/commands/event-sourced.command-handler.js';
 import type { GpuNode } from '../../../../libs/gpu/src/nodes/gpu-node.js';
 import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
-import type { DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
-import { ACTIVE_JOB_STATUSES, type JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
-import { JOBS_COLLECTION } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
-import { job as readJob } from '../../../../libs/read-models/src/jobs/jobs.queries.js';
 import { FailureStreak } from '../../../../libs/gpu/src/failure-streak.js';
 import { isNodeUnreachable } from '../../../../libs/gpu/src/gpu.errors.js';
 import { NodeContactLost } from './job-execution.js';
 import type { JobDriver } from './job-driver.js';
-import type { JobLedger } from './job-ledger.js';
+import type { JobLedger, JobRecord } from './job-ledger.js';
 import type { NodeContact } from './node-contact.js';
-import { loadWorkload, type Workload } from './job-workload.js';
+import type { JobBoard } from './job-board.js';
+import { workloadOf } from './job-workload.js';
 import { killContainer, observeContainer, runningJobContainers } from './node-containers.js';
 import type { Wakeup } from './wakeup.js';
 
@@ -30,21 +28,19 @@ export interface NodeWorkerSettings {
   readonly contactBackoffMs: number;
 }
 
-/** Queued jobs looked at per pass; the first one whose runs are readable and whose claim wins runs. */
+/** Queued jobs looked at per pass; the first one whose claim wins runs. */
 const CANDIDATES = 20;
-const UNREADY_RETRY_MS = 50;
 
 /**
  * One GPU node's worker: one job at a time. At start it settles what a previous process left on
- * the node (recoveryAction decides per job); then it claims the next queued job, priority first,
- * then FIFO, unless the queue is paused, and drives it to its end. Claims race other nodes on the
- * job stream: exactly one append wins, the others see JobNotQueued and look further.
+ * the node (recoveryAction decides per job); then it claims the next queued job the board shows,
+ * priority first, then FIFO, unless the queue is paused, and drives it to its end from what its
+ * own stream says. Claims race other nodes on the job stream: exactly one append wins, the others
+ * see JobNotQueued and look further.
  */
 export class NodeWorker {
   private current: { readonly jobId: string; readonly cancel: AbortController } | null = null;
   private stopped = false;
-  /** This pass skipped a queued job whose runs the read models do not show yet. */
-  private unready = false;
   /** A node that stays down fails every retry alike: said with backing off, not every few seconds. */
   private readonly failures = new FailureStreak();
 
@@ -53,7 +49,8 @@ export class NodeWorker {
     private readonly driver: JobDriver,
     private readonly ledger: JobLedger,
     private readonly commands: EventSourcedCommandHandler,
-    private readonly documents: DocumentStore,
+    private readonly board: JobBoard,
+    /** Only for jobs queued before v3, whose JobQueued does not hold everything they run from. */
     private readonly catalog: CatalogQueries,
     private readonly wakeup: Wakeup,
     private readonly contact: NodeContact,
@@ -71,11 +68,9 @@ export class NodeWorker {
         if (!recovered) await this.wakeup.sleep(this.settings.pollIntervalMs);
         continue;
       }
-      this.unready = false;
       const worked = await this.guard('run the next job', () => this.runNext());
       if (worked || this.stopped) continue;
-      // A job seen before its runs are readable is due again in a moment, not a poll interval.
-      await this.wakeup.wait(this.unready ? UNREADY_RETRY_MS : this.settings.pollIntervalMs);
+      await this.wakeup.wait(this.settings.pollIntervalMs);
     }
   }
 
@@ -91,11 +86,10 @@ export class NodeWorker {
 
   /** Settles every job a previous process left claimed on this node, then our containers nobody owns. */
   async reconcile(): Promise<void> {
-    const claimed = await this.documents.find<JobDoc>(JOBS_COLLECTION, { node: this.node.name, status: { $in: [...ACTIVE_JOB_STATUSES] } });
     const seen = new Set<string>();
-    for (const doc of claimed) {
-      seen.add(doc.id);
-      await this.recover(doc.id);
+    for (const job of this.board.heldBy([this.node.name])) {
+      seen.add(job.id);
+      await this.recover(job.id);
     }
     for (const container of await runningJobContainers(this.node)) {
       if (!seen.has(container.jobId)) await this.recover(container.jobId, container.name);
@@ -107,7 +101,8 @@ export class NodeWorker {
    * names a running container of ours whose job the log may no longer hold as claimed.
    */
   async recover(jobId: string, found?: string): Promise<void> {
-    const state = await this.ledger.jobState(jobId);
+    const record = await this.ledger.jobRecord(jobId);
+    const { state } = record;
     // A container here of an earlier attempt of a job claimed again (here or elsewhere): no claim owns it any more.
     if (state.status === 'Claimed' && found !== undefined && found !== state.containerName) return killContainer(this.node, found);
     if (state.status === 'Claimed' && state.node !== this.node.name) return;
@@ -119,13 +114,13 @@ export class NodeWorker {
     switch (action) {
       case 'reattach':
       case 'finalize':
-        return this.drive(jobId, state as ClaimedJob);
+        return this.drive(record, state as ClaimedJob);
       case 'release':
       case 'fail_interrupted':
-        return this.interrupted(jobId, state as ClaimedJob, action);
+        return this.interrupted(record, state as ClaimedJob, action);
       case 'cancel':
         if (observation.container === 'running') await killContainer(this.node, name);
-        return this.driver.cancelled(jobId, (state as ClaimedJob).attempt, await this.runIdsOf(jobId));
+        return this.driver.cancelled(jobId, (state as ClaimedJob).attempt, runIdsOf(record));
       case 'kill':
         return killContainer(this.node, name);
       case 'nothing':
@@ -138,45 +133,47 @@ export class NodeWorker {
     await this.node.connection.connect();
     const next = await this.claimNext();
     if (next === null) return false;
-    await this.drive(next.work.job.id, next.claim, next.work);
+    await this.drive(next.record, next.claim, next.work);
     return true;
   }
 
-  private async claimNext(): Promise<{ work: Workload; claim: ClaimedJob } | null> {
+  private async claimNext(): Promise<{ record: JobRecord; work: JobWork; claim: ClaimedJob } | null> {
     if (this.stopped) return null;
     const queue = await this.commands.state(queueDecider, QUEUE_STREAM);
     if (queue.status === 'Paused') return null;
-    const queued = await this.documents.find<JobDoc>(JOBS_COLLECTION, { status: 'queued' });
-    const candidates = queued.sort((a, b) => compareQueued(ref(a), ref(b))).slice(0, CANDIDATES);
-    for (const doc of candidates) {
+    for (const job of this.board.queued().slice(0, CANDIDATES)) {
       if (this.stopped) return null;
-      const work = await loadWorkload(this.catalog, doc);
-      if (work === null) {
-        this.unready = true;
-        continue;
-      }
-      const state = await this.ledger.jobState(doc.id);
-      if (state.status !== 'Queued') continue;
+      // A job queued before v3 runs from the catalog: it waits until the catalog shows its runs.
+      if (job.legacy && (await this.workloadFrom((await this.ledger.jobRecord(job.id)).queued)) === null) continue;
       try {
-        await this.ledger.claim(doc.id, this.node.name, state.attempts + 1);
+        // The board may be behind the stream: a refusal, or a claim that is not ours, means look further.
+        const claimed = await this.ledger.claim(job.id, this.node.name, job.attempts + 1);
+        if (claimed.duplicate) continue;
       } catch (error) {
-        // Another node won the claim, or the job was cancelled meanwhile.
         if (error instanceof DomainError) continue;
         throw error;
       }
-      const claim = await this.ledger.jobState(doc.id);
-      if (claim.status !== 'Claimed') continue;
-      this.logger.log({ msg: 'claimed job', node: this.node.name, jobId: doc.id, kind: doc.kind, attempt: claim.attempt, container: claim.containerName });
-      return { work, claim };
+      const record = await this.ledger.jobRecord(job.id);
+      const { state } = record;
+      if (state.status !== 'Claimed' || state.node !== this.node.name) continue;
+      this.logger.log({ msg: 'claimed job', node: this.node.name, jobId: job.id, kind: job.kind, attempt: state.attempt, container: state.containerName });
+      const work = await this.workloadFrom(record.queued);
+      if (work === null) {
+        await this.interrupted(record, state, 'release', 'its runs were not in the catalog yet (a job queued before v3)');
+        continue;
+      }
+      return { record, work, claim: state };
     }
     return null;
   }
 
   /**
    * Runs a claimed attempt; a dropped node is retried by recovery a bounded number of times. `known`
-   * is the workload a fresh claim already read; recovery reads it here.
+   * is the workload a fresh claim already read; recovery reads it here. First the job's runs are
+   * made if its request stopped before making them.
    */
-  private async drive(jobId: string, claim: ClaimedJob, known: Workload | null = null): Promise<void> {
+  private async drive(record: JobRecord, claim: ClaimedJob, known: JobWork | null = null): Promise<void> {
+    const { jobId } = record;
     const cancel = new AbortController();
     if (claim.cancelRequested !== null) cancel.abort();
     this.current = { jobId, cancel };
@@ -185,7 +182,8 @@ export class NodeWorker {
     try {
       for (let contact = 1; ; contact++) {
         try {
-          work ??= await this.workloadOf(jobId);
+          work ??= await this.requireWorkload(record);
+          if (record.queued !== null) await this.ledger.ensureRuns(record.queued);
           await this.driver.drive(work, current, cancel.signal);
           return;
         } catch (error) {
@@ -194,12 +192,12 @@ export class NodeWorker {
             // Not the node and not the model: a claim left open here would show as running forever.
             this.logger.error({ msg: 'could not run the job', node: this.node.name, jobId, error: (error as Error).stack ?? String(error) });
             const failure = { reason: 'REMOTE_ERROR' as const, message: `the worker could not run it: ${(error as Error).message ?? String(error)}`, exitCode: null };
-            await this.driver.failed(jobId, claim.attempt, await this.runIdsOf(jobId), failure);
+            await this.driver.failed(jobId, claim.attempt, runIdsOf(record), failure);
             return;
           }
           if (contact >= this.settings.contactAttempts) {
             const failure = { reason: 'SSH_FAILURE' as const, message: `${this.node.name} stopped answering: ${error.message}`, exitCode: null };
-            await this.driver.failed(jobId, claim.attempt, await this.runIdsOf(jobId), failure);
+            await this.driver.failed(jobId, claim.attempt, runIdsOf(record), failure);
             return;
           }
           // Not reported as the node down: a killed `docker wait` ends so on a node that answers;
@@ -226,9 +224,10 @@ export class NodeWorker {
   }
 
   /** A claim whose container never started (release, or INTERRUPTED when out of attempts), or vanished while running. */
-  private async interrupted(jobId: string, claim: ClaimedJob, action: 'release' | 'fail_interrupted'): Promise<void> {
-    const runIds = await this.runIdsOf(jobId);
-    const reason = `the worker stopped while ${claim.stage ?? 'claimed'} on ${this.node.name}`;
+  private async interrupted(record: JobRecord, claim: ClaimedJob, action: 'release' | 'fail_interrupted', why?: string): Promise<void> {
+    const { jobId } = record;
+    const runIds = runIdsOf(record);
+    const reason = why ?? `the worker stopped while ${claim.stage ?? 'claimed'} on ${this.node.name}`;
     if (action === 'fail_interrupted') {
       const message = claim.stage === 'running' ? `${reason}, and its container is gone` : `${reason} (attempt ${claim.attempt} of ${this.settings.maxAttempts})`;
       await this.driver.failed(jobId, claim.attempt, runIds, { reason: 'INTERRUPTED', message, exitCode: null });
@@ -245,15 +244,14 @@ export class NodeWorker {
     }
   }
 
-  private async workloadOf(jobId: string): Promise<Workload> {
-    const doc = await readJob(this.documents, jobId);
-    const work = doc === null ? null : await loadWorkload(this.catalog, doc);
-    if (work === null) throw new Error(`job ${jobId} or one of its runs is not in the read models`);
-    return work;
+  private async workloadFrom(queued: JobQueued['data'] | null): Promise<JobWork | null> {
+    return queued === null ? null : workloadOf(queued, this.catalog);
   }
 
-  private async runIdsOf(jobId: string): Promise<readonly string[]> {
-    return (await readJob(this.documents, jobId))?.runIds ?? [];
+  private async requireWorkload(record: JobRecord): Promise<JobWork> {
+    const work = await this.workloadFrom(record.queued);
+    if (work === null) throw new Error(`job ${record.jobId}: its stream holds no JobQueued, or the catalog does not show its runs`);
+    return work;
   }
 
   private async guard(what: string, step: () => Promise<boolean | void>): Promise<boolean> {
@@ -274,6 +272,6 @@ export class NodeWorker {
   }
 }
 
-function ref(doc: JobDoc): QueuedJobRef {
-  return { jobId: doc.id, kind: doc.kind, priority: doc.priority, queuedAt: doc.queuedAt };
+function runIdsOf(record: JobRecord): readonly string[] {
+  return record.queued?.runIds ?? [];
 }

@@ -1,4 +1,4 @@
-import type { JobFailureReason, JobKind, JobStage, QueuedPromptText } from './job.events.js';
+import type { JobFailureReason, JobKind, JobStage, QueuedPrompt, QueuedUpscale } from './job.events.js';
 
 export interface QueueJob {
   readonly type: 'QueueJob';
@@ -7,8 +7,10 @@ export interface QueueJob {
   readonly runIds: readonly string[];
   readonly promptIds: readonly string[];
   readonly config: Readonly<Record<string, unknown>>;
-  /** Each prompt's text as it is now: what the job's runs generate from, whatever the prompt becomes while they wait. */
-  readonly promptTexts: Readonly<Record<string, QueuedPromptText>>;
+  /** Each prompt as it is now: what the job's runs generate from, whatever the prompt becomes while they wait. */
+  readonly prompts: Readonly<Record<string, QueuedPrompt>>;
+  /** An upscale job's source, resolved; null for every other kind. */
+  readonly upscale: QueuedUpscale | null;
   readonly priority: number;
   readonly idempotencyKey: string | null;
   readonly retryOf: string | null;

@@ -22,12 +22,14 @@ import {
   type JobFailed,
   type JobMergedIntoBatch,
   type JobQueued,
+  type QueuedPrompt,
   type JobReleased,
   type JobRetried,
   type JobStage,
   type JobStageChanged,
   type JobSucceeded,
   jobQueuedFromV1,
+  jobQueuedFromV2,
   jobStream,
 } from './job.events.js';
 
@@ -38,6 +40,15 @@ const batchId = 'job_baba0000baba0000';
 const [t0, t1, t2, t3] = ['10:00:00', '10:01:00', '10:02:00', '10:12:30'].map((hms) => `2026-11-28T${hms}.000Z`);
 const config = { weights: { vis: 0.25, edge: 0.25, depth: 0.25, seg: 0.25 }, numSteps: 35, guidance: 5, seed: 1 };
 
+const harbourVideo = { path: 'harbour/color.mp4', frames: 121, fps: 24, width: 1280, height: 704, durationSeconds: 5.04, codec: 'h264', sizeBytes: 1_000_000 };
+const harbour: QueuedPrompt = {
+  text: 'a harbour',
+  negativePrompt: 'blurry',
+  name: 'harbour',
+  modelType: 'transfer',
+  inputs: { videoDir: 'harbour', color: harbourVideo, depth: null, segmentation: null },
+};
+const prompts = { ps_1: harbour, ps_2: { ...harbour, text: 'a city', name: 'city' } };
 const queue = (overrides: Partial<QueueJob> = {}): QueueJob => ({
   type: 'QueueJob',
   jobId,
@@ -45,7 +56,8 @@ const queue = (overrides: Partial<QueueJob> = {}): QueueJob => ({
   runIds: ['rs_1'],
   promptIds: ['ps_1'],
   config,
-  promptTexts: { ps_1: { text: 'a harbour', negativePrompt: 'blurry' } },
+  prompts,
+  upscale: null,
   priority: 50,
   idempotencyKey: null,
   retryOf: null,
@@ -61,7 +73,8 @@ const queued: JobQueued = {
     runIds: ['rs_1'],
     promptIds: ['ps_1'],
     config,
-    promptTexts: { ps_1: { text: 'a harbour', negativePrompt: 'blurry' } },
+    prompts,
+    upscale: null,
     priority: 50,
     idempotencyKey: null,
     retryOf: null,
@@ -156,6 +169,10 @@ describe('job decider', () => {
 
     it('refuses a job that retries itself, and a boolean priority arriving through JSON', () => {
       spec.given([]).when(queue({ retryOf: jobId })).thenThrows(InvalidInput, 'input.retryOf: a job cannot retry itself');
+      spec.given([]).when(queue({ prompts: {} })).thenThrows(InvalidInput, 'input.prompts: holds no queued text for ps_1');
+      spec.given([]).when(queue({ kind: 'upscale' })).thenThrows(InvalidInput, 'input.upscale: an upscale job needs its resolved source');
+      const source = { sourceRunId: 'rs_0', sourceVideo: null, video: { root: 'outputs' as const, path: 'rs_0/output.mp4' } };
+      spec.given([]).when(queue({ upscale: source })).thenThrows(InvalidInput, 'input.upscale: an inference job has no upscale source');
       spec.given([]).when(queue({ priority: true as unknown as number })).thenThrows(InvalidInput, /got true/);
     });
   });
@@ -459,5 +476,12 @@ describe('JobQueued v1 → v2', () => {
   it('marks a job queued before texts were kept as reading its prompts when it starts', () => {
     const v1 = { jobId, kind: 'inference', runIds: ['rs_1'], promptIds: ['ps_1'], config, priority: 50, idempotencyKey: null, retryOf: null, queuedAt: t0, queuedBy: 'ana' };
     expect(jobQueuedFromV1(v1)).toEqual({ ...v1, promptTexts: null });
+  });
+});
+
+describe('JobQueued v2 → v3', () => {
+  it('keeps the v2 texts and marks the rest of each prompt as read when the job starts', () => {
+    const v2 = { jobId, kind: 'inference', runIds: ['rs_1'], promptIds: ['ps_1'], config, promptTexts: { ps_1: { text: 'a harbour', negativePrompt: '' } }, priority: 50, idempotencyKey: null, retryOf: null, queuedAt: t0, queuedBy: 'ana' };
+    expect(jobQueuedFromV2(v2)).toEqual({ ...v2, prompts: null, upscale: null });
   });
 });

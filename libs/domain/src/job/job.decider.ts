@@ -79,7 +79,7 @@ export const jobDecider: Decider<JobCommand, JobEvent, JobState> = {
         const problems = queueProblems(command);
         if (problems.length > 0) throw new InvalidInput(problems);
         const { jobId, kind, priority, idempotencyKey, retryOf, merged } = command;
-        const data = { runIds: [...command.runIds], promptIds: [...command.promptIds], config: { ...command.config }, promptTexts: { ...command.promptTexts } };
+        const data = { runIds: [...command.runIds], promptIds: [...command.promptIds], config: { ...command.config }, prompts: { ...command.prompts }, upscale: command.upscale };
         const batch = merged === undefined ? {} : { mergedFrom: [...merged.from] };
         const queuedAt = merged?.queuedAt ?? command.now;
         return [{ type: 'JobQueued', data: { jobId, kind, ...data, priority, idempotencyKey, retryOf, ...batch, queuedAt, queuedBy: command.actor } }];

@@ -1,5 +1,7 @@
 import type { DomainEvent } from '../shared/domain-event.js';
 import type { FailureReason } from '../run/run.events.js';
+import type { LocalFile } from '../cosmos/remote-layout.js';
+import type { ModelType, PromptInputs } from '../prompt/prompt.events.js';
 
 /** One stream per job: `job-job_<hex>`. */
 export function jobStream(jobId: string): string {
@@ -30,11 +32,15 @@ export type JobQueued = DomainEvent<
      */
     config: Record<string, unknown>;
     /**
-     * Schema v2: each prompt's text when the job was queued, which its runs generate from (an
-     * OVERWRITE enhancement landing while they wait changes the prompt, not them). Null on v1
-     * events, written before it was kept: those runs read the prompt as it is when they start.
+     * Schema v3: each prompt as it was when the job was queued, which its runs generate from (an
+     * OVERWRITE enhancement landing while they wait changes the prompt, not them) and the worker
+     * runs the job from. Null on older events: those runs read the prompt as it is when they start.
      */
-    promptTexts: Record<string, QueuedPromptText> | null;
+    prompts: Record<string, QueuedPrompt> | null;
+    /** Schema v3, upscale jobs: the source as resolved when queued. Null for other kinds and older events. */
+    upscale: QueuedUpscale | null;
+    /** Schema v2 only (v3 keeps the whole prompt in `prompts`): each prompt's text when queued, or null on v1. */
+    promptTexts?: Record<string, QueuedPromptText> | null;
     /** 0..100, higher first. */
     priority: number;
     idempotencyKey: string | null;
@@ -51,17 +57,39 @@ export type JobQueued = DomainEvent<
   }
 >;
 
-/** What a run generates from, as the prompt said it when the run was queued. */
+/** A prompt as it was when a job was queued: what its runs generate from and an enhancement builds on. */
+export interface QueuedPrompt {
+  readonly text: string;
+  readonly negativePrompt: string;
+  readonly name: string;
+  readonly modelType: ModelType;
+  readonly inputs: PromptInputs;
+}
+
+/** What an upscale job reads, resolved when it was queued: a run's output video or an input video. */
+export interface QueuedUpscale {
+  readonly sourceRunId: string | null;
+  /** Relative to the inputs root. */
+  readonly sourceVideo: string | null;
+  readonly video: LocalFile;
+}
+
+/** A v2 JobQueued's record of what a run generates from. */
 export interface QueuedPromptText {
   text: string;
   negativePrompt: string;
 }
 
-export const JOB_QUEUED_SCHEMA_VERSION = 2;
+export const JOB_QUEUED_SCHEMA_VERSION = 3;
 
 /** v1 → v2: no text was kept; null tells the worker to read the prompt as it is now. */
 export function jobQueuedFromV1(data: Record<string, unknown>): Record<string, unknown> {
   return { ...data, promptTexts: null };
+}
+
+/** v2 → v3: the texts stay where v2 kept them; the rest of each prompt (and an upscale's source) is read when the job runs. */
+export function jobQueuedFromV2(data: Record<string, unknown>): Record<string, unknown> {
+  return { ...data, prompts: null, upscale: null };
 }
 
 export type JobPriorityChanged = DomainEvent<'JobPriorityChanged', { priority: number; changedBy: string; at: string }>;

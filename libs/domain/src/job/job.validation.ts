@@ -38,6 +38,8 @@ export function queueProblems(command: QueueJob): FieldProblem[] {
     add('input.promptIds', `needs one prompt per run: ${command.runIds.length} run(s), ${command.promptIds.length} prompt(s)`);
   }
   add('input.config', configProblem(command));
+  add('input.prompts', promptsProblem(command));
+  add('input.upscale', upscaleProblem(command));
   add('input.priority', priorityProblem(command.priority));
   if (command.idempotencyKey !== null) add('input.idempotencyKey', idempotencyKeyProblem(command.idempotencyKey));
   if (command.retryOf !== null) {
@@ -45,6 +47,18 @@ export function queueProblems(command: QueueJob): FieldProblem[] {
   }
   if (command.merged !== undefined) add('input.merged', mergedProblem(command));
   return problems;
+}
+
+/** The job runs from what it was queued with: every prompt it names must be there. */
+function promptsProblem({ promptIds, prompts }: QueueJob): string | null {
+  const missing = [...new Set(promptIds.filter((promptId) => prompts[promptId] === undefined))];
+  return missing.length === 0 ? null : `holds no queued text for ${missing.join(', ')}`;
+}
+
+function upscaleProblem({ kind, upscale }: QueueJob): string | null {
+  if (kind === 'upscale' && upscale === null) return 'an upscale job needs its resolved source';
+  if (kind !== 'upscale' && upscale !== null) return `an ${kind} job has no upscale source`;
+  return null;
 }
 
 function runIdsProblem({ kind, runIds }: QueueJob): string | null {

@@ -95,6 +95,12 @@ export class EventSourcedCommandHandler {
     return this.fold(decider, await this.readAll(streamId));
   }
 
+  /** A stream's events as its decider sees them (upcast), beside what they were recorded as, and the state they fold to. */
+  async history<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string): Promise<{ state: S; events: readonly { event: E; recorded: RecordedEvent }[] }> {
+    const events = (await this.readAll(streamId)).map((recorded) => ({ event: this.registry.toDomainEvent<E>(recorded), recorded }));
+    return { state: events.reduce((s, { event }) => decider.evolve(s, event), decider.initialState), events };
+  }
+
   private fold<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, recorded: readonly RecordedEvent[]): S {
     return recorded.reduce((s, e) => decider.evolve(s, this.registry.toDomainEvent<E>(e)), decider.initialState);
   }

@@ -1,6 +1,6 @@
 import { BATCH_PLAN_EVENT_TYPES } from '../../../domain/src/batching/batch-plan.events.js';
 import { IDEMPOTENCY_EVENT_TYPES } from '../../../domain/src/job/idempotency.js';
-import { JOB_EVENT_TYPES, JOB_QUEUED_SCHEMA_VERSION, jobQueuedFromV1 } from '../../../domain/src/job/job.events.js';
+import { JOB_EVENT_TYPES, JOB_QUEUED_SCHEMA_VERSION, jobQueuedFromV1, jobQueuedFromV2 } from '../../../domain/src/job/job.events.js';
 import { GPU_NODE_EVENT_TYPES } from '../../../domain/src/node/gpu-node.events.js';
 import { PROMPT_EVENT_TYPES } from '../../../domain/src/prompt/prompt.events.js';
 import { QUEUE_EVENT_TYPES } from '../../../domain/src/queue/queue.events.js';
@@ -10,7 +10,7 @@ import type { EventTypeDefinition } from './event-type.registry.js';
 /** Types whose payload changed shape: their current version and the upcasters that lift older ones. */
 const REVISED: readonly EventTypeDefinition[] = [
   { type: 'RunStatusChanged', schemaVersion: RUN_STATUS_CHANGED_SCHEMA_VERSION, upcasters: { 1: runStatusChangedFromV1 } },
-  { type: 'JobQueued', schemaVersion: JOB_QUEUED_SCHEMA_VERSION, upcasters: { 1: jobQueuedFromV1 } },
+  { type: 'JobQueued', schemaVersion: JOB_QUEUED_SCHEMA_VERSION, upcasters: { 1: jobQueuedFromV1, 2: jobQueuedFromV2 } },
 ];
 
 /**

@@ -1,4 +1,4 @@
-import type { JobFailureReason, JobKind, JobStage, QueuedPromptText } from '../../../domain/src/job/job.events.js';
+import type { JobFailureReason, JobKind, JobStage, QueuedPrompt } from '../../../domain/src/job/job.events.js';
 import type { JobStatus } from '../../../domain/src/job/job-status.js';
 
 // The lifecycle's vocabulary is the domain's; callers keep naming it from the document.
@@ -25,8 +25,8 @@ export interface JobDoc {
   readonly mergedInto: string | null;
   /** For a batch made by smart batching: the jobs merged into it. Empty for every other job. */
   readonly mergedFrom: readonly string[];
-  /** Each prompt's text as queued, which the runs generate from; null for jobs queued before it was kept. */
-  readonly promptTexts: Readonly<Record<string, QueuedPromptText>> | null;
+  /** Each prompt as queued, which the runs generate from; null for jobs queued before it was kept whole (v3). */
+  readonly prompts: Readonly<Record<string, QueuedPrompt>> | null;
   /** Kept across releases: a job given back keeps its place in the queue. */
   readonly queuedAt: string;
   readonly queuedBy: string;

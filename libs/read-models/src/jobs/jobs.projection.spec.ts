@@ -1,7 +1,7 @@
 import { jobStream } from '../../../domain/src/job/job.events.js';
 import type { RecordedEvent } from '../../../eventstore/src/event-store.port.js';
 import { minutesAfter, promptIdOf, runIdOf } from '../../../testing/src/catalog-history.fixture.js';
-import { jobIdOf, JobHistory } from '../../../testing/src/job-history.fixture.js';
+import { jobIdOf, JobHistory, queuedPromptOf } from '../../../testing/src/job-history.fixture.js';
 import type { ProjectedFields } from '../projections/projection.js';
 import type { JobDoc } from './job.doc.js';
 import { jobsProjection } from './jobs.projection.js';
@@ -49,7 +49,7 @@ describe('jobs projection', () => {
       retriedAs: null,
       mergedInto: null,
       mergedFrom: [],
-      promptTexts: { [promptIdOf(10)]: { text: `the text of ${promptIdOf(10)}`, negativePrompt: '' } },
+      prompts: { [promptIdOf(10)]: queuedPromptOf(promptIdOf(10)) },
       queuedAt: t0,
       queuedBy: 'ben',
       attempts: 0,

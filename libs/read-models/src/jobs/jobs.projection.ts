@@ -15,7 +15,7 @@ export const JOBS_COLLECTION = 'jobs';
  */
 export const jobsProjection: Projection<JobDoc> = {
   name: 'jobs',
-  version: 3, // 2: mergedInto and mergedFrom; 3: promptTexts
+  version: 4, // 2: mergedInto and mergedFrom; 3: promptTexts; 4: prompts (whole, as queued)
   collection: JOBS_COLLECTION,
   filter: { streamPrefixes: [JOB_STREAM_PREFIX], eventTypes: JOB_EVENT_TYPES },
   // Only MongoDB uses these; the embedded store scans its in-memory copy. They serve the queue in
@@ -34,7 +34,7 @@ export const jobsProjection: Projection<JobDoc> = {
     if (event.type === 'JobQueued') {
       // A stream has one JobQueued; a second one (never emitted) must not reset the job.
       if (doc !== null) return doc;
-      const { jobId, kind, runIds, promptIds, config, promptTexts, priority, idempotencyKey, retryOf, mergedFrom = [], queuedAt, queuedBy } = event.data;
+      const { jobId, kind, runIds, promptIds, config, prompts, priority, idempotencyKey, retryOf, mergedFrom = [], queuedAt, queuedBy } = event.data;
       return {
         id: jobId,
         kind,
@@ -48,7 +48,7 @@ export const jobsProjection: Projection<JobDoc> = {
         retriedAs: null,
         mergedInto: null,
         mergedFrom,
-        promptTexts,
+        prompts,
         queuedAt,
         queuedBy,
         attempts: 0,

@@ -3,6 +3,7 @@ import type { AllSubscription, EventStore, RecordedEvent } from '../../../events
 import type { EventTypeRegistry } from '../../../eventstore/src/serialization/event-type.registry.js';
 import type { DocumentStore } from '../document-store.port.js';
 import { applyProjectionBatch } from './projection-batch.js';
+import { inBatches } from '../../../eventstore/src/subscription-batches.js';
 import { builtVersion, projectionVersion } from './projection-version.js';
 import type { Projection } from './projection.js';
 
@@ -55,8 +56,6 @@ interface Live {
   /** Rebuild of a read model an older projection version built; not ready until it swapped in. */
   upgrade: Promise<void> | null;
 }
-
-const IDLE = Symbol('idle');
 
 /**
  * Keeps each projection's read model in step with `$all`: one checkpointed catch-up subscription
@@ -301,32 +300,17 @@ export class ProjectionRunner {
     live.state = live.caughtUp ? 'live' : 'catching_up';
     const subscription = this.events.subscribeToAll({ afterPosition: checkpoint ?? undefined, filter: projection.filter });
     live.subscription = subscription;
-    const iterator = subscription[Symbol.asyncIterator]();
     let applied = checkpoint ?? 0;
-    let pending: Promise<IteratorResult<RecordedEvent>> | null = null;
     try {
-      for (;;) {
-        pending ??= iterator.next();
-        let first = await Promise.race([pending, nextTurn()]);
+      for await (const turn of inBatches(subscription, this.options.batchSize)) {
         // Nothing buffered: before waiting for the next event, note that everything so far is reflected.
-        if (first === IDLE) {
+        if (turn.kind === 'idle') {
           await this.markIdle(live, applied);
-          first = await pending;
+          continue;
         }
-        pending = null;
-        if (first.done || live.stop.signal.aborted) return;
-        const batch = [first.value];
-        // Take whatever is already buffered, without waiting, so catch-up goes in large batches.
-        while (batch.length < this.options.batchSize) {
-          pending = iterator.next();
-          const next = await Promise.race([pending, nextTurn()]);
-          if (next === IDLE) break;
-          pending = null;
-          if (next.done) break;
-          batch.push(next.value);
-        }
-        await this.applyWithRetry(live, batch);
-        applied = batch[batch.length - 1].position;
+        if (live.stop.signal.aborted) return;
+        await this.applyWithRetry(live, turn.events);
+        applied = turn.events[turn.events.length - 1]!.position;
       }
     } finally {
       live.subscription = null;
@@ -371,6 +355,3 @@ export class ProjectionRunner {
   }
 }
 
-function nextTurn(): Promise<typeof IDLE> {
-  return new Promise((resolve) => setImmediate(() => resolve(IDLE)));
-}

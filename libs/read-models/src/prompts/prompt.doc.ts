@@ -1,4 +1,5 @@
 import type { ModelType, PromptInputs } from '../../../domain/src/prompt/prompt.events.js';
+import type { QueuedPrompt } from '../../../domain/src/job/job.events.js';
 
 /** One OVERWRITE enhancement: the text it replaced, by which run and model. */
 export interface TextReplacement {
@@ -24,4 +25,10 @@ export interface PromptDoc {
   readonly createdBy: string;
   readonly updatedAt: string;
   readonly [field: string]: unknown;
+}
+
+/** The prompt as a job queues it: what its runs generate from, whatever the prompt becomes while they wait. */
+export function asQueuedPrompt(prompt: PromptDoc): QueuedPrompt {
+  const { text, negativePrompt, name, modelType, inputs } = prompt;
+  return { text, negativePrompt, name, modelType, inputs };
 }
