@@ -1,7 +1,8 @@
 /**
- * The package edges `npm test` holds (docs/decisions.md §25, §27): only apps/server composes the
- * roles; the roles are peers; libraries never reach into apps; the domain and the configuration
- * are leaves; and no module is part of an import circle, type-only imports included.
+ * The package edges `npm test` holds (docs/decisions.md §25, §27, §29): only apps/server composes
+ * the roles; the roles are peers; libraries never reach into apps; the domain and the configuration
+ * are leaves; a library is used only through its index.ts faces; and no module is part of an
+ * import circle, type-only imports included.
  */
 module.exports = {
   forbidden: [
@@ -21,6 +22,21 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/config/src/', pathNot: '\\.spec\\.ts$' },
       to: { path: '^(libs|apps)/', pathNot: '^libs/config/' },
+    },
+    {
+      name: 'libraries-through-their-faces',
+      comment:
+        "Another library, an app, a test or a bench uses a library through an index.ts: its src/index.ts, or the index of an optional part (an adapter to an external server, test fixtures) that not every user should load.",
+      severity: 'error',
+      from: { path: '^libs/([^/]+)/' },
+      to: { path: '^libs/', pathNot: ['^libs/$1/', '/index\\.ts$'] },
+    },
+    {
+      name: 'apps-use-library-faces',
+      comment: 'The same rule for everything outside libs/.',
+      severity: 'error',
+      from: { pathNot: '^libs/' },
+      to: { path: '^libs/', pathNot: '/index\\.ts$' },
     },
     { name: 'no-import-circles', severity: 'error', from: {}, to: { circular: true } },
   ],

@@ -1,14 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
-import { CONTAINER_ROOT } from '../libs/domain/src/cosmos/remote-layout.js';
-import { jobContainerName } from '../libs/domain/src/job/job.decider.js';
-import { ids } from '../libs/domain/src/shared/ids.js';
-import { startSimulatedNode, type SimulatedNode } from '../libs/gpu-sim/src/simulated-node.js';
-import { dockerInspect, dockerRemove, dockerRun, dockerWait } from '../libs/gpu/src/docker-command.js';
-import { upload } from '../libs/gpu/src/sftp-transfer.js';
-import { SshConnection } from '../libs/gpu/src/ssh-connection.js';
-import type { ExecResult } from '../libs/gpu/src/ssh-exec.js';
+import { CONTAINER_ROOT, ids, jobContainerName } from '../libs/domain/src/index.js';
+import { startSimulatedNode, type SimulatedNode } from '../libs/gpu-sim/src/index.js';
+import { dockerInspect, dockerRemove, dockerRun, dockerWait, type ExecResult, SshConnection, upload } from '../libs/gpu/src/index.js';
 import { rawSftp } from './raw-sftp.js';
 import { millisecondsSince, spread, timings } from './samples.js';
 

@@ -1,12 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqlite } from '../libs/eventstore/src/sqlite/open-sqlite.js';
-import { DocumentCatalogQueries } from '../libs/read-models/src/catalog/catalog.queries.js';
-import type { WriteOp } from '../libs/read-models/src/document-store.port.js';
-import type { PromptDoc } from '../libs/read-models/src/prompts/prompt.doc.js';
-import type { RunDoc } from '../libs/read-models/src/runs/run.doc.js';
-import { SqliteDocumentStore } from '../libs/read-models/src/sqlite/sqlite.document-store.js';
+import { openSqlite } from '../libs/eventstore/src/index.js';
+import { DocumentCatalogQueries, type PromptDoc, type RunDoc, SqliteDocumentStore, type WriteOp } from '../libs/read-models/src/index.js';
 
 const WORDS = ['city', 'rain', 'golden', 'hour', 'mist', 'forest', 'neon', 'harbor', 'desert', 'snow', 'lake', 'bridge', 'night', 'street'];
 const STATUSES = ['completed', 'completed', 'completed', 'failed', 'pending', 'running'] as const;

@@ -4,18 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
-import type { EventMetadata, EventToAppend } from '../libs/eventstore/src/event-store.port.js';
-import { EventTypeRegistry } from '../libs/eventstore/src/serialization/event-type.registry.js';
-import { EVENT_TYPES } from '../libs/eventstore/src/serialization/event-types.js';
-import { openSqlite, type SqliteDatabase } from '../libs/eventstore/src/sqlite/open-sqlite.js';
-import { SqliteEventStore } from '../libs/eventstore/src/sqlite/sqlite.event-store.js';
-import { EventHistory } from '../libs/history/src/event-history.js';
-import { writeNdjson } from '../libs/history/src/transfer/ndjson.js';
-import type { Doc } from '../libs/read-models/src/document-store.port.js';
-import type { Projection } from '../libs/read-models/src/projections/projection.js';
-import { ProjectionRunner } from '../libs/read-models/src/projections/projection.runner.js';
-import { SqliteDocumentStore } from '../libs/read-models/src/sqlite/sqlite.document-store.js';
-import { statsProjection } from '../libs/read-models/src/stats/stats.projection.js';
+import { EVENT_TYPES, type EventMetadata, type EventToAppend, EventTypeRegistry, openSqlite, type SqliteDatabase, SqliteEventStore } from '../libs/eventstore/src/index.js';
+import { EventHistory, writeNdjson } from '../libs/history/src/index.js';
+import { type Doc, type Projection, ProjectionRunner, SqliteDocumentStore, statsProjection } from '../libs/read-models/src/index.js';
 import { round, spread, timings } from './samples.js';
 
 // The scale: a million events in the log, a thousand in one entity's stream.

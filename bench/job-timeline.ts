@@ -1,6 +1,5 @@
-import { jobStream, type JobEvent, type JobStage } from '../libs/domain/src/job/job.events.js';
-import type { EventOfType } from '../libs/domain/src/shared/domain-event.js';
-import type { EventStore } from '../libs/eventstore/src/event-store.port.js';
+import { type EventOfType, type JobEvent, type JobStage, jobStream } from '../libs/domain/src/index.js';
+import type { EventStore } from '../libs/eventstore/src/index.js';
 
 /**
  * When one successful single-attempt job passed each point, in epoch ms, as its own stream tells:

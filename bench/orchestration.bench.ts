@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
+import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
 import { benchBareRemoteOperations } from './bare-remote-operations.js';

@@ -2,11 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
-import { startSimulatedNode } from '../libs/gpu-sim/src/simulated-node.js';
-import { upload } from '../libs/gpu/src/sftp-transfer.js';
-import { SshConnection } from '../libs/gpu/src/ssh-connection.js';
-import type { SshNodeConfig } from '../libs/gpu/src/ssh-node.config.js';
-import { SSHD_PATH, startOpenSshServer } from '../libs/gpu/src/testing/openssh-server.js';
+import { startSimulatedNode } from '../libs/gpu-sim/src/index.js';
+import { SshConnection, type SshNodeConfig, upload } from '../libs/gpu/src/index.js';
+import { SSHD_PATH, startOpenSshServer } from '../libs/gpu/src/testing/index.js';
 import { rawSftp } from './raw-sftp.js';
 import { millisecondsSince, percentile, round } from './samples.js';
 

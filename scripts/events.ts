@@ -4,13 +4,8 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { loadConfig } from '../libs/config/src/index.js';
-import type { EventFilter } from '../libs/eventstore/src/event-store.port.js';
-import { EventTypeRegistry } from '../libs/eventstore/src/serialization/event-type.registry.js';
-import { EVENT_TYPES } from '../libs/eventstore/src/serialization/event-types.js';
-import { checkFilter } from '../libs/history/src/event-query.js';
-import { copyEvents, importEvents, type TransferProgress } from '../libs/history/src/transfer/event-transfer.js';
-import { readNdjson, writeNdjson, type WrittenSoFar } from '../libs/history/src/transfer/ndjson.js';
-import { openStoreAt, type OpenedStore } from '../libs/history/src/transfer/store-address.js';
+import { EVENT_TYPES, type EventFilter, EventTypeRegistry } from '../libs/eventstore/src/index.js';
+import { checkFilter, copyEvents, importEvents, type OpenedStore, openStoreAt, readNdjson, type TransferProgress, writeNdjson, type WrittenSoFar } from '../libs/history/src/index.js';
 
 /**
  * `npm run events -- export|import|copy …`: the event log as NDJSON, in and out, and copied

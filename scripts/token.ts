@@ -1,9 +1,7 @@
 import { Command, Option } from 'commander';
 import { appendFileSync, chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { ROLES, type Role } from '../libs/auth/src/roles.js';
-import { configSchema } from '../libs/config/src/index.js';
-import { acceptValue, expectation } from '../libs/config/src/setting.values.js';
-import { mintToken, tokenDigest } from '../libs/auth/src/tokens.js';
+import { mintToken, type Role, ROLES, tokenDigest } from '../libs/auth/src/index.js';
+import { acceptValue, configSchema, expectation } from '../libs/config/src/index.js';
 
 /**
  * `npm run token -- create NAME --role ROLE`: mints a token, prints it once, and prints the

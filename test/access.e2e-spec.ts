@@ -1,10 +1,9 @@
 import { isNonNullType, type GraphQLArgument } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { mintToken, tokenDigest } from '../libs/auth/src/tokens.js';
-import type { Role } from '../libs/auth/src/roles.js';
+import { mintToken, type Role, tokenDigest } from '../libs/auth/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
-import { committedSchema, sampleValue } from '../libs/testing/src/schema-samples.js';
+import { committedSchema, sampleValue } from '../libs/testing/src/index.js';
 
 /** Who may call each mutation; a mutation missing here fails the suite until someone decides. */
 const MUTATION_ROLES: Record<string, Role> = {

@@ -1,6 +1,4 @@
-import { jobDecider } from '../libs/domain/src/job/job.decider.js';
-import { jobStream } from '../libs/domain/src/job/job.events.js';
-import { ids } from '../libs/domain/src/shared/ids.js';
+import { ids, jobDecider, jobStream } from '../libs/domain/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 import { createTestPrompt, requestInference } from '../apps/server/testing/job-flows.js';
 

@@ -1,11 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promptStream } from '../libs/domain/src/prompt/prompt.events.js';
-import { runDecider } from '../libs/domain/src/run/run.decider.js';
-import { runStream, type RunStatus } from '../libs/domain/src/run/run.events.js';
-import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
-import { ids } from '../libs/domain/src/shared/ids.js';
+import { ids, promptStream, runDecider, type RunStatus, runStream } from '../libs/domain/src/index.js';
+import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/index.js';
 import { makeTestVideo } from '../libs/media/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 

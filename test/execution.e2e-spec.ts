@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jobStream } from '../libs/domain/src/job/job.events.js';
-import { runStream } from '../libs/domain/src/run/run.events.js';
-import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
+import { jobStream, runStream } from '../libs/domain/src/index.js';
+import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
 

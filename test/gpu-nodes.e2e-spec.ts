@@ -1,10 +1,7 @@
 import { join } from 'node:path';
-import { jobContainerName, jobDecider } from '../libs/domain/src/job/job.decider.js';
-import { jobStream } from '../libs/domain/src/job/job.events.js';
-import { runStream } from '../libs/domain/src/run/run.events.js';
-import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
-import { dockerInspect, dockerRun } from '../libs/gpu/src/docker-command.js';
-import { GPU_NODES, type GpuNode, type GpuNodes } from '../libs/gpu/src/nodes/gpu-node.js';
+import { jobContainerName, jobDecider, jobStream, runStream } from '../libs/domain/src/index.js';
+import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/index.js';
+import { dockerInspect, dockerRun, GPU_NODES, type GpuNode, type GpuNodes } from '../libs/gpu/src/index.js';
 import { makeTestVideo } from '../libs/media/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 

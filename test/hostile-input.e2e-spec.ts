@@ -12,9 +12,9 @@ import {
   type GraphQLNamedInputType,
 } from 'graphql';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
-import { committedSchema, sampleValue } from '../libs/testing/src/schema-samples.js';
+import { committedSchema, sampleValue } from '../libs/testing/src/index.js';
+import { shellCanary } from '../libs/testing/src/nodes/index.js';
 import { createTestPrompt, finished, waitForJob } from '../apps/server/testing/job-flows.js';
-import { shellCanary } from '../libs/testing/src/shell-canary.js';
 
 /**
  * Every argument the schema has, at every depth of its input objects, gets hostile values of its

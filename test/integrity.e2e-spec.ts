@@ -2,16 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { jobDecider } from '../libs/domain/src/job/job.decider.js';
-import { jobStream } from '../libs/domain/src/job/job.events.js';
-import { runDecider } from '../libs/domain/src/run/run.decider.js';
-import { runStream, type RunStatus } from '../libs/domain/src/run/run.events.js';
-import { ids } from '../libs/domain/src/shared/ids.js';
+import { ids, jobDecider, jobStream, runDecider, type RunStatus, runStream } from '../libs/domain/src/index.js';
 import { makeTestVideo } from '../libs/media/src/index.js';
-import { DOCUMENT_STORE, type DocumentStore } from '../libs/read-models/src/document-store.port.js';
-import type { PromptDoc } from '../libs/read-models/src/prompts/prompt.doc.js';
+import { DOCUMENT_STORE, type DocumentStore, type PromptDoc } from '../libs/read-models/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
-import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
+import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/index.js';
 import { STUCK_GRACE_MS } from '../apps/api/src/integrity/live-jobs.js';
 
 /** The job every seeded run names; no worker runs it, so tests decide what the jobs read model says of it. */

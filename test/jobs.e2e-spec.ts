@@ -1,12 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { QueueJob } from '../libs/domain/src/job/job.commands.js';
-import { jobDecider } from '../libs/domain/src/job/job.decider.js';
-import { jobStream, type JobKind } from '../libs/domain/src/job/job.events.js';
-import { runDecider } from '../libs/domain/src/run/run.decider.js';
-import { runStream } from '../libs/domain/src/run/run.events.js';
-import { ids } from '../libs/domain/src/shared/ids.js';
+import { ids, jobDecider, type JobKind, jobStream, type QueueJob, runDecider, runStream } from '../libs/domain/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
-import { queuedPromptOf } from '../libs/testing/src/job-history.fixture.js';
+import { queuedPromptOf } from '../libs/testing/src/index.js';
 
 const QUEUE = `{ queue {
   paused

@@ -1,11 +1,10 @@
-import { jobStream } from '../libs/domain/src/job/job.events.js';
-import { gpuNodeStream } from '../libs/domain/src/node/gpu-node.events.js';
-import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
-import { DEFAULT_IMAGE } from '../libs/gpu-sim/src/simulated-behaviour.js';
-import { startOpenSshHost, type OpenSshHost } from '../libs/gpu/src/executor/openssh-host.fixture.js';
+import { gpuNodeStream, jobStream } from '../libs/domain/src/index.js';
+import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/index.js';
+import { DEFAULT_IMAGE } from '../libs/gpu-sim/src/index.js';
+import { startOpenSshHost, type OpenSshHost } from '../libs/gpu/src/testing/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
-import { eventually } from '../libs/testing/src/eventually.js';
-import { shellCanary } from '../libs/testing/src/shell-canary.js';
+import { eventually } from '../libs/testing/src/index.js';
+import { shellCanary } from '../libs/testing/src/nodes/index.js';
 import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
 
 /**

@@ -1,6 +1,6 @@
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
-import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/test-gpu-node.js';
+import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/nodes/index.js';
 
 const QUEUE = `{ queue { paused pausedBy pauseReason items { job { id } } } }`;
 

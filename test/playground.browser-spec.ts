@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
-import { BrowserHarness, type PageRecord } from '../libs/testing/src/browser.harness.js';
-import { mintToken, tokenDigest } from '../libs/auth/src/tokens.js';
+import { BrowserHarness, type PageRecord } from '../libs/testing/src/browser/index.js';
+import { mintToken, tokenDigest } from '../libs/auth/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 
 /** The GraphiQL at /graphql in headless Chromium with everything outside 127.0.0.1 refused. */

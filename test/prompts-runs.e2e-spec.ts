@@ -1,11 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promptDecider } from '../libs/domain/src/prompt/prompt.decider.js';
-import { promptStream } from '../libs/domain/src/prompt/prompt.events.js';
-import { runDecider } from '../libs/domain/src/run/run.decider.js';
-import { runStream, type OutputFile } from '../libs/domain/src/run/run.events.js';
-import { ids } from '../libs/domain/src/shared/ids.js';
+import { ids, type OutputFile, promptDecider, promptStream, runDecider, runStream } from '../libs/domain/src/index.js';
 import { makeTestVideo } from '../libs/media/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 

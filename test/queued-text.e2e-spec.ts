@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jobDecider } from '../libs/domain/src/job/job.decider.js';
-import { jobStream, type JobQueued } from '../libs/domain/src/job/job.events.js';
-import { resolveInferenceConfig } from '../libs/domain/src/cosmos/inference-config.js';
-import type { CatalogQueries } from '../libs/read-models/src/catalog/catalog.queries.js';
-import { asQueuedPrompt } from '../libs/read-models/src/prompts/prompt.doc.js';
+import { ids, jobDecider, type JobQueued, jobStream, resolveInferenceConfig, runDecider, type RunRequested, runStream } from '../libs/domain/src/index.js';
+import { asQueuedPrompt, type CatalogQueries } from '../libs/read-models/src/index.js';
 import { CATALOG_QUERIES } from '../apps/api/src/graphql/catalog.provider.js';
-import { runDecider } from '../libs/domain/src/run/run.decider.js';
-import { runStream, type RunRequested } from '../libs/domain/src/run/run.events.js';
-import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
-import { ids } from '../libs/domain/src/shared/ids.js';
-import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/test-gpu-node.js';
+import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/index.js';
+import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/nodes/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
 

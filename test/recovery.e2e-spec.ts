@@ -1,14 +1,11 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jobDecider } from '../libs/domain/src/job/job.decider.js';
-import { jobStream } from '../libs/domain/src/job/job.events.js';
-import { runStream } from '../libs/domain/src/run/run.events.js';
-import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
-import { CONTAINER_LABELS, dockerPs } from '../libs/gpu/src/docker-command.js';
-import { SshConnection } from '../libs/gpu/src/ssh-connection.js';
+import { jobDecider, jobStream, runStream } from '../libs/domain/src/index.js';
+import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/index.js';
+import { CONTAINER_LABELS, dockerPs, SshConnection } from '../libs/gpu/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
-import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/test-gpu-node.js';
+import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/nodes/index.js';
 
 const CANCEL = `mutation($input: CancelJobInput!) { cancelJob(input: $input) { __typename } }`;
 const RETRY = `mutation($input: RetryJobInput!) { retryJob(input: $input) { __typename ... on JobRequested { job { id retryOf } } } }`;

@@ -1,10 +1,8 @@
 import { join } from 'node:path';
-import { jobDecider } from '../libs/domain/src/job/job.decider.js';
-import { jobStream } from '../libs/domain/src/job/job.events.js';
-import { ids } from '../libs/domain/src/shared/ids.js';
+import { ids, jobDecider, jobStream } from '../libs/domain/src/index.js';
 import { makeTestVideo } from '../libs/media/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
-import { queuedPromptOf } from '../libs/testing/src/job-history.fixture.js';
+import { queuedPromptOf } from '../libs/testing/src/index.js';
 
 const JOB_FIELDS = 'id kind status runIds promptIds priority idempotencyKey retryOf retriedAs';
 const REQUEST = `mutation($input: RequestInferenceInput!) {

@@ -1,8 +1,6 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runDecider } from '../libs/domain/src/run/run.decider.js';
-import { runStream } from '../libs/domain/src/run/run.events.js';
-import { ids } from '../libs/domain/src/shared/ids.js';
+import { ids, runDecider, runStream } from '../libs/domain/src/index.js';
 import { makeTestVideo } from '../libs/media/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 

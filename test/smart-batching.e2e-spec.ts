@@ -1,16 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BatchLine } from '../libs/domain/src/cosmos/controlnet-spec.js';
-import { jobBatchJsonlPath } from '../libs/domain/src/cosmos/remote-layout.js';
-import { jobDecider } from '../libs/domain/src/job/job.decider.js';
-import { jobStream } from '../libs/domain/src/job/job.events.js';
-import { ids } from '../libs/domain/src/shared/ids.js';
+import { type BatchLine, ids, jobBatchJsonlPath, jobDecider, jobStream } from '../libs/domain/src/index.js';
 import { STUCK_GRACE_MS } from '../apps/api/src/integrity/live-jobs.js';
-import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
-import { SIMULATED_REMOTE_DIR } from '../libs/gpu-sim/src/simulated-node.js';
+import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/index.js';
+import { SIMULATED_REMOTE_DIR } from '../libs/gpu-sim/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
-import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/test-gpu-node.js';
+import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/nodes/index.js';
 
 const PLAN = `query($mode: BatchingMode, $max: Int) {
   smartBatchPlan(mode: $mode, maxRunsPerBatch: $max) {

@@ -1,8 +1,8 @@
-import { jobStream } from '../libs/domain/src/job/job.events.js';
-import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
+import { jobStream } from '../libs/domain/src/index.js';
+import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
-import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/test-gpu-node.js';
+import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/nodes/index.js';
 
 describe('two GPU nodes share one queue', () => {
   let nodes: TestGpuNode[];

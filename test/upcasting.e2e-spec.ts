@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/event-store.port.js';
-import { importEvents } from '../libs/history/src/transfer/event-transfer.js';
-import { readNdjson, type EventLine } from '../libs/history/src/transfer/ndjson.js';
+import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/index.js';
+import { type EventLine, importEvents, readNdjson } from '../libs/history/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 
 /** Committed: a history recorded when RunStatusChanged was at schema v1 (`simulated` only when true). */

@@ -1,9 +1,7 @@
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runDecider } from '../libs/domain/src/run/run.decider.js';
-import { runStream, type RunKind, type RunStatus } from '../libs/domain/src/run/run.events.js';
-import { ids } from '../libs/domain/src/shared/ids.js';
+import { ids, runDecider, type RunKind, type RunStatus, runStream } from '../libs/domain/src/index.js';
 import { makeTestVideo } from '../libs/media/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 

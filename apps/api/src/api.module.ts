@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { AccessPolicy } from '../../../libs/auth/src/access-policy.js';
+import { AccessPolicy } from '../../../libs/auth/src/index.js';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../libs/config/src/index.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BatchingModule } from './batching/batching.module.js';

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { CosmosConfigModule, type CosmosConfig } from '../../../libs/config/src/index.js';
+import type { CosmosConfig } from '../../../libs/config/src/index.js';
+import { CosmosConfigModule } from '../../../libs/config/src/nest/index.js';
 import { StorageModule } from './storage.module.js';
 import { ApiModule } from '../../api/src/api.module.js';
 import { OutputsModule } from '../../api/src/outputs/outputs.module.js';

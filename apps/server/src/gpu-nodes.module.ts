@@ -1,8 +1,8 @@
 import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { join } from 'node:path';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../libs/config/src/index.js';
-import { configuredNode, GPU_NODES, gpuNode, gpuNodeList, type GpuNodes } from '../../../libs/gpu/src/nodes/gpu-node.js';
-import { startSimulatedNode } from '../../../libs/gpu-sim/src/simulated-node.js';
+import { configuredNode, GPU_NODES, gpuNode, gpuNodeList, type GpuNodes } from '../../../libs/gpu/src/index.js';
+import { startSimulatedNode } from '../../../libs/gpu-sim/src/index.js';
 
 /** The name the simulated node goes by in events, logs and the API. */
 export const SIMULATED_NODE_NAME = 'simulated';

@@ -1,4 +1,5 @@
-import { ConfigError, JsonLogger, loadConfig, type CosmosConfig } from '../../../libs/config/src/index.js';
+import { ConfigError, loadConfig, type CosmosConfig } from '../../../libs/config/src/index.js';
+import { JsonLogger } from '../../../libs/config/src/nest/index.js';
 import { startCosmos } from './bootstrap.js';
 
 /**

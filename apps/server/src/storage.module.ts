@@ -1,18 +1,10 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../libs/config/src/index.js';
-import { CLOCK, systemClock } from '../../../libs/eventstore/src/clock.js';
-import { DecideCommandHandler } from '../../../libs/eventstore/src/commands/decide.command.js';
-import { EventSourcedCommandHandler } from '../../../libs/eventstore/src/commands/event-sourced.command-handler.js';
-import { EVENT_STORE, type EventStore } from '../../../libs/eventstore/src/event-store.port.js';
-import { EventStoreDbEventStore } from '../../../libs/eventstore/src/eventstoredb/eventstoredb.event-store.js';
-import { EVENT_TYPE_REGISTRY, EventTypeRegistry } from '../../../libs/eventstore/src/serialization/event-type.registry.js';
-import { EVENT_TYPES } from '../../../libs/eventstore/src/serialization/event-types.js';
-import { openSqlite, type SqliteDatabase } from '../../../libs/eventstore/src/sqlite/open-sqlite.js';
-import { SqliteEventStore } from '../../../libs/eventstore/src/sqlite/sqlite.event-store.js';
-import { DOCUMENT_STORE, type DocumentStore } from '../../../libs/read-models/src/document-store.port.js';
-import { MongoDocumentStore } from '../../../libs/read-models/src/mongodb/mongodb.document-store.js';
-import { ReadModelConsistency } from '../../../libs/read-models/src/projections/read-model.consistency.js';
-import { SqliteDocumentStore } from '../../../libs/read-models/src/sqlite/sqlite.document-store.js';
+import { CLOCK, EVENT_STORE, EVENT_TYPE_REGISTRY, EVENT_TYPES, EventSourcedCommandHandler, type EventStore, EventTypeRegistry, openSqlite, type SqliteDatabase, SqliteEventStore, systemClock } from '../../../libs/eventstore/src/index.js';
+import { EventStoreDbEventStore } from '../../../libs/eventstore/src/eventstoredb/index.js';
+import { DecideCommandHandler } from '../../../libs/eventstore/src/nest/index.js';
+import { DOCUMENT_STORE, type DocumentStore, ReadModelConsistency, SqliteDocumentStore } from '../../../libs/read-models/src/index.js';
+import { MongoDocumentStore } from '../../../libs/read-models/src/mongodb/index.js';
 
 const SQLITE_DATABASE = Symbol('SQLITE_DATABASE');
 

@@ -5,12 +5,9 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startCosmos, type RunningCosmos } from '../src/bootstrap.js';
 import { loadConfig } from '../../../libs/config/src/index.js';
-import type { Decider } from '../../../libs/domain/src/shared/decider.js';
-import type { DomainEvent } from '../../../libs/domain/src/shared/domain-event.js';
-import { EventSourcedCommandHandler, type CommandResult } from '../../../libs/eventstore/src/commands/event-sourced.command-handler.js';
-import { ids } from '../../../libs/domain/src/shared/ids.js';
-import { DOCUMENT_STORE, type DocumentStore } from '../../../libs/read-models/src/document-store.port.js';
-import { SqliteDocumentStore } from '../../../libs/read-models/src/sqlite/sqlite.document-store.js';
+import { type Decider, type DomainEvent, ids } from '../../../libs/domain/src/index.js';
+import { EventSourcedCommandHandler, type CommandResult } from '../../../libs/eventstore/src/index.js';
+import { DOCUMENT_STORE, type DocumentStore, SqliteDocumentStore } from '../../../libs/read-models/src/index.js';
 
 export interface GraphqlResponse<T = Record<string, any>> {
   data?: T;

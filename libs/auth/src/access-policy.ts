@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parse, TomlError } from 'smol-toml';
-import { ConfigError, configSchema, type AuthConfig, type ServerConfig } from '../../config/src/index.js';
-import { layerRows } from '../../config/src/config.rows.js';
+import { type AuthConfig, ConfigError, configSchema, layerRows, type ServerConfig } from '../../config/src/index.js';
 import { Unauthenticated } from './auth.errors.js';
 import type { Principal } from './roles.js';
 import { TokenBook, type TokenEntry } from './tokens.js';

@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/src/shared/domain-error.js';
+import { DomainError } from '../../domain/src/index.js';
 import type { Role } from './roles.js';
 
 /** No token, or one nobody issued: the caller is unknown (HTTP 401, WebSocket close 4401). */

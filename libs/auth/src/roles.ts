@@ -1,4 +1,4 @@
-import { TOKEN_ROLES } from '../../config/src/config.schema.js';
+import { TOKEN_ROLES } from '../../config/src/index.js';
 
 /** Each role may do all that the ones before it may; the list is the one [[auth.tokens]] accepts. */
 export const ROLES = TOKEN_ROLES;

@@ -15,6 +15,8 @@ export {
   type StorageMode,
 } from './config.loader.js';
 export { describeConfig } from './config.describe.js';
-export { COSMOS_CONFIG, CosmosConfigModule, InjectConfig } from './config.module.js';
-export { JsonLogger, type JsonLoggerOptions, type LogSink, type LogThreshold } from './json.logger.js';
+export { COSMOS_CONFIG } from './config.token.js';
 export { redactedConfig, redactSecrets } from './redact.js';
+export { layerRows } from './config.rows.js';
+export { TOKEN_ROLES } from './config.schema.js';
+export { acceptValue, expectation } from './setting.values.js';

@@ -2,12 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerLogs, dockerRun, dockerWait } from '../../gpu/src/docker-command.js';
+import { dockerLogs, dockerRun, dockerWait } from '../../gpu/src/index.js';
 import { startDockerSocketDaemon, type DockerSocketDaemon } from './docker-socket.daemon.js';
 import { write, type Program, type StopSignal } from './program.js';
 import { createSimulatedBehaviour, DEFAULT_IMAGE } from './simulated-behaviour.js';
 import { simulatedGpuPrograms, type SimulatedGpuPrograms } from './simulated-gpu.programs.js';
-import { eventually } from '../../testing/src/eventually.js';
+import { eventually } from '../../testing/src/index.js';
 
 interface Finished {
   readonly code: number | null;

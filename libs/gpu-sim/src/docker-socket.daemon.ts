@@ -5,7 +5,7 @@ import { join, posix } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PassThrough } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { isInside } from '../../media/src/outputs/confined-path.js';
+import { isInside } from '../../media/src/index.js';
 import { cliScript, type CliMessage, type DaemonMessage } from './docker-socket.cli.js';
 import { HostRoot, PathEscapeError } from './host-root.js';
 import { write, type Program } from './program.js';

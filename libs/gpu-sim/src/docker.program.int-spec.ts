@@ -11,7 +11,7 @@ import {
   dockerRun,
   dockerWait,
   type DockerRunSpec,
-} from '../../gpu/src/docker-command.js';
+} from '../../gpu/src/index.js';
 import { DEFAULT_IMAGE } from './simulated-behaviour.js';
 import { startSimulatedGpuHost, type SimulatedGpuHost } from './simulated-gpu.fixture.js';
 

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { ServerChannel } from 'ssh2';
-import { assertNever } from '../../domain/src/shared/assert-never.js';
+import { assertNever } from '../../domain/src/index.js';
 import type { HostRoot } from './host-root.js';
 import { abortExitCode, write, type Program } from './program.js';
 import { parseCommandLine } from './shell-words.js';

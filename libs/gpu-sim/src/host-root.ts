@@ -1,6 +1,6 @@
 import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { isInside } from '../../media/src/outputs/confined-path.js';
+import { isInside } from '../../media/src/index.js';
 
 export class PathEscapeError extends Error {
   constructor(readonly requested: string) {

@@ -30,3 +30,5 @@ export {
   type SimulatedGpu,
 } from './simulated-behaviour.js';
 export { SIMULATED_REMOTE_DIR, startSimulatedNode, type SimulatedNode, type SimulatedNodeOptions } from './simulated-node.js';
+export { type DockerSocketDaemon, startDockerSocketDaemon } from './docker-socket.daemon.js';
+export { generateEd25519KeyPair } from './ssh-key-pair.js';

@@ -1,5 +1,4 @@
-import { dockerKill, dockerRun, dockerWait } from '../../gpu/src/docker-command.js';
-import { NVIDIA_SMI_CUDA_QUERY, NVIDIA_SMI_QUERY, parseNvidiaSmi } from '../../gpu/src/nvidia-smi.js';
+import { dockerKill, dockerRun, dockerWait, NVIDIA_SMI_CUDA_QUERY, NVIDIA_SMI_QUERY, parseNvidiaSmi } from '../../gpu/src/index.js';
 import { createSimulatedBehaviour, DEFAULT_IMAGE, H100 } from './simulated-behaviour.js';
 import { startSimulatedGpuHost, type SimulatedGpuHost } from './simulated-gpu.fixture.js';
 

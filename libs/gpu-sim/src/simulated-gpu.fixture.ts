@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, SFTPWrapper } from 'ssh2';
-import { shellCommand } from '../../gpu/src/shell-quote.js';
+import { shellCommand } from '../../gpu/src/index.js';
 import { createSimulatedBehaviour, type SimulatedBehaviour } from './simulated-behaviour.js';
 import { simulatedGpuPrograms, type SimulatedGpuPrograms } from './simulated-gpu.programs.js';
 import { startSimulatedSshServer, type SimulatedSshServer } from './simulated-ssh-server.js';

@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExecutorNode } from '../../gpu/src/executor/container-run.js';
-import type { SshNodeConfig } from '../../gpu/src/ssh-node.config.js';
+import type { ExecutorNode, SshNodeConfig } from '../../gpu/src/index.js';
 import { createSimulatedBehaviour, DEFAULT_IMAGE, type SimulatedBehaviour } from './simulated-behaviour.js';
 import { simulatedGpuPrograms } from './simulated-gpu.programs.js';
 import { generateEd25519KeyPair } from './ssh-key-pair.js';

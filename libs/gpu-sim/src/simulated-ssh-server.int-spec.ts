@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { utils, type Client } from 'ssh2';
-import { eventually, within } from '../../testing/src/event-store.contract.js';
+import { waitUntil, within } from '../../testing/src/index.js';
 import { write, type ProgramContext } from './program.js';
 import { connect, newClientKey, quote, run } from './ssh-client.fixture.js';
 import { startSimulatedSshServer, type SimulatedSshServer } from './simulated-ssh-server.js';
@@ -88,11 +88,11 @@ describe('simulated SSH server', () => {
     });
 
     it('counts the connections that are open right now', async () => {
-      await eventually(() => server.connections === 1, 'only the shared connection to remain');
+      await waitUntil(() => server.connections === 1, 'only the shared connection to remain');
       const other = await connect(server, { privateKey: key.privateKey });
       expect(server.connections).toBe(2);
       other.end();
-      await eventually(() => server.connections === 1, 'the second connection to close');
+      await waitUntil(() => server.connections === 1, 'the second connection to close');
     });
   });
 
@@ -239,7 +239,7 @@ describe('simulated SSH server', () => {
           });
         });
       });
-      await eventually(() => received.stopReason !== undefined, 'the program to see the abort');
+      await waitUntil(() => received.stopReason !== undefined, 'the program to see the abort');
       expect(received.stopReason).toBe('HUP');
     });
 
@@ -302,7 +302,7 @@ describe('simulated SSH server lifecycle', () => {
       const client = await connect(server, { privateKey: key.privateKey });
       const clientClosed = new Promise<void>((resolve) => client.on('close', () => resolve()));
       const sleeping = run(client, 'sleep 30');
-      await eventually(() => server.execCount === 1, 'the sleep to start');
+      await waitUntil(() => server.execCount === 1, 'the sleep to start');
 
       const started = Date.now();
       await within(server.stop(), 'stop()');

@@ -2,13 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DEFAULT_INFERENCE_CONFIG } from '../../domain/src/cosmos/inference-config.js';
-import { buildUpsamplerBatch, parseUpsamplerResult } from '../../domain/src/cosmos/prompt-upsampler.builder.js';
-import { buildInferenceSpec, type InferenceLaunch } from '../../domain/src/cosmos/single-inference.builder.js';
-import type { ModelCommand } from '../../domain/src/cosmos/transfer-command.js';
-import type { PromptInputs, VideoFacts } from '../../domain/src/prompt/prompt.events.js';
-import { dockerKill, dockerLogs, dockerRun, dockerWait } from '../../gpu/src/docker-command.js';
-import { makeTestVideo } from '../../media/src/test-videos.js';
+import { buildInferenceSpec, buildUpsamplerBatch, DEFAULT_INFERENCE_CONFIG, type InferenceLaunch, type ModelCommand, parseUpsamplerResult, type PromptInputs, type VideoFacts } from '../../domain/src/index.js';
+import { dockerKill, dockerLogs, dockerRun, dockerWait } from '../../gpu/src/index.js';
+import { makeTestVideo } from '../../media/src/testing/index.js';
 import { DEFAULT_IMAGE } from './simulated-behaviour.js';
 import { startSimulatedGpuHost, type SimulatedGpuHost } from './simulated-gpu.fixture.js';
 import { call } from './ssh-client.fixture.js';

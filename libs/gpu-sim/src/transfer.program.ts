@@ -1,8 +1,5 @@
 import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { isHintKey, type HintKey } from '../../domain/src/cosmos/controlnet-spec.js';
-import { validateBatchLines, validateControlnetSpec } from '../../domain/src/cosmos/model-rules.js';
-import { UPSAMPLER_SCRIPT } from '../../domain/src/cosmos/remote-layout.js';
-import { TRANSFER_SCRIPT } from '../../domain/src/cosmos/transfer-command.js';
+import { type HintKey, isHintKey, TRANSFER_SCRIPT, UPSAMPLER_SCRIPT, validateBatchLines, validateControlnetSpec } from '../../domain/src/index.js';
 import { failHere, modelVoice, type ModelVoice } from './model-output.js';
 import { write, type Program, type ProgramContext } from './program.js';
 import { runPromptUpsampler, upsampledPrompt } from './prompt-upsampler.program.js';

@@ -1,4 +1,4 @@
-import { jobContainerName } from '../../domain/src/job/job.decider.js';
+import { jobContainerName } from '../../domain/src/index.js';
 import {
   dockerImages,
   dockerInfo,

@@ -1,4 +1,4 @@
-import { assertNever } from '../../domain/src/shared/assert-never.js';
+import { assertNever } from '../../domain/src/index.js';
 
 /**
  * Everything that can go wrong between the worker and a GPU node, as a closed set: the worker maps

@@ -53,3 +53,16 @@ export {
   type HostKeyRejection,
   type TransferFailure,
 } from './gpu.errors.js';
+export { inspectContainer } from './container-inspect.js';
+export { BatchInferenceExecutor } from './executor/batch-inference.executor.js';
+export { asExecutionFailure, type ContainerExecution, type ExecutorNode } from './executor/container-run.js';
+export { EnhanceExecutor } from './executor/enhance.executor.js';
+export { ExecutionFailure } from './executor/execution-failure.js';
+export { EXECUTION_LOG_NAME } from './executor/run-outputs.js';
+export { SingleInferenceExecutor } from './executor/single-inference.executor.js';
+export { UpscaleExecutor } from './executor/upscale.executor.js';
+export { FailureStreak } from './failure-streak.js';
+export { isNodeUnreachable } from './gpu.errors.js';
+export { type CosmosContainer, killCosmosContainer, listCosmosContainers } from './nodes/cosmos-containers.js';
+export { configuredNode, GPU_NODES, gpuNode, type GpuNode, gpuNodeList, type GpuNodes } from './nodes/gpu-node.js';
+export { type NodeStatus, PROBE_COMMAND_TIMEOUT_MS, probeNode } from './nodes/node-probe.js';

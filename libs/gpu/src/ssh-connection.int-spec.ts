@@ -7,7 +7,7 @@ import { SshAborted, SshAuthFailed, SshConnectionLost, SshHostKeyRejected, SshTi
 import { SshConnection, type SshLogger } from './ssh-connection.js';
 import type { SshNodeConfig } from './ssh-node.config.js';
 import { startOpenSshServer, type OpenSshServer } from './testing/openssh-server.js';
-import { eventually } from '../../testing/src/eventually.js';
+import { eventually } from '../../testing/src/index.js';
 
 describe('SshConnection against a real OpenSSH sshd', () => {
   let server: OpenSshServer;

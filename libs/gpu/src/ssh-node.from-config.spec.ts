@@ -1,4 +1,4 @@
-import type { GpuNodeConfig } from '../../config/src/config.loader.js';
+import type { GpuNodeConfig } from '../../config/src/index.js';
 import { resolveSshNode } from './ssh-node.config.js';
 import { toSshNodeConfig } from './ssh-node.from-config.js';
 

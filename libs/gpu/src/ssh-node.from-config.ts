@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { GpuNodeConfig } from '../../config/src/config.loader.js';
+import type { GpuNodeConfig } from '../../config/src/index.js';
 import { resolveSshNode, type SshNodeConfig } from './ssh-node.config.js';
 
 /**

@@ -1,9 +1,5 @@
-import { eventMatcher } from '../../eventstore/src/event-filter.js';
-import { StreamNotFound } from '../../eventstore/src/event-store.errors.js';
-import type { EventStore, ReadEventsOptions, RecordedEvent } from '../../eventstore/src/event-store.port.js';
-import type { EventTypeRegistry } from '../../eventstore/src/serialization/event-type.registry.js';
-import type { Decider } from '../../domain/src/shared/decider.js';
-import type { DomainEvent } from '../../domain/src/shared/domain-event.js';
+import { eventMatcher, type EventStore, type EventTypeRegistry, type ReadEventsOptions, type RecordedEvent, StreamNotFound } from '../../eventstore/src/index.js';
+import type { Decider, DomainEvent } from '../../domain/src/index.js';
 import { checkFilter, encodeCursor, planPage, type HistoryFilter, type HistoryPageRequest } from './event-query.js';
 import { historyEvent, type HistoryEvent } from './history-event.js';
 import { ENTITIES, foldWith, reachedBy, type EntityKind, type PointInHistory } from './time-travel.js';

@@ -1,6 +1,5 @@
-import { InvalidInput } from '../../domain/src/shared/domain-error.js';
-import { EventTypeRegistry } from '../../eventstore/src/serialization/event-type.registry.js';
-import { EVENT_TYPES } from '../../eventstore/src/serialization/event-types.js';
+import { InvalidInput } from '../../domain/src/index.js';
+import { EVENT_TYPES, EventTypeRegistry } from '../../eventstore/src/index.js';
 import { checkFilter, decodeCursor, encodeCursor, MAX_PAGE_SIZE, planPage } from './event-query.js';
 import { ReversedRange, UnknownEventTypes, UnknownStreamCategories } from './history.errors.js';
 

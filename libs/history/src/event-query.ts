@@ -1,14 +1,5 @@
-import { batchPlanStream } from '../../domain/src/batching/batch-plan.events.js';
-import { idempotencyStream } from '../../domain/src/job/idempotency.js';
-import { jobStream } from '../../domain/src/job/job.events.js';
-import { gpuNodeStream } from '../../domain/src/node/gpu-node.events.js';
-import { promptStream } from '../../domain/src/prompt/prompt.events.js';
-import { QUEUE_STREAM } from '../../domain/src/queue/queue.events.js';
-import { runStream } from '../../domain/src/run/run.events.js';
-import { InvalidInput } from '../../domain/src/shared/domain-error.js';
-import { streamCategory } from '../../eventstore/src/event-filter.js';
-import type { EventFilter, ReadEventsOptions } from '../../eventstore/src/event-store.port.js';
-import type { EventTypeRegistry } from '../../eventstore/src/serialization/event-type.registry.js';
+import { batchPlanStream, gpuNodeStream, idempotencyStream, InvalidInput, jobStream, promptStream, QUEUE_STREAM, runStream } from '../../domain/src/index.js';
+import { type EventFilter, type EventTypeRegistry, type ReadEventsOptions, streamCategory } from '../../eventstore/src/index.js';
 import { ReversedRange, UnknownEventTypes, UnknownStreamCategories } from './history.errors.js';
 
 /** Every stream category this service writes, named by the same functions that name the streams. */

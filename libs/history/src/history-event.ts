@@ -1,5 +1,4 @@
-import type { RecordedEvent } from '../../eventstore/src/event-store.port.js';
-import type { EventTypeRegistry } from '../../eventstore/src/serialization/event-type.registry.js';
+import type { EventTypeRegistry, RecordedEvent } from '../../eventstore/src/index.js';
 
 /** An event as analysts see it: its payload upcast to today's shape, its stored version kept beside. */
 export interface HistoryEvent {

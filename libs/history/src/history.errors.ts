@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/src/shared/domain-error.js';
+import { DomainError } from '../../domain/src/index.js';
 
 /** A filter named event types the service never wrote; `known` lists the ones it did. */
 export class UnknownEventTypes extends DomainError<{ field: string; unknown: string[]; known: string[] }> {

@@ -1,21 +1,7 @@
-import type { JobState } from '../../domain/src/job/job.decider.js';
-import type { PromptState } from '../../domain/src/prompt/prompt.decider.js';
-import type { QueueState } from '../../domain/src/queue/queue.decider.js';
-import type { RunState } from '../../domain/src/run/run.decider.js';
-import type { EventStore } from '../../eventstore/src/event-store.port.js';
-import { EventTypeRegistry } from '../../eventstore/src/serialization/event-type.registry.js';
-import { EVENT_TYPES } from '../../eventstore/src/serialization/event-types.js';
-import { openSqlite, type SqliteDatabase } from '../../eventstore/src/sqlite/open-sqlite.js';
-import { SqliteEventStore } from '../../eventstore/src/sqlite/sqlite.event-store.js';
-import type { JobDoc } from '../../read-models/src/jobs/job.doc.js';
-import { JOBS_COLLECTION } from '../../read-models/src/jobs/jobs.projection.js';
-import { ALL_PROJECTIONS } from '../../read-models/src/projections/projections.module.js';
-import { ProjectionRunner } from '../../read-models/src/projections/projection.runner.js';
-import type { PromptDoc } from '../../read-models/src/prompts/prompt.doc.js';
-import { QUEUE_COLLECTION } from '../../read-models/src/queue/queue.projection.js';
-import type { RunDoc } from '../../read-models/src/runs/run.doc.js';
-import { SqliteDocumentStore } from '../../read-models/src/sqlite/sqlite.document-store.js';
-import { generatedHistory } from '../../testing/src/generated-history.fixture.js';
+import type { JobState, PromptState, QueueState, RunState } from '../../domain/src/index.js';
+import { EVENT_TYPES, type EventStore, EventTypeRegistry, openSqlite, type SqliteDatabase, SqliteEventStore } from '../../eventstore/src/index.js';
+import { ALL_PROJECTIONS, type JobDoc, JOBS_COLLECTION, ProjectionRunner, type PromptDoc, QUEUE_COLLECTION, type RunDoc, SqliteDocumentStore } from '../../read-models/src/index.js';
+import { generatedHistory } from '../../testing/src/index.js';
 import { EventHistory } from './event-history.js';
 
 const NOW = { time: '2100-01-01T00:00:00.000Z' };

@@ -1,14 +1,4 @@
-import { jobDecider } from '../../domain/src/job/job.decider.js';
-import { jobStream } from '../../domain/src/job/job.events.js';
-import { promptDecider } from '../../domain/src/prompt/prompt.decider.js';
-import { promptStream } from '../../domain/src/prompt/prompt.events.js';
-import { queueDecider } from '../../domain/src/queue/queue.decider.js';
-import { QUEUE_STREAM } from '../../domain/src/queue/queue.events.js';
-import { runDecider } from '../../domain/src/run/run.decider.js';
-import { runStream } from '../../domain/src/run/run.events.js';
-import { InvalidInput } from '../../domain/src/shared/domain-error.js';
-import type { Decider } from '../../domain/src/shared/decider.js';
-import type { DomainEvent } from '../../domain/src/shared/domain-event.js';
+import { type Decider, type DomainEvent, InvalidInput, jobDecider, jobStream, promptDecider, promptStream, QUEUE_STREAM, queueDecider, runDecider, runStream } from '../../domain/src/index.js';
 
 /** The aggregates whose past can be folded, each with the decider its commands are decided by. */
 export const ENTITIES = {

@@ -12,7 +12,7 @@ export {
 } from './input-folder.js';
 export { ASPECT_TOLERANCE, controlMismatches, describeSize } from './control-match.js';
 export { makeThumbnail, type ThumbnailOptions } from './thumbnail.js';
-export { makeTestVideo, type TestVideoOptions } from './test-videos.js';
+export { makeTestVideo, type TestVideoOptions } from './testing/test-videos.js';
 export {
   InputFolderError,
   MediaToolError,
@@ -20,3 +20,6 @@ export {
   type InputFolderErrorCode,
   type VideoProbeFailure,
 } from './media.errors.js';
+export { isInside, resolveConfined } from './outputs/confined-path.js';
+export { OutputFolderError } from './outputs/output-folder.error.js';
+export { type DeletedRunFolder, deleteRunFolder, type FileSummary, findOrphanFolders, listRunFiles, missingFiles, type OutputFile, runFolder, summarizeFiles } from './outputs/output-folders.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveInputFolder, scanInputVideos } from './input-folder.js';
 import { InputFolderError } from './media.errors.js';
-import { makeTestVideo } from './test-videos.js';
+import { makeTestVideo } from './testing/test-videos.js';
 
 describe('input folders', () => {
   let dir: string;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeTestVideo } from './test-videos.js';
+import { makeTestVideo } from './testing/test-videos.js';
 import { makeThumbnail } from './thumbnail.js';
 import { probeVideo } from './video-probe.js';
 

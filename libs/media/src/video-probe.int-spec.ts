@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VideoProbeError } from './media.errors.js';
-import { makeTestVideo } from './test-videos.js';
+import { makeTestVideo } from './testing/test-videos.js';
 import { probeVideo } from './video-probe.js';
 
 describe('probeVideo', () => {

@@ -3,25 +3,9 @@
  * per-stream revisions, actor metadata), typed by the domain's own event payloads so the specs
  * break when an event changes shape.
  */
-import {
-  type EnhancedFrom,
-  type ModelType,
-  type PromptCreated,
-  type PromptEvent,
-  type PromptInputs,
-  promptStream,
-} from '../../domain/src/prompt/prompt.events.js';
-import {
-  type FailureReason,
-  type OutputFile,
-  type RunEvent,
-  type RunKind,
-  type RunProgressStatus,
-  type RunRequested,
-  runStream,
-} from '../../domain/src/run/run.events.js';
-import type { RecordedEvent } from '../../eventstore/src/event-store.port.js';
-import type { Projection } from '../../read-models/src/projections/projection.js';
+import { type EnhancedFrom, type FailureReason, type ModelType, type OutputFile, type PromptCreated, type PromptEvent, type PromptInputs, promptStream, type RunEvent, type RunKind, type RunProgressStatus, type RunRequested, runStream } from '../../domain/src/index.js';
+import type { RecordedEvent } from '../../eventstore/src/index.js';
+import type { Projection } from '../../read-models/src/index.js';
 import { RecordedLog } from './recorded-log.js';
 
 export const promptIdOf = (n: number): string => `ps_${n.toString(16).padStart(32, '0')}`;

@@ -1,5 +1,4 @@
-import type { Decider } from '../../domain/src/shared/decider.js';
-import type { DomainEvent } from '../../domain/src/shared/domain-event.js';
+import type { Decider, DomainEvent } from '../../domain/src/index.js';
 
 /**
  * given/when/then for deciders, with no Nest and no mocks:

@@ -4,7 +4,7 @@ import type {
   DocumentStore,
   DocumentWatch,
   WriteOp,
-} from '../../read-models/src/document-store.port.js';
+} from '../../read-models/src/index.js';
 
 export interface OpenedDocumentStore {
   readonly store: DocumentStore;

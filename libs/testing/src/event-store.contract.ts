@@ -1,13 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { randomEventId } from '../../eventstore/src/event-id.js';
-import { StreamDeleted, StreamNotFound, WrongExpectedVersion } from '../../eventstore/src/event-store.errors.js';
-import type {
-  AllFilter,
-  EventMetadata,
-  EventStore,
-  EventToAppend,
-  RecordedEvent,
-} from '../../eventstore/src/event-store.port.js';
+import { type AllFilter, type EventMetadata, type EventStore, type EventToAppend, randomEventId, type RecordedEvent, StreamDeleted, StreamNotFound, WrongExpectedVersion } from '../../eventstore/src/index.js';
 
 export interface OpenedEventStore {
   readonly store: EventStore;
@@ -42,7 +34,7 @@ export async function take(events: AsyncIterator<RecordedEvent>, count: number, 
   return taken;
 }
 
-export async function eventually(condition: () => boolean, what: string, ms = WAIT_MS): Promise<void> {
+export async function waitUntil(condition: () => boolean, what: string, ms = WAIT_MS): Promise<void> {
   const deadline = Date.now() + ms;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
@@ -488,7 +480,7 @@ export function describeEventStoreContract(adapterName: string, open: () => Prom
           for await (const event of subscription) seen.push(event);
         })();
 
-        await eventually(() => seen.length === 2, 'both stored events');
+        await waitUntil(() => seen.length === 2, 'both stored events');
         await within(subscription.close(), 'close()');
         await within(loop, 'the for-await loop to end');
         expect(ids(seen)).toEqual(ids(written));
@@ -522,7 +514,7 @@ export function describeEventStoreContract(adapterName: string, open: () => Prom
           for await (const event of subscription) seen.push(event);
         })();
         await store.append(scope.stream('order'), [anEvent('Opened')], 'no_stream');
-        await eventually(() => seen.length === 1, 'the live event');
+        await waitUntil(() => seen.length === 1, 'the live event');
 
         await within(store.close(), 'store.close()');
         await within(loop, 'the for-await loop to end');

@@ -3,10 +3,8 @@
  * each entity taking a path its decider accepts: for laws that must hold of any history, not
  * just of the hand-written days.
  */
-import type { JobStage } from '../../domain/src/job/job.events.js';
-import { QUEUE_STREAM } from '../../domain/src/queue/queue.events.js';
-import type { FailureReason, RunProgressStatus } from '../../domain/src/run/run.events.js';
-import type { EventStore, RecordedEvent } from '../../eventstore/src/event-store.port.js';
+import { type FailureReason, type JobStage, QUEUE_STREAM, type RunProgressStatus } from '../../domain/src/index.js';
+import type { EventStore, RecordedEvent } from '../../eventstore/src/index.js';
 import { History, minutesAfter, promptIdOf, runIdOf } from './catalog-history.fixture.js';
 import { JobHistory, jobIdOf } from './job-history.fixture.js';
 import { concatLogs } from './recorded-log.js';

@@ -3,17 +3,8 @@
  * revisions, actor metadata), typed by the domain's own event payloads so the specs break when a
  * job event changes shape.
  */
-import { jobContainerName } from '../../domain/src/job/job.decider.js';
-import {
-  type JobEvent,
-  type JobFailureReason,
-  type JobKind,
-  type JobQueued,
-  type JobStage,
-  type QueuedPrompt,
-  jobStream,
-} from '../../domain/src/job/job.events.js';
-import type { RecordedEvent } from '../../eventstore/src/event-store.port.js';
+import { jobContainerName, type JobEvent, type JobFailureReason, type JobKind, type JobQueued, type JobStage, jobStream, type QueuedPrompt } from '../../domain/src/index.js';
+import type { RecordedEvent } from '../../eventstore/src/index.js';
 import { minutesAfter, promptIdOf, runIdOf } from './catalog-history.fixture.js';
 import { RecordedLog } from './recorded-log.js';
 

@@ -1,12 +1,5 @@
-import type { EventStore, RecordedEvent } from '../../eventstore/src/event-store.port.js';
-import { EventTypeRegistry } from '../../eventstore/src/serialization/event-type.registry.js';
-import { openSqlite, type SqliteDatabase } from '../../eventstore/src/sqlite/open-sqlite.js';
-import { SqliteEventStore } from '../../eventstore/src/sqlite/sqlite.event-store.js';
-import type { Doc } from '../../read-models/src/document-store.port.js';
-import { applyProjectionBatch } from '../../read-models/src/projections/projection-batch.js';
-import type { Projection } from '../../read-models/src/projections/projection.js';
-import { ProjectionRunner } from '../../read-models/src/projections/projection.runner.js';
-import { SqliteDocumentStore } from '../../read-models/src/sqlite/sqlite.document-store.js';
+import { type EventStore, EventTypeRegistry, openSqlite, type RecordedEvent, type SqliteDatabase, SqliteEventStore } from '../../eventstore/src/index.js';
+import { applyProjectionBatch, type Doc, type Projection, ProjectionRunner, SqliteDocumentStore } from '../../read-models/src/index.js';
 import { busyWeek, wantedBy } from './catalog-history.fixture.js';
 
 /** Recorded events, as a fixture builds them, that can also be written to a real store. */

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore, RecordedEvent } from '../../eventstore/src/event-store.port.js';
-import { EventTypeRegistry } from '../../eventstore/src/serialization/event-type.registry.js';
-import { EVENT_TYPES } from '../../eventstore/src/serialization/event-types.js';
+import { EVENT_TYPES, type EventStore, EventTypeRegistry, type RecordedEvent } from '../../eventstore/src/index.js';
 
 const registry = new EventTypeRegistry(EVENT_TYPES);
 

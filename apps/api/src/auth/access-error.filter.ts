@@ -1,6 +1,6 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { Forbidden, Unauthenticated } from '../../../../libs/auth/src/auth.errors.js';
+import { Forbidden, Unauthenticated } from '../../../../libs/auth/src/index.js';
 
 /**
  * HTTP routes answer a refused caller 401 (who are you?) or 403 (not you), with the typed code;

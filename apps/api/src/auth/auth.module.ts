@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
-import { AccessPolicy } from '../../../../libs/auth/src/access-policy.js';
+import { AccessPolicy } from '../../../../libs/auth/src/index.js';
 import { AccessErrorFilter } from './access-error.filter.js';
 import { RoleGuard } from './role.guard.js';
 

@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Role } from '../../../../libs/auth/src/roles.js';
+import type { Role } from '../../../../libs/auth/src/index.js';
 
 export const REQUIRED_ROLE = 'cosmos:required-role';
 

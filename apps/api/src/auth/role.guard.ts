@@ -2,9 +2,7 @@ import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } f
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { IncomingMessage } from 'node:http';
-import { AccessPolicy } from '../../../../libs/auth/src/access-policy.js';
-import { Forbidden, Unauthenticated } from '../../../../libs/auth/src/auth.errors.js';
-import { roleCovers, type Principal, type Role } from '../../../../libs/auth/src/roles.js';
+import { AccessPolicy, Forbidden, type Principal, type Role, roleCovers, Unauthenticated } from '../../../../libs/auth/src/index.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import { REQUIRED_ROLE, type RoleRule } from './requires.decorator.js';
 

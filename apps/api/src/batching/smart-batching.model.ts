@@ -1,7 +1,6 @@
 import { createUnionType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Allow, IsString, MaxLength } from 'class-validator';
-import type { BatchingMode } from '../../../../libs/domain/src/batching/batch-planner.js';
-import { DEFAULT_MAX_RUNS_PER_BATCH } from '../../../../libs/domain/src/batching/batch-planner.js';
+import { type BatchingMode, DEFAULT_MAX_RUNS_PER_BATCH } from '../../../../libs/domain/src/index.js';
 import { CommandAccepted } from '../graphql/command-accepted.model.js';
 import { InvalidInput, UserError } from '../graphql/user-errors.model.js';
 import { Job } from '../jobs/job.model.js';

@@ -1,6 +1,5 @@
 import { Args, Context, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { batchingOptionProblems, type BatchingMode, DEFAULT_MAX_RUNS_PER_BATCH } from '../../../../libs/domain/src/batching/batch-planner.js';
-import { InvalidInput as InvalidInputError } from '../../../../libs/domain/src/shared/domain-error.js';
+import { type BatchingMode, batchingOptionProblems, DEFAULT_MAX_RUNS_PER_BATCH, InvalidInput as InvalidInputError } from '../../../../libs/domain/src/index.js';
 import { Requires } from '../auth/requires.decorator.js';
 import { toUserError } from '../graphql/domain-error.mapper.js';
 import type { RequestContext } from '../graphql/request-context.js';

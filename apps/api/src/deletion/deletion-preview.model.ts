@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
-import type { FileSummary as FileSummaryValue } from '../../../../libs/media/src/outputs/output-folders.js';
+import type { FileSummary as FileSummaryValue } from '../../../../libs/media/src/index.js';
 import { activeRunIds, plannedRuns, type DeletionPlan } from './deletion.planner.js';
 
 const HISTORY_KEPT = 'deleted items stay in the event history.';

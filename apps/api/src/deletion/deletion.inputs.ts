@@ -1,6 +1,6 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { Equals, IsBoolean, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { InvalidInput } from '../../../../libs/domain/src/shared/domain-error.js';
+import { InvalidInput } from '../../../../libs/domain/src/index.js';
 import type { DeletionTarget } from './deletion.planner.js';
 
 /** What bulk deletions want typed back, so a stray click or script deletes nothing. */

@@ -1,14 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PromptNotFound } from '../../../../libs/domain/src/prompt/prompt.errors.js';
-import { RunNotFound } from '../../../../libs/domain/src/run/run.errors.js';
-import { ACTIVE_RUN_STATUSES } from '../../../../libs/domain/src/run/run.events.js';
-import { assertNever } from '../../../../libs/domain/src/shared/assert-never.js';
-import { CLOCK, type Clock } from '../../../../libs/eventstore/src/clock.js';
-import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
-import type { PromptDoc } from '../../../../libs/read-models/src/prompts/prompt.doc.js';
-import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
+import { ACTIVE_RUN_STATUSES, assertNever, PromptNotFound, RunNotFound } from '../../../../libs/domain/src/index.js';
+import { CLOCK, type Clock } from '../../../../libs/eventstore/src/index.js';
+import { type CatalogQueries, everyPrompt, everyRun, type PromptDoc, type RunDoc } from '../../../../libs/read-models/src/index.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
-import { everyPrompt, everyRun } from '../../../../libs/read-models/src/catalog/catalog-scan.js';
 
 export type DeletionTarget =
   | { readonly kind: 'prompt'; readonly promptId: string }

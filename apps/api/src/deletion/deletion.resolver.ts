@@ -1,5 +1,5 @@
 import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { summarizeFiles } from '../../../../libs/media/src/outputs/output-folders.js';
+import { summarizeFiles } from '../../../../libs/media/src/index.js';
 import { Requires } from '../auth/requires.decorator.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import { DeletionPreview } from './deletion-preview.model.js';

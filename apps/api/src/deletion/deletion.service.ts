@@ -1,18 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { promptDecider } from '../../../../libs/domain/src/prompt/prompt.decider.js';
-import { PromptHasActiveRuns } from '../../../../libs/domain/src/prompt/prompt.errors.js';
-import { promptStream } from '../../../../libs/domain/src/prompt/prompt.events.js';
-import { runDecider } from '../../../../libs/domain/src/run/run.decider.js';
-import { runStream } from '../../../../libs/domain/src/run/run.events.js';
-import { DomainError, RevisionConflict } from '../../../../libs/domain/src/shared/domain-error.js';
-import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
-import type { DeletedRunFolder } from '../../../../libs/media/src/outputs/output-folders.js';
-import { promptsProjection } from '../../../../libs/read-models/src/prompts/prompts.projection.js';
-import { runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
+import { DomainError, promptDecider, PromptHasActiveRuns, promptStream, RevisionConflict, runDecider, runStream } from '../../../../libs/domain/src/index.js';
+import { EVENT_STORE, type EventStore, lastEvent } from '../../../../libs/eventstore/src/index.js';
+import type { DeletedRunFolder } from '../../../../libs/media/src/index.js';
+import { promptsProjection, runsProjection } from '../../../../libs/read-models/src/index.js';
 import type { CommandAccepted } from '../graphql/command-accepted.model.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';
 import type { RequestContext } from '../graphql/request-context.js';
-import { lastEvent } from '../../../../libs/eventstore/src/last-event.js';
 import { activeRunIds, DeletionPlanner, type PlannedPrompt } from './deletion.planner.js';
 import { RunOutputFolders } from './run-output-folders.js';
 

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
-import { RUN_ID } from '../../../../libs/domain/src/shared/ids.js';
-import { OutputFolderError } from '../../../../libs/media/src/outputs/output-folder.error.js';
-import { deleteRunFolder, listRunFiles, type DeletedRunFolder, type OutputFile } from '../../../../libs/media/src/outputs/output-folders.js';
+import { RUN_ID } from '../../../../libs/domain/src/index.js';
+import { type DeletedRunFolder, deleteRunFolder, listRunFiles, type OutputFile, OutputFolderError } from '../../../../libs/media/src/index.js';
 
 const REMOVE_ATTEMPTS = 3;
 const NOTHING_DELETED: DeletedRunFolder = { deletedFiles: 0, deletedBytes: 0 };

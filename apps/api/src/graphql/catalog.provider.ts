@@ -1,6 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { DocumentCatalogQueries, type CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
-import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
+import { type CatalogQueries, DOCUMENT_STORE, DocumentCatalogQueries, type DocumentStore } from '../../../../libs/read-models/src/index.js';
 
 export const CATALOG_QUERIES = Symbol('CATALOG_QUERIES');
 

@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
-import type { Decider } from '../../../../libs/domain/src/shared/decider.js';
-import type { DomainEvent } from '../../../../libs/domain/src/shared/domain-event.js';
-import { CLOCK, type Clock } from '../../../../libs/eventstore/src/clock.js';
-import { DecideCommand } from '../../../../libs/eventstore/src/commands/decide.command.js';
-import { ids } from '../../../../libs/domain/src/shared/ids.js';
-import { ReadModelConsistency } from '../../../../libs/read-models/src/projections/read-model.consistency.js';
+import { type Decider, type DomainEvent, ids } from '../../../../libs/domain/src/index.js';
+import { CLOCK, type Clock } from '../../../../libs/eventstore/src/index.js';
+import { DecideCommand } from '../../../../libs/eventstore/src/nest/index.js';
+import { ReadModelConsistency } from '../../../../libs/read-models/src/index.js';
 import type { CommandAccepted } from './command-accepted.model.js';
 import type { RequestContext } from './request-context.js';
 

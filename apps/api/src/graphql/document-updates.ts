@@ -1,4 +1,4 @@
-import type { Doc, DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
+import type { Doc, DocumentStore } from '../../../../libs/read-models/src/index.js';
 
 /** One document's change as subscriptions publish it: the new document, or null once deleted. */
 export interface DocumentUpdate<T extends Doc> {

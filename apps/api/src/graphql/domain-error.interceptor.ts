@@ -1,7 +1,7 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { catchError, of, throwError, type Observable } from 'rxjs';
-import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
+import { DomainError } from '../../../../libs/domain/src/index.js';
 import { toUserError } from './domain-error.mapper.js';
 
 /**

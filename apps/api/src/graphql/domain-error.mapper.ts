@@ -1,6 +1,5 @@
-import { assertNever } from '../../../../libs/domain/src/shared/assert-never.js';
-import type { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
-import type { CosmosContainer } from '../../../../libs/gpu/src/nodes/cosmos-containers.js';
+import { assertNever, type DomainError } from '../../../../libs/domain/src/index.js';
+import type { CosmosContainer } from '../../../../libs/gpu/src/index.js';
 import { NodeContainer } from '../nodes/gpu-node-status.model.js';
 import { Conflict, InvalidInput, NotFound, RevisionConflict, type UserError } from './user-errors.model.js';
 import { IdempotencyKeyReused } from '../requests/requests.errors.model.js';

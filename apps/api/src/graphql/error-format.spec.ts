@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { InvalidInput } from '../../../../libs/domain/src/shared/domain-error.js';
+import { InvalidInput } from '../../../../libs/domain/src/index.js';
 import { withDomainCode } from './graphql.options.js';
 
 describe('GraphQL error format', () => {

@@ -1,11 +1,9 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { Logger } from '@nestjs/common';
 import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
-import { isLoopback, type AccessPolicy } from '../../../../libs/auth/src/access-policy.js';
-import { Unauthenticated } from '../../../../libs/auth/src/auth.errors.js';
-import type { CosmosConfig } from '../../../../libs/config/src/index.js';
-import { redactSecrets } from '../../../../libs/config/src/redact.js';
-import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
+import { type AccessPolicy, isLoopback, Unauthenticated } from '../../../../libs/auth/src/index.js';
+import { type CosmosConfig, redactSecrets } from '../../../../libs/config/src/index.js';
+import { DomainError } from '../../../../libs/domain/src/index.js';
 import type { PlaygroundAssets } from '../playground/playground.assets.js';
 import { playgroundLandingPage } from '../playground/playground.page.js';
 import { QueryLimits } from './query-limits.js';

@@ -1,5 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { InvalidInput, type FieldProblem } from '../../../../libs/domain/src/shared/domain-error.js';
+import { InvalidInput, type FieldProblem } from '../../../../libs/domain/src/index.js';
 
 function problems(errors: ValidationError[], prefix: string): FieldProblem[] {
   return errors.flatMap((error) => {

@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { Field, Int, ObjectType } from '@nestjs/graphql';
-import type { Page } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
+import type { Page } from '../../../../libs/read-models/src/index.js';
 
 @ObjectType()
 export class PageInfo {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AccessPolicy } from '../../../../libs/auth/src/access-policy.js';
-import type { Principal } from '../../../../libs/auth/src/roles.js';
+import type { AccessPolicy, Principal } from '../../../../libs/auth/src/index.js';
 
 /** What resolvers know about who is asking. */
 export interface RequestContext {

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { Principal } from '../../../../libs/auth/src/roles.js';
+import type { Principal } from '../../../../libs/auth/src/index.js';
 
 interface SocketContext {
   readonly subscriptions: Readonly<Record<string, unknown>>;

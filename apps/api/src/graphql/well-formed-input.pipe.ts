@@ -1,5 +1,5 @@
 import type { ArgumentMetadata, PipeTransform } from '@nestjs/common';
-import { InvalidInput, type FieldProblem } from '../../../../libs/domain/src/shared/domain-error.js';
+import { InvalidInput, type FieldProblem } from '../../../../libs/domain/src/index.js';
 
 // Half of a UTF-16 pair on its own: JSON can carry it (`"\ud800"`), UTF-8 cannot encode it, and a
 // spec file or an event holding one is not text any more.

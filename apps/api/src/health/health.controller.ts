@@ -1,8 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Optional, Res } from '@nestjs/common';
-import { redactSecrets } from '../../../../libs/config/src/redact.js';
-import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
-import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
-import { ProjectionRunner } from '../../../../libs/read-models/src/projections/projection.runner.js';
+import { redactSecrets } from '../../../../libs/config/src/index.js';
+import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/index.js';
+import { DOCUMENT_STORE, type DocumentStore, ProjectionRunner } from '../../../../libs/read-models/src/index.js';
 import { Public } from '../auth/requires.decorator.js';
 import { nodesReadiness } from '../nodes/node-health.js';
 import { NodeHealth } from '../nodes/node-health.service.js';

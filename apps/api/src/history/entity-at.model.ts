@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
-import type { EntityAt as HistoryEntityAt } from '../../../../libs/history/src/event-history.js';
+import type { EntityAt as HistoryEntityAt } from '../../../../libs/history/src/index.js';
 import { JSONScalar } from '../graphql/json.scalar.js';
 
 @ObjectType({ description: 'An entity as its own stream says it was at a past moment, folded with the domain decider.' })

@@ -1,8 +1,6 @@
 import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { jobStream } from '../../../../libs/domain/src/job/job.events.js';
-import { promptStream } from '../../../../libs/domain/src/prompt/prompt.events.js';
-import { runStream } from '../../../../libs/domain/src/run/run.events.js';
-import { EventHistory } from '../../../../libs/history/src/event-history.js';
+import { jobStream, promptStream, runStream } from '../../../../libs/domain/src/index.js';
+import { EventHistory } from '../../../../libs/history/src/index.js';
 import { Job } from '../jobs/job.model.js';
 import { Prompt } from '../prompts/prompt.model.js';
 import { Run } from '../runs/run.model.js';

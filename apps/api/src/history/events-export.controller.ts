@@ -2,11 +2,9 @@ import { Controller, Get, Inject, Logger, Query, Req, Res } from '@nestjs/common
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { DomainError, InvalidInput } from '../../../../libs/domain/src/shared/domain-error.js';
-import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
-import { EVENT_TYPE_REGISTRY, type EventTypeRegistry } from '../../../../libs/eventstore/src/serialization/event-type.registry.js';
-import { checkFilter, type HistoryFilter } from '../../../../libs/history/src/event-query.js';
-import { writeNdjson } from '../../../../libs/history/src/transfer/ndjson.js';
+import { DomainError, InvalidInput } from '../../../../libs/domain/src/index.js';
+import { EVENT_STORE, EVENT_TYPE_REGISTRY, type EventStore, type EventTypeRegistry } from '../../../../libs/eventstore/src/index.js';
+import { checkFilter, type HistoryFilter, writeNdjson } from '../../../../libs/history/src/index.js';
 
 type QueryValue = string | string[] | undefined;
 

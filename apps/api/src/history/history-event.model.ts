@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import type { HistoryEvent } from '../../../../libs/history/src/history-event.js';
+import type { HistoryEvent } from '../../../../libs/history/src/index.js';
 import { JSONScalar } from '../graphql/json.scalar.js';
 
 @ObjectType({ description: 'Who asked for an event and why: the command it belongs to and what caused it.' })

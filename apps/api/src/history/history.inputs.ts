@@ -1,8 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Field, InputType, registerEnumType } from '@nestjs/graphql';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import type { HistoryFilter } from '../../../../libs/history/src/event-query.js';
-import { pointInHistory, type PointInHistory } from '../../../../libs/history/src/time-travel.js';
+import { type HistoryFilter, pointInHistory, type PointInHistory } from '../../../../libs/history/src/index.js';
 
 export enum EventDirection {
   FORWARD = 'FORWARD',

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
-import { EVENT_TYPE_REGISTRY, type EventTypeRegistry } from '../../../../libs/eventstore/src/serialization/event-type.registry.js';
-import { EventHistory } from '../../../../libs/history/src/event-history.js';
+import { EVENT_STORE, EVENT_TYPE_REGISTRY, type EventStore, type EventTypeRegistry } from '../../../../libs/eventstore/src/index.js';
+import { EventHistory } from '../../../../libs/history/src/index.js';
 import { EventsExportController } from './events-export.controller.js';
 import { JobHistoryResolver, PromptHistoryResolver, RunHistoryResolver } from './entity-history.resolver.js';
 import { HistoryResolver } from './history.resolver.js';

@@ -1,8 +1,6 @@
 import { Args, ID, Int, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import { InvalidInput } from '../../../../libs/domain/src/shared/domain-error.js';
-import { EventHistory } from '../../../../libs/history/src/event-history.js';
-import type { HistoryFilter } from '../../../../libs/history/src/event-query.js';
-import type { EntityKind } from '../../../../libs/history/src/time-travel.js';
+import { InvalidInput } from '../../../../libs/domain/src/index.js';
+import { type EntityKind, EventHistory, type HistoryFilter } from '../../../../libs/history/src/index.js';
 import { stoppable } from '../graphql/stoppable-stream.js';
 import { EntityAt } from './entity-at.model.js';
 import { Event, EventConnection } from './history-event.model.js';

@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import type { PeriodStats } from '../../../../libs/read-models/src/stats/stats.queries.js';
+import type { PeriodStats } from '../../../../libs/read-models/src/index.js';
 
 export enum StatsBucketSize {
   HOUR = 'HOUR',

@@ -1,7 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, Query, Resolver } from '@nestjs/graphql';
-import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
-import { statsOver } from '../../../../libs/read-models/src/stats/stats.queries.js';
+import { DOCUMENT_STORE, type DocumentStore, statsOver } from '../../../../libs/read-models/src/index.js';
 import { Stats, StatsBucketSize, StatsPeriod } from './stats.model.js';
 
 @Resolver(() => Stats)

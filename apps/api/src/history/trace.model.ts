@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
-import type { Trace as HistoryTrace } from '../../../../libs/history/src/event-history.js';
+import type { Trace as HistoryTrace } from '../../../../libs/history/src/index.js';
 import { Event } from './history-event.model.js';
 
 @ObjectType({ description: 'One event in a trace, with its place in the causation tree.' })

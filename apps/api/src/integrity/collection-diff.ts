@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Doc, DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
+import type { Doc, DocumentStore } from '../../../../libs/read-models/src/index.js';
 
 export interface DocumentDifference {
   readonly id: string;

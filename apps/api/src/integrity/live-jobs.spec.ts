@@ -1,7 +1,5 @@
 import { find } from 'mingo';
-import type { DocumentStore, Filter } from '../../../../libs/read-models/src/document-store.port.js';
-import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
-import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
+import type { DocumentStore, Filter, JobDoc, RunDoc } from '../../../../libs/read-models/src/index.js';
 import { stalledJobs, STUCK_GRACE_MS, stuckRuns } from './live-jobs.js';
 
 const NOW = new Date('2026-11-28T12:00:00.000Z');

@@ -1,8 +1,4 @@
-import type { DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
-import { FINISHED_JOB_STATUSES, type JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
-import type { ProjectedFields } from '../../../../libs/read-models/src/projections/projection.js';
-import { JOBS_COLLECTION } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
-import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
+import { type DocumentStore, FINISHED_JOB_STATUSES, type JobDoc, JOBS_COLLECTION, type ProjectedFields, type RunDoc } from '../../../../libs/read-models/src/index.js';
 import { isActiveRun } from '../deletion/deletion.planner.js';
 
 /**

@@ -1,11 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
-import { EVENT_STORE, type EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
-import { EVENT_TYPE_REGISTRY, type EventTypeRegistry } from '../../../../libs/eventstore/src/serialization/event-type.registry.js';
-import { DOCUMENT_STORE, type Doc, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
-import { PROJECTIONS, type ProjectedFields, type Projection } from '../../../../libs/read-models/src/projections/projection.js';
-import { ProjectionRunner, type RebuildProgress } from '../../../../libs/read-models/src/projections/projection.runner.js';
-import { ReadModelConsistency } from '../../../../libs/read-models/src/projections/read-model.consistency.js';
+import { EVENT_STORE, EVENT_TYPE_REGISTRY, type EventStore, type EventTypeRegistry } from '../../../../libs/eventstore/src/index.js';
+import { type Doc, DOCUMENT_STORE, type DocumentStore, type ProjectedFields, type Projection, ProjectionRunner, PROJECTIONS, ReadModelConsistency, type RebuildProgress } from '../../../../libs/read-models/src/index.js';
 import { diffCollections, type DocumentDifference } from './collection-diff.js';
 
 export interface ProjectionDrift {

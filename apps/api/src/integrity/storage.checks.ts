@@ -1,11 +1,8 @@
-import { runStream, type RunDeleted } from '../../../../libs/domain/src/run/run.events.js';
-import type { EventStore, RecordedEvent } from '../../../../libs/eventstore/src/event-store.port.js';
-import type { EventTypeRegistry } from '../../../../libs/eventstore/src/serialization/event-type.registry.js';
-import { findOrphanFolders, listRunFiles, missingFiles, summarizeFiles } from '../../../../libs/media/src/outputs/output-folders.js';
-import type { PromptDoc } from '../../../../libs/read-models/src/prompts/prompt.doc.js';
-import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
+import { runStream, type RunDeleted } from '../../../../libs/domain/src/index.js';
+import { type EventStore, type EventTypeRegistry, lastEvent, type RecordedEvent } from '../../../../libs/eventstore/src/index.js';
+import { findOrphanFolders, listRunFiles, missingFiles, summarizeFiles } from '../../../../libs/media/src/index.js';
+import type { PromptDoc, RunDoc } from '../../../../libs/read-models/src/index.js';
 import { IntegrityIssueKind } from './integrity-report.model.js';
-import { lastEvent } from '../../../../libs/eventstore/src/last-event.js';
 
 export interface Finding {
   readonly kind: IntegrityIssueKind;

@@ -1,6 +1,5 @@
 import { find } from 'mingo';
-import type { DocumentStore, Filter } from '../../../../libs/read-models/src/document-store.port.js';
-import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
+import type { DocumentStore, Filter, JobDoc } from '../../../../libs/read-models/src/index.js';
 import { STUCK_GRACE_MS } from './live-jobs.js';
 import { unfinishedBatches } from './unfinished-batches.js';
 

@@ -1,6 +1,4 @@
-import type { DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
-import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
-import { JOBS_COLLECTION } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
+import { type DocumentStore, type JobDoc, JOBS_COLLECTION } from '../../../../libs/read-models/src/index.js';
 import { STUCK_GRACE_MS } from './live-jobs.js';
 
 /** A batch job some jobs were merged into, but that was never queued. */

@@ -1,6 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
-import type { ProjectedFields } from '../../../../libs/read-models/src/projections/projection.js';
+import type { JobDoc, ProjectedFields } from '../../../../libs/read-models/src/index.js';
 import { ConnectionOf } from '../graphql/page.model.js';
 
 export enum JobKindValue {

@@ -1,11 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Int, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
-import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
-import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
-import { jobsProjection } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
-import { job, jobs } from '../../../../libs/read-models/src/jobs/jobs.queries.js';
-import { queueState } from '../../../../libs/read-models/src/queue/queue.queries.js';
+import { type CatalogQueries, DOCUMENT_STORE, type DocumentStore, job, type JobDoc, jobs, jobsProjection, queueState } from '../../../../libs/read-models/src/index.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
 import { connectionFields } from '../graphql/page.model.js';
 import { documentUpdates } from '../graphql/document-updates.js';

@@ -1,6 +1,6 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import type { JobKind } from '../../../../libs/domain/src/job/job.events.js';
-import type { DurationUsed, QueueItem as QueueItemView, RunningItem } from '../../../../libs/read-models/src/jobs/queue-view.js';
+import type { JobKind } from '../../../../libs/domain/src/index.js';
+import type { DurationUsed, QueueItem as QueueItemView, RunningItem } from '../../../../libs/read-models/src/index.js';
 import { Job, JobKindValue } from './job.model.js';
 
 export enum DurationSourceValue {

@@ -1,7 +1,5 @@
 import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
-import type { CosmosContainer } from '../../../../libs/gpu/src/nodes/cosmos-containers.js';
-import type { NodeStatus } from '../../../../libs/gpu/src/nodes/node-probe.js';
-import type { GpuReading } from '../../../../libs/gpu/src/nvidia-smi.js';
+import type { CosmosContainer, GpuReading, NodeStatus } from '../../../../libs/gpu/src/index.js';
 
 @ObjectType({ description: 'One GPU as nvidia-smi reported it.' })
 export class Gpu {

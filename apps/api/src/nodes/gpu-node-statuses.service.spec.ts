@@ -1,9 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CosmosConfig } from '../../../../libs/config/src/index.js';
-import type { GpuNode } from '../../../../libs/gpu/src/nodes/gpu-node.js';
-import { gpuNodeList } from '../../../../libs/gpu/src/nodes/gpu-node.js';
-import type { SshConnection } from '../../../../libs/gpu/src/ssh-connection.js';
-import type { ExecResult } from '../../../../libs/gpu/src/ssh-exec.js';
+import { type ExecResult, type GpuNode, gpuNodeList, type SshConnection } from '../../../../libs/gpu/src/index.js';
 import { GpuNodeStatuses } from './gpu-node-statuses.service.js';
 
 const INTERVAL_MS = 20;

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
-import { CLOCK, type Clock } from '../../../../libs/eventstore/src/clock.js';
-import { GPU_NODES, type GpuNodes } from '../../../../libs/gpu/src/nodes/gpu-node.js';
-import { probeNode, type NodeStatus } from '../../../../libs/gpu/src/nodes/node-probe.js';
+import { CLOCK, type Clock } from '../../../../libs/eventstore/src/index.js';
+import { GPU_NODES, type GpuNodes, type NodeStatus, probeNode } from '../../../../libs/gpu/src/index.js';
 import { LatestFeed } from './latest-feed.js';
 
 type Statuses = readonly NodeStatus[];

@@ -1,5 +1,5 @@
-import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
-import type { CosmosContainer } from '../../../../libs/gpu/src/nodes/cosmos-containers.js';
+import { DomainError } from '../../../../libs/domain/src/index.js';
+import type { CosmosContainer } from '../../../../libs/gpu/src/index.js';
 
 export class GpuNodeNotFound extends DomainError<{ node: string; known: string[] }> {
   constructor(node: string, known: readonly string[]) {

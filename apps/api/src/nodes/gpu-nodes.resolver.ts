@@ -1,5 +1,5 @@
 import { Args, Context, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
-import type { NodeStatus } from '../../../../libs/gpu/src/nodes/node-probe.js';
+import type { NodeStatus } from '../../../../libs/gpu/src/index.js';
 import { Requires } from '../auth/requires.decorator.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import { ContainerKillSwitch } from './container-kill.service.js';

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GPU_NODES, type GpuNodes } from '../../../../libs/gpu/src/nodes/gpu-node.js';
-import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
-import { GPU_NODES_COLLECTION, type GpuNodeDoc } from '../../../../libs/read-models/src/nodes/gpu-nodes.projection.js';
+import { GPU_NODES, type GpuNodes } from '../../../../libs/gpu/src/index.js';
+import { DOCUMENT_STORE, type DocumentStore, GPU_NODES_COLLECTION, type GpuNodeDoc } from '../../../../libs/read-models/src/index.js';
 import { nodeReach, type NodeReach } from './node-health.js';
 
 /**

@@ -1,5 +1,4 @@
-import type { GpuNodeDoc } from '../../../../libs/read-models/src/nodes/gpu-nodes.projection.js';
-import { INITIAL_QUEUE } from '../../../../libs/read-models/src/queue/queue.projection.js';
+import { type GpuNodeDoc, INITIAL_QUEUE } from '../../../../libs/read-models/src/index.js';
 import { nodeReach, nodesReadiness, queueBlocker } from './node-health.js';
 
 const down: GpuNodeDoc = { id: 'a', reachable: false, since: '2026-12-03T10:00:00.000Z', error: 'a: connect ECONNREFUSED 127.0.0.1:1', downSince: null };

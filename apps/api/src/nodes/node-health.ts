@@ -1,5 +1,4 @@
-import type { GpuNodeDoc } from '../../../../libs/read-models/src/nodes/gpu-nodes.projection.js';
-import type { QueueDoc } from '../../../../libs/read-models/src/queue/queue.projection.js';
+import type { GpuNodeDoc, QueueDoc } from '../../../../libs/read-models/src/index.js';
 
 /** What the workers last reported of one configured node. */
 export interface NodeReach {

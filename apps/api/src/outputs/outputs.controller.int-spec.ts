@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ids } from '../../../../libs/domain/src/shared/ids.js';
+import { ids } from '../../../../libs/domain/src/index.js';
 import { OutputsModule } from './outputs.module.js';
 
 interface RawResponse {

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Logger, Param, Res } from '@nestjs/common';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { resolveConfined } from '../../../../libs/media/src/outputs/confined-path.js';
+import { resolveConfined } from '../../../../libs/media/src/index.js';
 import { OUTPUTS_ROOT } from './outputs-root.js';
 
 /** The part of Express's response this controller uses (the repo carries no @types/express). */

@@ -1,13 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
-import type { CreatePrompt } from '../../../../libs/domain/src/prompt/prompt.commands.js';
-import { promptDecider } from '../../../../libs/domain/src/prompt/prompt.decider.js';
-import { promptStream, type PromptInputs } from '../../../../libs/domain/src/prompt/prompt.events.js';
-import { promptCreatedFrom } from '../../../../libs/domain/src/prompt/prompt.validation.js';
-import { InvalidInput, type FieldProblem } from '../../../../libs/domain/src/shared/domain-error.js';
-import { ids } from '../../../../libs/domain/src/shared/ids.js';
+import { type CreatePrompt, type FieldProblem, ids, InvalidInput, promptCreatedFrom, promptDecider, type PromptInputs, promptStream } from '../../../../libs/domain/src/index.js';
 import { InputFolderError, MediaToolError, VideoProbeError, scanInputVideos, type ScannedInputs } from '../../../../libs/media/src/index.js';
-import { promptsProjection } from '../../../../libs/read-models/src/prompts/prompts.projection.js';
+import { promptsProjection } from '../../../../libs/read-models/src/index.js';
 import type { CommandAccepted } from '../graphql/command-accepted.model.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';
 import type { RequestContext } from '../graphql/request-context.js';

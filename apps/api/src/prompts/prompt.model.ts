@@ -1,7 +1,6 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import type { VideoFacts } from '../../../../libs/domain/src/prompt/prompt.events.js';
-import type { PromptDoc } from '../../../../libs/read-models/src/prompts/prompt.doc.js';
-import type { ProjectedFields } from '../../../../libs/read-models/src/projections/projection.js';
+import type { VideoFacts } from '../../../../libs/domain/src/index.js';
+import type { ProjectedFields, PromptDoc } from '../../../../libs/read-models/src/index.js';
 import { PageInfo } from '../graphql/page.model.js';
 
 export enum ModelTypeValue {

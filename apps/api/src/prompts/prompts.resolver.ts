@@ -1,9 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
-import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
-import type { PromptDoc } from '../../../../libs/read-models/src/prompts/prompt.doc.js';
-import { promptsProjection } from '../../../../libs/read-models/src/prompts/prompts.projection.js';
+import { type CatalogQueries, DOCUMENT_STORE, type DocumentStore, type PromptDoc, promptsProjection } from '../../../../libs/read-models/src/index.js';
 import { Requires } from '../auth/requires.decorator.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';

@@ -1,10 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
-import { JobNotActive, JobNotFound, JobNotQueued } from '../../../../libs/domain/src/job/job.errors.js';
-import { compareQueued } from '../../../../libs/domain/src/job/queue-order.js';
-import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
-import type { JobDoc } from '../../../../libs/read-models/src/jobs/job.doc.js';
-import { JOBS_COLLECTION } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
+import { compareQueued, JobNotActive, JobNotFound, JobNotQueued } from '../../../../libs/domain/src/index.js';
+import { DOCUMENT_STORE, type DocumentStore, type JobDoc, JOBS_COLLECTION } from '../../../../libs/read-models/src/index.js';
 import { Requires } from '../auth/requires.decorator.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import { Job, JobStatusValue } from '../jobs/job.model.js';

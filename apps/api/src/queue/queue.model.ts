@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
-import type { QueueDoc } from '../../../../libs/read-models/src/queue/queue.projection.js';
+import type { QueueDoc } from '../../../../libs/read-models/src/index.js';
 
 @ObjectType({ description: 'Whether GPU nodes may claim new jobs, and who last changed that.' })
 export class Queue {

@@ -1,13 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import { JOB_KINDS } from '../../../../libs/domain/src/job/job.events.js';
+import { JOB_KINDS, QUEUE_STREAM, queueDecider } from '../../../../libs/domain/src/index.js';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
-import { QUEUE_STREAM } from '../../../../libs/domain/src/queue/queue.events.js';
-import { queueDecider } from '../../../../libs/domain/src/queue/queue.decider.js';
-import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
-import { queueView, type QueueView } from '../../../../libs/read-models/src/jobs/queue-view.js';
-import { QUEUE_DOCUMENT_ID, queueProjection, type QueueDoc } from '../../../../libs/read-models/src/queue/queue.projection.js';
-import { queueState } from '../../../../libs/read-models/src/queue/queue.queries.js';
+import { DOCUMENT_STORE, type DocumentStore, QUEUE_DOCUMENT_ID, type QueueDoc, queueProjection, queueState, queueView, type QueueView } from '../../../../libs/read-models/src/index.js';
 import { Requires } from '../auth/requires.decorator.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';
 import type { RequestContext } from '../graphql/request-context.js';

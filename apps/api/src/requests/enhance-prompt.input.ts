@@ -1,6 +1,6 @@
 import { Field, InputType, Int, registerEnumType } from '@nestjs/graphql';
 import { IsBoolean, IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
-import type { EnhanceMode } from '../../../../libs/domain/src/cosmos/inference-config.js';
+import type { EnhanceMode } from '../../../../libs/domain/src/index.js';
 
 export enum EnhanceModeValue {
   CREATE_NEW = 'create_new',

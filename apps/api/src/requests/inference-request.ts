@@ -1,11 +1,5 @@
-import { buildBatchSpec } from '../../../../libs/domain/src/cosmos/batch-inference.builder.js';
-import { type InferenceConfig, resolveInferenceConfig } from '../../../../libs/domain/src/cosmos/inference-config.js';
-import type { PromptForModel } from '../../../../libs/domain/src/cosmos/run-inputs.js';
-import { buildInferenceSpec } from '../../../../libs/domain/src/cosmos/single-inference.builder.js';
-import { PromptNotFound } from '../../../../libs/domain/src/prompt/prompt.errors.js';
-import { type FieldProblem, InvalidInput } from '../../../../libs/domain/src/shared/domain-error.js';
-import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
-import type { PromptDoc } from '../../../../libs/read-models/src/prompts/prompt.doc.js';
+import { buildBatchSpec, buildInferenceSpec, type FieldProblem, type InferenceConfig, InvalidInput, type PromptForModel, PromptNotFound, resolveInferenceConfig } from '../../../../libs/domain/src/index.js';
+import type { CatalogQueries, PromptDoc } from '../../../../libs/read-models/src/index.js';
 import type { RequestInferenceInput } from './request-inference.input.js';
 import { collectConfig, definedOnly, jobOptions, toDryRun } from './job-options.js';
 import type { DryRun } from './requests.results.js';

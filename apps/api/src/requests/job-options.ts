@@ -1,8 +1,4 @@
-import { idempotencyKeyProblem } from '../../../../libs/domain/src/job/idempotency.js';
-import { DEFAULT_JOB_PRIORITY, priorityProblem } from '../../../../libs/domain/src/job/job.validation.js';
-import { type FieldProblem, InvalidInput } from '../../../../libs/domain/src/shared/domain-error.js';
-import type { ModelCommand } from '../../../../libs/domain/src/cosmos/transfer-command.js';
-import type { RemoteFile } from '../../../../libs/domain/src/cosmos/remote-layout.js';
+import { DEFAULT_JOB_PRIORITY, type FieldProblem, idempotencyKeyProblem, InvalidInput, type ModelCommand, priorityProblem, type RemoteFile } from '../../../../libs/domain/src/index.js';
 import { DryRun, SpecFile } from './requests.results.js';
 
 /** What every request sets on its job, whatever the kind. */

@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { resolveEnhanceConfig } from '../../../../libs/domain/src/cosmos/inference-config.js';
-import { PromptHasActiveRuns, PromptHasRuns, PromptNotFound } from '../../../../libs/domain/src/prompt/prompt.errors.js';
-import { type FieldProblem, InvalidInput } from '../../../../libs/domain/src/shared/domain-error.js';
-import { summarizeFiles } from '../../../../libs/media/src/outputs/output-folders.js';
-import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
+import { type FieldProblem, InvalidInput, PromptHasActiveRuns, PromptHasRuns, PromptNotFound, resolveEnhanceConfig } from '../../../../libs/domain/src/index.js';
+import { summarizeFiles } from '../../../../libs/media/src/index.js';
+import type { CatalogQueries } from '../../../../libs/read-models/src/index.js';
 import { DeletionPreview } from '../deletion/deletion-preview.model.js';
 import type { DeletionPlan } from '../deletion/deletion.planner.js';
 import { DeletionService } from '../deletion/deletion.service.js';

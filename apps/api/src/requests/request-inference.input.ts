@@ -1,6 +1,6 @@
 import { Field, Float, InputType, Int, registerEnumType } from '@nestjs/graphql';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsOptional, IsString } from 'class-validator';
-import type { PresetLevel } from '../../../../libs/domain/src/cosmos/inference-config.js';
+import type { PresetLevel } from '../../../../libs/domain/src/index.js';
 
 export enum PresetLevelValue {
   very_low = 'very_low',

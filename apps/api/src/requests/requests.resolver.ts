@@ -1,13 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
-import { jobDecider } from '../../../../libs/domain/src/job/job.decider.js';
-import { jobStream } from '../../../../libs/domain/src/job/job.events.js';
-import { ids } from '../../../../libs/domain/src/shared/ids.js';
-import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
-import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
-import { jobsProjection } from '../../../../libs/read-models/src/jobs/jobs.projection.js';
-import { job as readJob } from '../../../../libs/read-models/src/jobs/jobs.queries.js';
+import { ids, jobDecider, jobStream } from '../../../../libs/domain/src/index.js';
+import { type CatalogQueries, DOCUMENT_STORE, type DocumentStore, job as readJob, jobsProjection } from '../../../../libs/read-models/src/index.js';
 import { Requires } from '../auth/requires.decorator.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';

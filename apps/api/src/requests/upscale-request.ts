@@ -1,11 +1,6 @@
-import { resolveUpscaleConfig, type UpscaleConfig } from '../../../../libs/domain/src/cosmos/inference-config.js';
-import type { LocalFile } from '../../../../libs/domain/src/cosmos/remote-layout.js';
-import { buildUpscaleSpec } from '../../../../libs/domain/src/cosmos/upscale.builder.js';
-import { PromptNotFound } from '../../../../libs/domain/src/prompt/prompt.errors.js';
-import { RunNotCompleted, RunNotFound } from '../../../../libs/domain/src/run/run.errors.js';
-import { type FieldProblem, InvalidInput } from '../../../../libs/domain/src/shared/domain-error.js';
+import { buildUpscaleSpec, type FieldProblem, InvalidInput, type LocalFile, PromptNotFound, resolveUpscaleConfig, RunNotCompleted, RunNotFound, type UpscaleConfig } from '../../../../libs/domain/src/index.js';
 import { InputFolderError, resolveInputVideoFile } from '../../../../libs/media/src/index.js';
-import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
+import type { CatalogQueries } from '../../../../libs/read-models/src/index.js';
 import { collectConfig, definedOnly, jobOptions, type JobOptions, toDryRun } from './job-options.js';
 import type { RequestUpscaleInput } from './request-upscale.input.js';
 import type { DryRun } from './requests.results.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stoppable } from '../graphql/stoppable-stream.js';
 import { followLog, MAX_LINE_BYTES, type FollowLogOptions, type LogLine } from './run-log.follower.js';
-import { eventually } from '../../../../libs/testing/src/eventually.js';
+import { eventually } from '../../../../libs/testing/src/index.js';
 
 const QUIET = Symbol('quiet');
 

@@ -2,13 +2,9 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CosmosConfig } from '../../../../libs/config/src/index.js';
-import { RunNotFound } from '../../../../libs/domain/src/run/run.errors.js';
-import { InvalidInput } from '../../../../libs/domain/src/shared/domain-error.js';
-import { openSqlite, type SqliteDatabase } from '../../../../libs/eventstore/src/sqlite/open-sqlite.js';
-import { ids } from '../../../../libs/domain/src/shared/ids.js';
-import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
-import { runLogPath, runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
-import { SqliteDocumentStore } from '../../../../libs/read-models/src/sqlite/sqlite.document-store.js';
+import { ids, InvalidInput, RunNotFound } from '../../../../libs/domain/src/index.js';
+import { openSqlite, type SqliteDatabase } from '../../../../libs/eventstore/src/index.js';
+import { type RunDoc, runLogPath, runsProjection, SqliteDocumentStore } from '../../../../libs/read-models/src/index.js';
 import { RunLogResolver } from './run-log.resolver.js';
 
 describe('RunLogResolver', () => {

@@ -1,6 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import type { ProjectedFields } from '../../../../libs/read-models/src/projections/projection.js';
-import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
+import type { ProjectedFields, RunDoc } from '../../../../libs/read-models/src/index.js';
 import { JSONScalar } from '../graphql/json.scalar.js';
 import { ConnectionOf } from '../graphql/page.model.js';
 import { ModelTypeValue } from '../prompts/prompt.model.js';

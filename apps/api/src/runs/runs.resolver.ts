@@ -1,11 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import { runDecider } from '../../../../libs/domain/src/run/run.decider.js';
-import { runStream } from '../../../../libs/domain/src/run/run.events.js';
-import type { CatalogQueries, RunFilter } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
-import { DOCUMENT_STORE, type DocumentStore } from '../../../../libs/read-models/src/document-store.port.js';
-import type { RunDoc } from '../../../../libs/read-models/src/runs/run.doc.js';
-import { runsProjection } from '../../../../libs/read-models/src/runs/runs.projection.js';
+import { runDecider, runStream } from '../../../../libs/domain/src/index.js';
+import { type CatalogQueries, DOCUMENT_STORE, type DocumentStore, type RunDoc, type RunFilter, runsProjection } from '../../../../libs/read-models/src/index.js';
 import { Requires } from '../auth/requires.decorator.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
 import { connectionFields } from '../graphql/page.model.js';

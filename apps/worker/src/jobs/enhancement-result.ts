@@ -1,7 +1,5 @@
-import { resolveEnhanceConfig } from '../../../../libs/domain/src/cosmos/inference-config.js';
-import { PROMPT_NAME_MAX_LENGTH } from '../../../../libs/domain/src/naming/prompt-name.js';
+import { type JobWork, PROMPT_NAME_MAX_LENGTH, resolveEnhanceConfig, type RunWork } from '../../../../libs/domain/src/index.js';
 import type { JobLedger } from './job-ledger.js';
-import type { JobWork, RunWork } from '../../../../libs/domain/src/job/job-work.js';
 
 const SUFFIX = '_enhanced';
 

@@ -1,13 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EventTypeRegistry } from '../../../../libs/eventstore/src/serialization/event-type.registry.js';
-import { EVENT_TYPES } from '../../../../libs/eventstore/src/serialization/event-types.js';
-import { openSqlite, type SqliteDatabase } from '../../../../libs/eventstore/src/sqlite/open-sqlite.js';
-import { SqliteEventStore } from '../../../../libs/eventstore/src/sqlite/sqlite.event-store.js';
-import { SqliteDocumentStore } from '../../../../libs/read-models/src/sqlite/sqlite.document-store.js';
-import { minutesAfter } from '../../../../libs/testing/src/catalog-history.fixture.js';
-import { eventually } from '../../../../libs/testing/src/eventually.js';
-import { jobIdOf, JobHistory } from '../../../../libs/testing/src/job-history.fixture.js';
+import { EVENT_TYPES, EventTypeRegistry, openSqlite, type SqliteDatabase, SqliteEventStore } from '../../../../libs/eventstore/src/index.js';
+import { SqliteDocumentStore } from '../../../../libs/read-models/src/index.js';
+import { eventually, JobHistory, jobIdOf, minutesAfter } from '../../../../libs/testing/src/index.js';
 import { BOARD_CHECKPOINT, JobBoard } from './job-board.js';
 
 const t0 = '2026-12-04T10:00:00.000Z';

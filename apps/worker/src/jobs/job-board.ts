@@ -1,11 +1,7 @@
 import type { Logger } from '@nestjs/common';
-import { compareQueued } from '../../../../libs/domain/src/job/queue-order.js';
-import { type JobEvent, jobStream } from '../../../../libs/domain/src/job/job.events.js';
-import { QUEUE_STREAM } from '../../../../libs/domain/src/queue/queue.events.js';
-import type { AllSubscription, EventStore, RecordedEvent } from '../../../../libs/eventstore/src/event-store.port.js';
-import type { EventTypeRegistry } from '../../../../libs/eventstore/src/serialization/event-type.registry.js';
-import { inBatches } from '../../../../libs/eventstore/src/subscription-batches.js';
-import type { DocumentStore, WriteOp } from '../../../../libs/read-models/src/document-store.port.js';
+import { compareQueued, type JobEvent, jobStream, QUEUE_STREAM } from '../../../../libs/domain/src/index.js';
+import { type AllSubscription, type EventStore, type EventTypeRegistry, inBatches, type RecordedEvent } from '../../../../libs/eventstore/src/index.js';
+import type { DocumentStore, WriteOp } from '../../../../libs/read-models/src/index.js';
 import { evolveOpenJob, type OpenJob, queuedRef } from './open-jobs.js';
 
 const JOB_STREAM_PREFIX = jobStream('');

@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { GpuNode } from '../../../../libs/gpu/src/nodes/gpu-node.js';
-import type { JobKind } from '../../../../libs/domain/src/job/job.events.js';
-import { type JobWork, runKindOf } from '../../../../libs/domain/src/job/job-work.js';
-import { queuedPromptOf } from '../../../../libs/testing/src/job-history.fixture.js';
+import type { GpuNode } from '../../../../libs/gpu/src/index.js';
+import { type JobKind, type JobWork, runKindOf } from '../../../../libs/domain/src/index.js';
+import { queuedPromptOf } from '../../../../libs/testing/src/index.js';
 import { enhancedPromptId, enhancedPromptName } from './enhancement-result.js';
 import { JobDriver } from './job-driver.js';
 import type { RunOutcome } from './job-execution.js';

@@ -1,14 +1,9 @@
 import type { Logger } from '@nestjs/common';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import type { ClaimedJob } from '../../../../libs/domain/src/job/job.decider.js';
-import type { JobKind } from '../../../../libs/domain/src/job/job.events.js';
-import type { JobWork } from '../../../../libs/domain/src/job/job-work.js';
-import { outcomePlan } from '../../../../libs/domain/src/job/outcome-plan.js';
-import { assertNever } from '../../../../libs/domain/src/shared/assert-never.js';
-import { runFolder } from '../../../../libs/media/src/outputs/output-folders.js';
-import { EXECUTION_LOG_NAME } from '../../../../libs/gpu/src/executor/run-outputs.js';
-import type { GpuNode } from '../../../../libs/gpu/src/nodes/gpu-node.js';
+import { assertNever, type ClaimedJob, type JobKind, type JobWork, outcomePlan } from '../../../../libs/domain/src/index.js';
+import { runFolder } from '../../../../libs/media/src/index.js';
+import { EXECUTION_LOG_NAME, type GpuNode } from '../../../../libs/gpu/src/index.js';
 import { recordEnhancement } from './enhancement-result.js';
 import { executeWorkload, type RunOutcome } from './job-execution.js';
 import type { JobLedger, RunFailure } from './job-ledger.js';

@@ -1,13 +1,5 @@
-import { resolveEnhanceConfig, resolveInferenceConfig, resolveUpscaleConfig } from '../../../../libs/domain/src/cosmos/inference-config.js';
-import type { PromptForModel } from '../../../../libs/domain/src/cosmos/run-inputs.js';
-import type { OutputFile } from '../../../../libs/domain/src/run/run.events.js';
-import type { JobWork, RunWork } from '../../../../libs/domain/src/job/job-work.js';
-import { BatchInferenceExecutor } from '../../../../libs/gpu/src/executor/batch-inference.executor.js';
-import { asExecutionFailure, type ContainerExecution } from '../../../../libs/gpu/src/executor/container-run.js';
-import { EnhanceExecutor } from '../../../../libs/gpu/src/executor/enhance.executor.js';
-import { ExecutionFailure } from '../../../../libs/gpu/src/executor/execution-failure.js';
-import { SingleInferenceExecutor } from '../../../../libs/gpu/src/executor/single-inference.executor.js';
-import { UpscaleExecutor } from '../../../../libs/gpu/src/executor/upscale.executor.js';
+import { type JobWork, type OutputFile, type PromptForModel, resolveEnhanceConfig, resolveInferenceConfig, resolveUpscaleConfig, type RunWork } from '../../../../libs/domain/src/index.js';
+import { asExecutionFailure, BatchInferenceExecutor, type ContainerExecution, EnhanceExecutor, ExecutionFailure, SingleInferenceExecutor, UpscaleExecutor } from '../../../../libs/gpu/src/index.js';
 import type { RunFailure } from './job-ledger.js';
 
 export type RunOutcome =

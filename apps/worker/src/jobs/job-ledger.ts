@@ -1,20 +1,5 @@
-import type { JobCommand } from '../../../../libs/domain/src/job/job.commands.js';
-import { jobDecider, type JobState } from '../../../../libs/domain/src/job/job.decider.js';
-import { JobNotActive } from '../../../../libs/domain/src/job/job.errors.js';
-import { type JobEvent, type JobQueued, type JobStage, jobStream } from '../../../../libs/domain/src/job/job.events.js';
-import { runRequestsOf } from '../../../../libs/domain/src/job/job-work.js';
-import type { PromptCommand } from '../../../../libs/domain/src/prompt/prompt.commands.js';
-import { promptDecider } from '../../../../libs/domain/src/prompt/prompt.decider.js';
-import { promptStream } from '../../../../libs/domain/src/prompt/prompt.events.js';
-import type { RunCommand } from '../../../../libs/domain/src/run/run.commands.js';
-import { runDecider } from '../../../../libs/domain/src/run/run.decider.js';
-import { RunNotActive, RunNotFound } from '../../../../libs/domain/src/run/run.errors.js';
-import { type FailureReason, type OutputFile, type RunProgressStatus, runStream } from '../../../../libs/domain/src/run/run.events.js';
-import type { Clock } from '../../../../libs/eventstore/src/clock.js';
-import type { CommandContext, CommandResult, EventSourcedCommandHandler } from '../../../../libs/eventstore/src/commands/event-sourced.command-handler.js';
-import { deterministicEventId } from '../../../../libs/eventstore/src/event-id.js';
-import { StreamNotFound } from '../../../../libs/eventstore/src/event-store.errors.js';
-import type { EventStore } from '../../../../libs/eventstore/src/event-store.port.js';
+import { type FailureReason, type JobCommand, jobDecider, type JobEvent, JobNotActive, type JobQueued, type JobStage, type JobState, jobStream, type OutputFile, type PromptCommand, promptDecider, promptStream, type RunCommand, runDecider, RunNotActive, RunNotFound, type RunProgressStatus, runRequestsOf, runStream } from '../../../../libs/domain/src/index.js';
+import { type Clock, type CommandContext, type CommandResult, deterministicEventId, type EventSourcedCommandHandler, type EventStore, StreamNotFound } from '../../../../libs/eventstore/src/index.js';
 
 /** A job as its stream says: its state, and what it was queued with (null when the stream holds no job). */
 export interface JobRecord {

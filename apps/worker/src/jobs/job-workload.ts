@@ -1,8 +1,5 @@
-import type { JobQueued } from '../../../../libs/domain/src/job/job.events.js';
-import { type JobWork, jobWorkOf, type RunWork } from '../../../../libs/domain/src/job/job-work.js';
-import type { CatalogQueries } from '../../../../libs/read-models/src/catalog/catalog.queries.js';
-import { resolveUpscaleSource } from '../../../../libs/read-models/src/catalog/upscale-source.js';
-import { asQueuedPrompt } from '../../../../libs/read-models/src/prompts/prompt.doc.js';
+import { type JobQueued, type JobWork, jobWorkOf, type RunWork } from '../../../../libs/domain/src/index.js';
+import { asQueuedPrompt, type CatalogQueries, resolveUpscaleSource } from '../../../../libs/read-models/src/index.js';
 
 /**
  * What a job's execution needs, from its JobQueued. A job queued before v3 kept less: its runs and

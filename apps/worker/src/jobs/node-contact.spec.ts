@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import type { EventSourcedCommandHandler } from '../../../../libs/eventstore/src/commands/event-sourced.command-handler.js';
-import type { SshConnection } from '../../../../libs/gpu/src/ssh-connection.js';
+import type { EventSourcedCommandHandler } from '../../../../libs/eventstore/src/index.js';
+import type { SshConnection } from '../../../../libs/gpu/src/index.js';
 import { NodeContact } from './node-contact.js';
 
 /** A command handler that records each report (stream, error, actor), slowly, and fails when told to. */

@@ -1,10 +1,7 @@
 import type { Logger } from '@nestjs/common';
-import { gpuNodeDecider } from '../../../../libs/domain/src/node/gpu-node.decider.js';
-import { gpuNodeStream } from '../../../../libs/domain/src/node/gpu-node.events.js';
-import type { Clock } from '../../../../libs/eventstore/src/clock.js';
-import type { EventSourcedCommandHandler } from '../../../../libs/eventstore/src/commands/event-sourced.command-handler.js';
-import { ids } from '../../../../libs/domain/src/shared/ids.js';
-import type { SshConnection } from '../../../../libs/gpu/src/ssh-connection.js';
+import { gpuNodeDecider, gpuNodeStream, ids } from '../../../../libs/domain/src/index.js';
+import type { Clock, EventSourcedCommandHandler } from '../../../../libs/eventstore/src/index.js';
+import type { SshConnection } from '../../../../libs/gpu/src/index.js';
 
 type Outcome = 'reachable' | 'unreachable';
 

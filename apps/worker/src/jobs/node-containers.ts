@@ -1,7 +1,5 @@
-import type { ContainerObservation } from '../../../../libs/domain/src/job/recovery.js';
-import { inspectContainer } from '../../../../libs/gpu/src/container-inspect.js';
-import { type CosmosContainer, killCosmosContainer, listCosmosContainers } from '../../../../libs/gpu/src/nodes/cosmos-containers.js';
-import type { GpuNode } from '../../../../libs/gpu/src/nodes/gpu-node.js';
+import type { ContainerObservation } from '../../../../libs/domain/src/index.js';
+import { type CosmosContainer, type GpuNode, inspectContainer, killCosmosContainer, listCosmosContainers } from '../../../../libs/gpu/src/index.js';
 
 /** Inspect, ps and kill answer in seconds on a healthy daemon; this only catches a wedged one. */
 const DOCKER_TIMEOUT_MS = 30_000;

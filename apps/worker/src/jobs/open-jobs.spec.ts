@@ -1,4 +1,4 @@
-import type { JobEvent, JobQueued } from '../../../../libs/domain/src/job/job.events.js';
+import type { JobEvent, JobQueued } from '../../../../libs/domain/src/index.js';
 import { evolveOpenJob, type OpenJob } from './open-jobs.js';
 
 const at = '2026-12-04T10:00:00.000Z';

@@ -1,6 +1,4 @@
-import type { JobEvent, JobKind } from '../../../../libs/domain/src/job/job.events.js';
-import { jobWorkOf } from '../../../../libs/domain/src/job/job-work.js';
-import type { QueuedJobRef } from '../../../../libs/domain/src/job/queue-order.js';
+import { type JobEvent, type JobKind, jobWorkOf, type QueuedJobRef } from '../../../../libs/domain/src/index.js';
 
 /** A job the worker may still act on: queued, or claimed by some node. Ended jobs leave the board. */
 export interface OpenJob {

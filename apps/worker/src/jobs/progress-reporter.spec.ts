@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { JobInvalidTransition } from '../../../../libs/domain/src/job/job.errors.js';
+import { JobInvalidTransition } from '../../../../libs/domain/src/index.js';
 import type { JobLedger } from './job-ledger.js';
 import { ProgressReporter } from './progress-reporter.js';
 

@@ -1,7 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { JobInvalidTransition } from '../../../../libs/domain/src/job/job.errors.js';
-import { RunInvalidTransition } from '../../../../libs/domain/src/run/run.errors.js';
-import { JOB_STAGES, type JobStage } from '../../../../libs/domain/src/job/job.events.js';
+import { JOB_STAGES, JobInvalidTransition, type JobStage, RunInvalidTransition } from '../../../../libs/domain/src/index.js';
 import type { JobLedger } from './job-ledger.js';
 
 /** Percent steps a stage records at most: enough for a progress bar, few enough to keep the job stream short. */

@@ -1,4 +1,4 @@
-import { deciderSpec } from '../../../testing/src/decider.specification.js';
+import { deciderSpec } from '../../../testing/src/index.js';
 import { InvalidInput } from '../shared/domain-error.js';
 import { batchPlanDecider, type RecordBatchPlan } from './batch-plan.decider.js';
 import { type BatchPlanApplied, batchPlanStream } from './batch-plan.events.js';

@@ -1,4 +1,4 @@
-import { deciderSpec } from '../../../testing/src/decider.specification.js';
+import { deciderSpec } from '../../../testing/src/index.js';
 import { fold } from '../shared/decider.js';
 import { InvalidInput } from '../shared/domain-error.js';
 import {

@@ -1,4 +1,4 @@
-import { deciderSpec } from '../../../testing/src/decider.specification.js';
+import { deciderSpec } from '../../../testing/src/index.js';
 import { gpuNodeDecider } from './gpu-node.decider.js';
 import type { GpuNodeReachable, GpuNodeUnreachable } from './gpu-node.events.js';
 

@@ -1,4 +1,4 @@
-import { deciderSpec } from '../../../testing/src/decider.specification.js';
+import { deciderSpec } from '../../../testing/src/index.js';
 import type { QueuePaused, QueueResumed } from './queue.events.js';
 import { QueueAlreadyPaused, QueueNotPaused, queueDecider } from './queue.decider.js';
 

@@ -1,4 +1,4 @@
-import { deciderSpec } from '../../../testing/src/decider.specification.js';
+import { deciderSpec } from '../../../testing/src/index.js';
 import { fold } from '../shared/decider.js';
 import { type DomainError, type FieldProblem, InvalidInput } from '../shared/domain-error.js';
 import type { CompleteRun, MoveRunToBatch, RequestRun, RunCommand } from './run.commands.js';

@@ -1,6 +1,4 @@
-import { QueueAlreadyPaused, queueDecider } from '../../../domain/src/queue/queue.decider.js';
-import type { QueueCommand } from '../../../domain/src/queue/queue.commands.js';
-import { RevisionConflict } from '../../../domain/src/shared/domain-error.js';
+import { QueueAlreadyPaused, type QueueCommand, queueDecider, RevisionConflict } from '../../../domain/src/index.js';
 import { EventTypeRegistry } from '../serialization/event-type.registry.js';
 import { EVENT_TYPES } from '../serialization/event-types.js';
 import { openSqlite, type SqliteDatabase } from '../sqlite/open-sqlite.js';

@@ -1,6 +1,4 @@
-import type { Decider } from '../../../domain/src/shared/decider.js';
-import type { DomainEvent } from '../../../domain/src/shared/domain-event.js';
-import { DomainError, RevisionConflict } from '../../../domain/src/shared/domain-error.js';
+import { type Decider, DomainError, type DomainEvent, RevisionConflict } from '../../../domain/src/index.js';
 import { deterministicEventId } from '../event-id.js';
 import { StreamNotFound, WrongExpectedVersion } from '../event-store.errors.js';
 import type { EventStore, EventToAppend, RecordedEvent } from '../event-store.port.js';

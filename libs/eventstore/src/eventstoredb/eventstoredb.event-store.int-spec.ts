@@ -1,4 +1,4 @@
-import { describeEventStoreContract } from '../../../testing/src/event-store.contract.js';
+import { describeEventStoreContract } from '../../../testing/src/index.js';
 import { EventStoreDbEventStore } from './eventstoredb.event-store.js';
 
 // No EventStoreDB server can run on the CI machines: the suite runs wherever one is given, e.g.

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../../../domain/src/shared/domain-event.js';
+import type { DomainEvent } from '../../../domain/src/index.js';
 import type { RecordedEvent } from '../event-store.port.js';
 
 /** Lifts a payload stored at `fromVersion` to `fromVersion + 1`. Pure: no I/O, no clock. */

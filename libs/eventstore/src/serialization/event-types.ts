@@ -1,10 +1,4 @@
-import { BATCH_PLAN_EVENT_TYPES } from '../../../domain/src/batching/batch-plan.events.js';
-import { IDEMPOTENCY_EVENT_TYPES } from '../../../domain/src/job/idempotency.js';
-import { JOB_EVENT_TYPES, JOB_QUEUED_SCHEMA_VERSION, jobQueuedFromV1, jobQueuedFromV2 } from '../../../domain/src/job/job.events.js';
-import { GPU_NODE_EVENT_TYPES } from '../../../domain/src/node/gpu-node.events.js';
-import { PROMPT_EVENT_TYPES } from '../../../domain/src/prompt/prompt.events.js';
-import { QUEUE_EVENT_TYPES } from '../../../domain/src/queue/queue.events.js';
-import { RUN_EVENT_TYPES, RUN_STATUS_CHANGED_SCHEMA_VERSION, runStatusChangedFromV1 } from '../../../domain/src/run/run.events.js';
+import { BATCH_PLAN_EVENT_TYPES, GPU_NODE_EVENT_TYPES, IDEMPOTENCY_EVENT_TYPES, JOB_EVENT_TYPES, JOB_QUEUED_SCHEMA_VERSION, jobQueuedFromV1, jobQueuedFromV2, PROMPT_EVENT_TYPES, QUEUE_EVENT_TYPES, RUN_EVENT_TYPES, RUN_STATUS_CHANGED_SCHEMA_VERSION, runStatusChangedFromV1 } from '../../../domain/src/index.js';
 import type { EventTypeDefinition } from './event-type.registry.js';
 
 /** Types whose payload changed shape: their current version and the upcasters that lift older ones. */

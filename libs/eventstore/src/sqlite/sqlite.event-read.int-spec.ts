@@ -1,4 +1,4 @@
-import { anEvent } from '../../../testing/src/event-store.contract.js';
+import { anEvent } from '../../../testing/src/index.js';
 import { eventMatcher } from '../event-filter.js';
 import type { EventFilter, RecordedEvent } from '../event-store.port.js';
 import { openSqlite, type SqliteDatabase } from './open-sqlite.js';

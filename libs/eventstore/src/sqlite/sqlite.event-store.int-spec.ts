@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { anEvent, describeEventStoreContract, take, within } from '../../../testing/src/event-store.contract.js';
+import { anEvent, describeEventStoreContract, take, within } from '../../../testing/src/index.js';
 import { StreamNotFound, WrongExpectedVersion } from '../event-store.errors.js';
 import { openSqlite, type SqliteDatabase } from './open-sqlite.js';
 import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite.event-store.js';

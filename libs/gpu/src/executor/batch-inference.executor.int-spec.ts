@@ -1,13 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_INFERENCE_CONFIG, type InferenceConfig } from '../../../domain/src/cosmos/inference-config.js';
-import { jobContainerName } from '../../../domain/src/job/job.decider.js';
-import type { VideoFacts } from '../../../domain/src/prompt/prompt.events.js';
-import { makeTestVideo } from '../../../media/src/test-videos.js';
+import { DEFAULT_INFERENCE_CONFIG, type InferenceConfig, jobContainerName, type VideoFacts } from '../../../domain/src/index.js';
+import { makeTestVideo } from '../../../media/src/testing/index.js';
 import { dockerInspect } from '../docker-command.js';
 import { BatchInferenceExecutor, type BatchInferenceExecution, type BatchRunResult } from './batch-inference.executor.js';
-import { NODE, REMOTE_DIR, type SimulatedHost, startSimulatedHost } from './simulated-host.fixture.js';
+import { NODE, REMOTE_DIR, type SimulatedHost, startSimulatedHost } from '../testing/simulated-host.fixture.js';
 
 /** Three clips of different lengths, so each line's output (a copy of its input) is told apart by content. */
 const CLIPS = [4, 5, 6].map((frames, index): VideoFacts => ({

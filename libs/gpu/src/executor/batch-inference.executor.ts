@@ -1,8 +1,8 @@
 import { copyFile, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BatchLaunch, type BatchRunRequest, buildBatchSpec } from '../../../domain/src/cosmos/batch-inference.builder.js';
-import { runFolder } from '../../../media/src/outputs/output-folders.js';
+import { type BatchLaunch, type BatchRunRequest, buildBatchSpec } from '../../../domain/src/index.js';
+import { runFolder } from '../../../media/src/index.js';
 import { asExecutionFailure, type ContainerExecution, containerNameOf, gpuLaunch, removeContainer, runContainer } from './container-run.js';
 import { ExecutionFailure } from './execution-failure.js';
 import type { RunExecutionResult } from './one-run.execution.js';

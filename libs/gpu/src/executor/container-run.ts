@@ -1,12 +1,7 @@
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
-import { CONTAINER_ROOT, onHost, type RemoteFile, type RemoteUpload } from '../../../domain/src/cosmos/remote-layout.js';
-import { DEFAULT_GPU_LAUNCH, type GpuLaunch, type ModelCommand } from '../../../domain/src/cosmos/transfer-command.js';
-import { jobContainerName } from '../../../domain/src/job/job.decider.js';
-import type { JobKind } from '../../../domain/src/job/job.events.js';
-import type { RunProgressStatus } from '../../../domain/src/run/run.events.js';
-import { DomainError } from '../../../domain/src/shared/domain-error.js';
+import { CONTAINER_ROOT, DEFAULT_GPU_LAUNCH, DomainError, type GpuLaunch, jobContainerName, type JobKind, type ModelCommand, onHost, type RemoteFile, type RemoteUpload, type RunProgressStatus } from '../../../domain/src/index.js';
 import { ContainerInspectFailed, inspectContainer } from '../container-inspect.js';
 import { dockerRemove, dockerRun, type GpuSelection } from '../docker-command.js';
 import { GpuTransportError, TransferFailed } from '../gpu.errors.js';

@@ -1,18 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_ENHANCE_CONFIG } from '../../../domain/src/cosmos/inference-config.js';
-import { runInputVideo, upsamplerResultsPath } from '../../../domain/src/cosmos/remote-layout.js';
-import { jobContainerName } from '../../../domain/src/job/job.decider.js';
-import type { PromptInputs, VideoFacts } from '../../../domain/src/prompt/prompt.events.js';
-import type { RunProgressStatus } from '../../../domain/src/run/run.events.js';
-import { upsampledPrompt } from '../../../gpu-sim/src/prompt-upsampler.program.js';
-import { makeTestVideo } from '../../../media/src/test-videos.js';
+import { DEFAULT_ENHANCE_CONFIG, jobContainerName, type PromptInputs, runInputVideo, type RunProgressStatus, upsamplerResultsPath, type VideoFacts } from '../../../domain/src/index.js';
+import { upsampledPrompt } from '../../../gpu-sim/src/index.js';
+import { makeTestVideo } from '../../../media/src/testing/index.js';
 import { dockerInspect } from '../docker-command.js';
 import { SshConnection } from '../ssh-connection.js';
 import { type EnhanceExecution, EnhanceExecutor, type EnhanceResult } from './enhance.executor.js';
 import { ExecutionFailure } from './execution-failure.js';
-import { NODE, REMOTE_DIR, type SimulatedHost, startSimulatedHost } from './simulated-host.fixture.js';
+import { NODE, REMOTE_DIR, type SimulatedHost, startSimulatedHost } from '../testing/simulated-host.fixture.js';
 
 const facts: VideoFacts = { path: 'clip/color.mp4', frames: 4, fps: 24, width: 320, height: 180, durationSeconds: 1, codec: 'h264', sizeBytes: 1 };
 const inputs: PromptInputs = { videoDir: 'clip', color: facts, depth: null, segmentation: null };

@@ -1,11 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EnhanceConfig } from '../../../domain/src/cosmos/inference-config.js';
-import { buildUpsamplerBatch, type EnhanceLaunch, parseUpsamplerResult, type UpsamplerResult } from '../../../domain/src/cosmos/prompt-upsampler.builder.js';
-import { onHost } from '../../../domain/src/cosmos/remote-layout.js';
-import type { PromptInputs } from '../../../domain/src/prompt/prompt.events.js';
-import type { OutputFile } from '../../../domain/src/run/run.events.js';
-import { assertNever } from '../../../domain/src/shared/assert-never.js';
+import { assertNever, buildUpsamplerBatch, type EnhanceConfig, type EnhanceLaunch, onHost, type OutputFile, parseUpsamplerResult, type PromptInputs, type UpsamplerResult } from '../../../domain/src/index.js';
 import { TransferFailed } from '../gpu.errors.js';
 import { download } from '../sftp-transfer.js';
 import type { ContainerExecution } from './container-run.js';

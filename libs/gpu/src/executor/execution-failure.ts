@@ -1,4 +1,4 @@
-import type { FailureReason } from '../../../domain/src/run/run.events.js';
+import type { FailureReason } from '../../../domain/src/index.js';
 
 /** Why a run's execution ended without outputs, in the terms RunFailed records. */
 export class ExecutionFailure extends Error {

@@ -1,9 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ModelOutputFiles } from '../../../domain/src/cosmos/remote-layout.js';
-import type { JobKind } from '../../../domain/src/job/job.events.js';
-import type { OutputFile } from '../../../domain/src/run/run.events.js';
-import { runFolder } from '../../../media/src/outputs/output-folders.js';
+import type { JobKind, ModelOutputFiles, OutputFile } from '../../../domain/src/index.js';
+import { runFolder } from '../../../media/src/index.js';
 import { asExecutionFailure, type ContainerExecution, type ContainerLaunch, containerNameOf, removeContainer, runContainer } from './container-run.js';
 import {
   describeLocalFile,

@@ -1,18 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_INFERENCE_CONFIG, type InferenceConfig } from '../../../domain/src/cosmos/inference-config.js';
-import { runInputVideo, runSpecPath } from '../../../domain/src/cosmos/remote-layout.js';
-import { buildInferenceSpec } from '../../../domain/src/cosmos/single-inference.builder.js';
-import { jobContainerName } from '../../../domain/src/job/job.decider.js';
-import type { PromptInputs, VideoFacts } from '../../../domain/src/prompt/prompt.events.js';
-import { makeTestVideo } from '../../../media/src/test-videos.js';
+import { buildInferenceSpec, DEFAULT_INFERENCE_CONFIG, type InferenceConfig, jobContainerName, type PromptInputs, runInputVideo, runSpecPath, type VideoFacts } from '../../../domain/src/index.js';
+import { makeTestVideo } from '../../../media/src/testing/index.js';
 import { dockerInspect, dockerPs } from '../docker-command.js';
 import { gpuLaunch } from './container-run.js';
 import { ExecutionFailure } from './execution-failure.js';
-import { startOpenSshHost, type OpenSshHost } from './openssh-host.fixture.js';
+import { startOpenSshHost, type OpenSshHost } from '../testing/openssh-host.fixture.js';
 import { SingleInferenceExecutor, type SingleInferenceExecution, type SingleInferenceResult } from './single-inference.executor.js';
-import { eventually } from '../../../testing/src/eventually.js';
+import { eventually } from '../../../testing/src/index.js';
 
 const facts: VideoFacts = { path: 'clip/color.mp4', frames: 4, fps: 24, width: 320, height: 180, durationSeconds: 1, codec: 'h264', sizeBytes: 1 };
 const inputs: PromptInputs = { videoDir: 'clip', color: facts, depth: null, segmentation: null };

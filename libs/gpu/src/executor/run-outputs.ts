@@ -1,8 +1,7 @@
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join, posix, relative, sep } from 'node:path';
 import type { FileEntryWithStats } from 'ssh2';
-import { controlOutputHint, onHost, type ModelOutputFiles } from '../../../domain/src/cosmos/remote-layout.js';
-import type { OutputFile, OutputFileKind } from '../../../domain/src/run/run.events.js';
+import { controlOutputHint, type ModelOutputFiles, onHost, type OutputFile, type OutputFileKind } from '../../../domain/src/index.js';
 import { download, sha256File } from '../sftp-transfer.js';
 import type { SshConnection } from '../ssh-connection.js';
 import { ExecutionFailure } from './execution-failure.js';

@@ -1,6 +1,4 @@
-import type { InferenceConfig } from '../../../domain/src/cosmos/inference-config.js';
-import type { PromptForModel } from '../../../domain/src/cosmos/run-inputs.js';
-import { buildInferenceSpec } from '../../../domain/src/cosmos/single-inference.builder.js';
+import { buildInferenceSpec, type InferenceConfig, type PromptForModel } from '../../../domain/src/index.js';
 import { type ContainerExecution, gpuLaunch } from './container-run.js';
 import { executeOneRun, type RunExecutionResult } from './one-run.execution.js';
 

@@ -1,11 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_UPSCALE_CONFIG } from '../../../domain/src/cosmos/inference-config.js';
-import { jobContainerName } from '../../../domain/src/job/job.decider.js';
-import { makeTestVideo } from '../../../media/src/test-videos.js';
+import { DEFAULT_UPSCALE_CONFIG, jobContainerName } from '../../../domain/src/index.js';
+import { makeTestVideo } from '../../../media/src/testing/index.js';
 import { ExecutionFailure } from './execution-failure.js';
-import { NODE, type SimulatedHost, startSimulatedHost } from './simulated-host.fixture.js';
+import { NODE, type SimulatedHost, startSimulatedHost } from '../testing/simulated-host.fixture.js';
 import { UpscaleExecutor, type UpscaleExecution } from './upscale.executor.js';
 
 describe('UpscaleExecutor against the simulated GPU host', () => {

@@ -1,6 +1,4 @@
-import type { UpscaleConfig } from '../../../domain/src/cosmos/inference-config.js';
-import type { LocalFile } from '../../../domain/src/cosmos/remote-layout.js';
-import { buildUpscaleSpec } from '../../../domain/src/cosmos/upscale.builder.js';
+import { buildUpscaleSpec, type LocalFile, type UpscaleConfig } from '../../../domain/src/index.js';
 import { type ContainerExecution, gpuLaunch } from './container-run.js';
 import { executeOneRun, type RunExecutionResult } from './one-run.execution.js';
 

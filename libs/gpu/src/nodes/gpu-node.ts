@@ -1,4 +1,4 @@
-import type { GpuNodeConfig } from '../../../config/src/config.loader.js';
+import type { GpuNodeConfig } from '../../../config/src/index.js';
 import type { ExecutorNode } from '../executor/container-run.js';
 import { SshConnection, type SshLogger } from '../ssh-connection.js';
 import type { SshNodeConfig } from '../ssh-node.config.js';

@@ -1,16 +1,8 @@
 import { Readable, Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import type { EventStore, RecordedEvent } from '../../../eventstore/src/event-store.port.js';
-import { EventTypeRegistry } from '../../../eventstore/src/serialization/event-type.registry.js';
-import { EVENT_TYPES } from '../../../eventstore/src/serialization/event-types.js';
-import { openSqlite, type SqliteDatabase } from '../../../eventstore/src/sqlite/open-sqlite.js';
-import { SqliteEventStore } from '../../../eventstore/src/sqlite/sqlite.event-store.js';
-import { ALL_PROJECTIONS } from '../../../read-models/src/projections/projections.module.js';
-import { ProjectionRunner } from '../../../read-models/src/projections/projection.runner.js';
-import { SqliteDocumentStore } from '../../../read-models/src/sqlite/sqlite.document-store.js';
-import { busyWeek } from '../../../testing/src/catalog-history.fixture.js';
-import { generatedHistory } from '../../../testing/src/generated-history.fixture.js';
-import { busyJobDay } from '../../../testing/src/job-history.fixture.js';
+import { EVENT_TYPES, type EventStore, EventTypeRegistry, openSqlite, type RecordedEvent, type SqliteDatabase, SqliteEventStore } from '../../../eventstore/src/index.js';
+import { ALL_PROJECTIONS, ProjectionRunner, SqliteDocumentStore } from '../../../read-models/src/index.js';
+import { busyJobDay, busyWeek, generatedHistory } from '../../../testing/src/index.js';
 import { copyEvents, DivergentStream, exportEvents, importEvents, TargetNotEmpty } from './event-transfer.js';
 import { MalformedEventLine, readNdjson, toNdjsonLine, writeNdjson } from './ndjson.js';
 

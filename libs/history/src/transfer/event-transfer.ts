@@ -1,5 +1,4 @@
-import { StreamNotFound } from '../../../eventstore/src/event-store.errors.js';
-import type { EncodedEvent, EventFilter, EventStore, ReadEventsOptions, RecordedEvent } from '../../../eventstore/src/event-store.port.js';
+import { type EncodedEvent, type EventFilter, type EventStore, type ReadEventsOptions, type RecordedEvent, StreamNotFound } from '../../../eventstore/src/index.js';
 
 export interface ExportOptions {
   readonly filter?: EventFilter;

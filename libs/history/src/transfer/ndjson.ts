@@ -2,7 +2,7 @@ import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
-import type { EncodedEvent, EventMetadata, EventStore, RecordedEvent } from '../../../eventstore/src/event-store.port.js';
+import type { EncodedEvent, EventMetadata, EventStore, RecordedEvent } from '../../../eventstore/src/index.js';
 import { exportEncodedPages, type ExportOptions } from './event-transfer.js';
 
 /**

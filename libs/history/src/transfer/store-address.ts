@@ -1,7 +1,5 @@
-import type { EventStore } from '../../../eventstore/src/event-store.port.js';
-import { EventStoreDbEventStore } from '../../../eventstore/src/eventstoredb/eventstoredb.event-store.js';
-import { openSqlite } from '../../../eventstore/src/sqlite/open-sqlite.js';
-import { SqliteEventStore } from '../../../eventstore/src/sqlite/sqlite.event-store.js';
+import { type EventStore, openSqlite, SqliteEventStore } from '../../../eventstore/src/index.js';
+import { EventStoreDbEventStore } from '../../../eventstore/src/eventstoredb/index.js';
 
 export interface OpenedStore {
   readonly store: EventStore;

@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isRelativePosixPath } from '../../../domain/src/naming/relative-path.js';
+import { isRelativePosixPath } from '../../../domain/src/index.js';
 
 /**
  * The real absolute path of a regular file named by `relative` under `root`, or null for anything

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ids } from '../../../domain/src/shared/ids.js';
+import { ids } from '../../../domain/src/index.js';
 import { OutputFolderError } from './output-folder.error.js';
 import { deleteRunFolder, findOrphanFolders, listRunFiles, missingFiles, runFolder, summarizeFiles } from './output-folders.js';
 

@@ -1,6 +1,6 @@
 import { lstat, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { RUN_ID } from '../../../domain/src/shared/ids.js';
+import { RUN_ID } from '../../../domain/src/index.js';
 import { resolveConfined } from './confined-path.js';
 import { OutputFolderError } from './output-folder.error.js';
 

@@ -1,5 +1,4 @@
-import { assertNever } from '../../../domain/src/shared/assert-never.js';
-import { InvalidInput } from '../../../domain/src/shared/domain-error.js';
+import { assertNever, InvalidInput } from '../../../domain/src/index.js';
 import type { DocumentStore, Filter } from '../document-store.port.js';
 import type { PromptDoc } from '../prompts/prompt.doc.js';
 import { promptsProjection } from '../prompts/prompts.projection.js';

@@ -1,7 +1,6 @@
 import { MongoClient } from 'mongodb';
-import { DomainError, InvalidInput } from '../../../domain/src/shared/domain-error.js';
-import type { RecordedEvent } from '../../../eventstore/src/event-store.port.js';
-import { openSqlite } from '../../../eventstore/src/sqlite/open-sqlite.js';
+import { DomainError, InvalidInput } from '../../../domain/src/index.js';
+import { openSqlite, type RecordedEvent } from '../../../eventstore/src/index.js';
 import type { DocumentStore } from '../document-store.port.js';
 import { MongoDocumentStore } from '../mongodb/mongodb.document-store.js';
 import { applyProjectionBatch } from '../projections/projection-batch.js';
@@ -9,7 +8,7 @@ import { promptsProjection } from '../prompts/prompts.projection.js';
 import type { RunDoc } from '../runs/run.doc.js';
 import { runsProjection } from '../runs/runs.projection.js';
 import { SqliteDocumentStore } from '../sqlite/sqlite.document-store.js';
-import { History, minutesAfter, promptIdOf as P, runIdOf as R, wantedBy } from '../../../testing/src/catalog-history.fixture.js';
+import { History, minutesAfter, promptIdOf as P, runIdOf as R, wantedBy } from '../../../testing/src/index.js';
 import {
   type CatalogQueries,
   DocumentCatalogQueries,

@@ -3,7 +3,7 @@
  * Filters are translated to MongoDB query language (catalog.filters.ts), so both stores answer them alike.
  * Lists are cursor pages (keyset on the sort key + id, so inserts never shift a page).
  */
-import { ACTIVE_RUN_STATUSES } from '../../../domain/src/run/run.events.js';
+import { ACTIVE_RUN_STATUSES } from '../../../domain/src/index.js';
 import type { DocumentStore } from '../document-store.port.js';
 import type { PromptDoc } from '../prompts/prompt.doc.js';
 import { promptsProjection } from '../prompts/prompts.projection.js';

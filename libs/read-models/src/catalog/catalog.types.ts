@@ -1,6 +1,5 @@
 /** The shapes of the catalog's questions and answers, apart from the queries that use them. */
-import type { ModelType } from '../../../domain/src/prompt/prompt.events.js';
-import type { RunKind, RunStatus } from '../../../domain/src/run/run.events.js';
+import type { ModelType, RunKind, RunStatus } from '../../../domain/src/index.js';
 import type { PromptDoc } from '../prompts/prompt.doc.js';
 
 export type CreatedWithin = 'today' | 'yesterday' | 'last_7_days' | 'last_30_days' | 'older_than_30_days';

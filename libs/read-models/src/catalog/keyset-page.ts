@@ -1,4 +1,4 @@
-import { InvalidInput } from '../../../domain/src/shared/domain-error.js';
+import { InvalidInput } from '../../../domain/src/index.js';
 import type { Doc, DocumentStore, Filter, Sort } from '../document-store.port.js';
 import type { Page } from './catalog.types.js';
 

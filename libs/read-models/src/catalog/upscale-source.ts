@@ -1,4 +1,4 @@
-import type { QueuedUpscale } from '../../../domain/src/job/job.events.js';
+import type { QueuedUpscale } from '../../../domain/src/index.js';
 import type { CatalogQueries } from './catalog.queries.js';
 
 /**

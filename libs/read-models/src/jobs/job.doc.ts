@@ -1,8 +1,7 @@
-import type { JobFailureReason, JobKind, JobStage, QueuedPrompt } from '../../../domain/src/job/job.events.js';
-import type { JobStatus } from '../../../domain/src/job/job-status.js';
+import type { JobFailureReason, JobKind, JobStage, JobStatus, QueuedPrompt } from '../../../domain/src/index.js';
 
 // The lifecycle's vocabulary is the domain's; callers keep naming it from the document.
-export { ACTIVE_JOB_STATUSES, FINISHED_JOB_STATUSES, JOB_STATUSES, type ActiveJobStatus, type FinishedJobStatus, type JobStatus } from '../../../domain/src/job/job-status.js';
+export { ACTIVE_JOB_STATUSES, FINISHED_JOB_STATUSES, JOB_STATUSES, type ActiveJobStatus, type FinishedJobStatus, type JobStatus } from '../../../domain/src/index.js';
 
 /** The `jobs` read model: one document per queued job, kept after it finishes. */
 export interface JobDoc {

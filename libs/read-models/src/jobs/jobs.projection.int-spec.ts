@@ -1,5 +1,4 @@
-import { busyJobDay, jobIdOf } from '../../../testing/src/job-history.fixture.js';
-import { describeProjectionLaws } from '../../../testing/src/projection-laws.js';
+import { busyJobDay, describeProjectionLaws, jobIdOf } from '../../../testing/src/index.js';
 import { jobsProjection } from './jobs.projection.js';
 
 describeProjectionLaws(jobsProjection, {

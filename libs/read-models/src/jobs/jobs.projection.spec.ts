@@ -1,7 +1,6 @@
-import { jobStream } from '../../../domain/src/job/job.events.js';
-import type { RecordedEvent } from '../../../eventstore/src/event-store.port.js';
-import { minutesAfter, promptIdOf, runIdOf } from '../../../testing/src/catalog-history.fixture.js';
-import { jobIdOf, JobHistory, queuedPromptOf } from '../../../testing/src/job-history.fixture.js';
+import { jobStream } from '../../../domain/src/index.js';
+import type { RecordedEvent } from '../../../eventstore/src/index.js';
+import { JobHistory, jobIdOf, minutesAfter, promptIdOf, queuedPromptOf, runIdOf } from '../../../testing/src/index.js';
 import type { ProjectedFields } from '../projections/projection.js';
 import type { JobDoc } from './job.doc.js';
 import { jobsProjection } from './jobs.projection.js';

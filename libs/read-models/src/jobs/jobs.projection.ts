@@ -1,6 +1,5 @@
-import { JOB_EVENT_TYPES, type JobEvent, jobStream } from '../../../domain/src/job/job.events.js';
-import { assertNever } from '../../../domain/src/shared/assert-never.js';
-import type { RecordedEvent } from '../../../eventstore/src/event-store.port.js';
+import { assertNever, JOB_EVENT_TYPES, type JobEvent, jobStream } from '../../../domain/src/index.js';
+import type { RecordedEvent } from '../../../eventstore/src/index.js';
 import type { Projection } from '../projections/projection.js';
 import { ACTIVE_JOB_STATUSES, FINISHED_JOB_STATUSES, type FinishedJobStatus, type JobDoc, type JobStatus } from './job.doc.js';
 

@@ -1,4 +1,4 @@
-import type { JobKind } from '../../../domain/src/job/job.events.js';
+import type { JobKind } from '../../../domain/src/index.js';
 import type { Page, PageRequest } from '../catalog/catalog.queries.js';
 import { type KeysetOrder, keysetPage, keysetRequest } from '../catalog/keyset-page.js';
 import type { DocumentStore, Filter } from '../document-store.port.js';

@@ -1,7 +1,6 @@
-import { DEFAULT_JOB_DURATIONS_SECONDS } from '../../../domain/src/job/queue-order.js';
-import { openSqlite, type SqliteDatabase } from '../../../eventstore/src/sqlite/open-sqlite.js';
-import { minutesAfter } from '../../../testing/src/catalog-history.fixture.js';
-import { jobIdOf as J, JobHistory } from '../../../testing/src/job-history.fixture.js';
+import { DEFAULT_JOB_DURATIONS_SECONDS } from '../../../domain/src/index.js';
+import { openSqlite, type SqliteDatabase } from '../../../eventstore/src/index.js';
+import { JobHistory, jobIdOf as J, minutesAfter } from '../../../testing/src/index.js';
 import { applyProjectionBatch } from '../projections/projection-batch.js';
 import { SqliteDocumentStore } from '../sqlite/sqlite.document-store.js';
 import { jobsProjection } from './jobs.projection.js';

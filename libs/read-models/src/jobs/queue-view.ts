@@ -1,11 +1,4 @@
-import { JOB_KINDS, type JobKind } from '../../../domain/src/job/job.events.js';
-import {
-  DEFAULT_JOB_DURATIONS_SECONDS,
-  DURATION_SAMPLE_SIZE,
-  estimateWaits,
-  type JobDuration,
-  median,
-} from '../../../domain/src/job/queue-order.js';
+import { DEFAULT_JOB_DURATIONS_SECONDS, DURATION_SAMPLE_SIZE, estimateWaits, JOB_KINDS, type JobDuration, type JobKind, median } from '../../../domain/src/index.js';
 import type { DocumentStore } from '../document-store.port.js';
 import { ACTIVE_JOB_STATUSES, type JobDoc } from './job.doc.js';
 import { JOBS_COLLECTION } from './jobs.projection.js';

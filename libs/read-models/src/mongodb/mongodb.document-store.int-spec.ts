@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import { describeDocumentStoreContract } from '../../../testing/src/document-store.contract.js';
+import { describeDocumentStoreContract } from '../../../testing/src/index.js';
 import { MongoDocumentStore } from './mongodb.document-store.js';
 
 /** A replica set (change streams need one), e.g. `mongodb://127.0.0.1:27017/?replicaSet=rs0`. */

@@ -8,8 +8,8 @@ import {
   MongoServerError,
   type ResumeToken,
 } from 'mongodb';
-import { assertNever } from '../../../domain/src/shared/assert-never.js';
-import { type Clock, systemClock } from '../../../eventstore/src/clock.js';
+import { assertNever } from '../../../domain/src/index.js';
+import { type Clock, systemClock } from '../../../eventstore/src/index.js';
 import type {
   Checkpoint,
   Doc,

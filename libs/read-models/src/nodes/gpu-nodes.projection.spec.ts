@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../../eventstore/src/event-store.port.js';
+import type { RecordedEvent } from '../../../eventstore/src/index.js';
 import { gpuNodesProjection } from './gpu-nodes.projection.js';
 
 const recorded = (type: string, data: { node: string }, revision: number, position: number): RecordedEvent => ({

@@ -1,7 +1,5 @@
-import { GPU_NODE_EVENT_TYPES, gpuNodeStream, type GpuNodeEvent } from '../../../domain/src/node/gpu-node.events.js';
-import { assertNever } from '../../../domain/src/shared/assert-never.js';
-import { streamCategory } from '../../../eventstore/src/event-filter.js';
-import type { RecordedEvent } from '../../../eventstore/src/event-store.port.js';
+import { assertNever, GPU_NODE_EVENT_TYPES, type GpuNodeEvent, gpuNodeStream } from '../../../domain/src/index.js';
+import { type RecordedEvent, streamCategory } from '../../../eventstore/src/index.js';
 import type { Projection } from '../projections/projection.js';
 
 export const GPU_NODES_COLLECTION = 'nodes';

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../../eventstore/src/event-store.port.js';
+import type { RecordedEvent } from '../../../eventstore/src/index.js';
 import type { Doc, DocumentStore, WriteOp } from '../document-store.port.js';
 import type { Projection, ProjectedFields } from './projection.js';
 

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventTypeRegistry } from '../../../eventstore/src/serialization/event-type.registry.js';
-import { openSqlite, type SqliteDatabase } from '../../../eventstore/src/sqlite/open-sqlite.js';
-import { SqliteEventStore } from '../../../eventstore/src/sqlite/sqlite.event-store.js';
+import { EventTypeRegistry, openSqlite, type SqliteDatabase, SqliteEventStore } from '../../../eventstore/src/index.js';
 import type { Checkpoint, Doc, WriteOp, WriteOutcome } from '../document-store.port.js';
 import { SqliteDocumentStore } from '../sqlite/sqlite.document-store.js';
 import { applyProjectionBatch } from './projection-batch.js';

@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore, RecordedEvent } from '../../../eventstore/src/event-store.port.js';
-import { EventTypeRegistry } from '../../../eventstore/src/serialization/event-type.registry.js';
-import { openSqlite, type SqliteDatabase } from '../../../eventstore/src/sqlite/open-sqlite.js';
-import { SqliteEventStore } from '../../../eventstore/src/sqlite/sqlite.event-store.js';
+import { type EventStore, EventTypeRegistry, openSqlite, type RecordedEvent, type SqliteDatabase, SqliteEventStore } from '../../../eventstore/src/index.js';
 import type { Doc, DocumentStore } from '../document-store.port.js';
 import { SqliteDocumentStore } from '../sqlite/sqlite.document-store.js';
 import { applyProjectionBatch } from './projection-batch.js';

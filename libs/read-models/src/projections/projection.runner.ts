@@ -1,9 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AllSubscription, EventStore, RecordedEvent } from '../../../eventstore/src/event-store.port.js';
-import type { EventTypeRegistry } from '../../../eventstore/src/serialization/event-type.registry.js';
+import { type AllSubscription, type EventStore, type EventTypeRegistry, inBatches, type RecordedEvent } from '../../../eventstore/src/index.js';
 import type { DocumentStore } from '../document-store.port.js';
 import { applyProjectionBatch } from './projection-batch.js';
-import { inBatches } from '../../../eventstore/src/subscription-batches.js';
 import { builtVersion, projectionVersion } from './projection-version.js';
 import type { Projection } from './projection.js';
 

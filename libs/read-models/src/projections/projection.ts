@@ -1,4 +1,4 @@
-import type { AllFilter, RecordedEvent } from '../../../eventstore/src/event-store.port.js';
+import type { AllFilter, RecordedEvent } from '../../../eventstore/src/index.js';
 import type { Doc, IndexSpec } from '../document-store.port.js';
 
 /** Fields the runner stamps on every document it writes; guards and subscriptions read them. */

@@ -1,5 +1,4 @@
-import type { ModelType, PromptInputs } from '../../../domain/src/prompt/prompt.events.js';
-import type { QueuedPrompt } from '../../../domain/src/job/job.events.js';
+import type { ModelType, PromptInputs, QueuedPrompt } from '../../../domain/src/index.js';
 
 /** One OVERWRITE enhancement: the text it replaced, by which run and model. */
 export interface TextReplacement {

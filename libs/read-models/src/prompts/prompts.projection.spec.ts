@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '../../../eventstore/src/event-store.port.js';
-import { History, inputsIn, promptIdOf, runIdOf } from '../../../testing/src/catalog-history.fixture.js';
+import type { RecordedEvent } from '../../../eventstore/src/index.js';
+import { History, inputsIn, promptIdOf, runIdOf } from '../../../testing/src/index.js';
 import type { ProjectedFields } from '../projections/projection.js';
 import type { PromptDoc } from './prompt.doc.js';
 import { promptsProjection } from './prompts.projection.js';

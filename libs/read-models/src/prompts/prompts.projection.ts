@@ -1,6 +1,5 @@
-import { PROMPT_EVENT_TYPES, type PromptEvent, promptStream } from '../../../domain/src/prompt/prompt.events.js';
-import { assertNever } from '../../../domain/src/shared/assert-never.js';
-import type { RecordedEvent } from '../../../eventstore/src/event-store.port.js';
+import { assertNever, PROMPT_EVENT_TYPES, type PromptEvent, promptStream } from '../../../domain/src/index.js';
+import type { RecordedEvent } from '../../../eventstore/src/index.js';
 import type { Projection } from '../projections/projection.js';
 import type { PromptDoc } from './prompt.doc.js';
 

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../../eventstore/src/event-store.port.js';
+import type { RecordedEvent } from '../../../eventstore/src/index.js';
 import { INITIAL_QUEUE, queueProjection } from './queue.projection.js';
 
 const recorded = (type: string, data: object, revision: number, position: number): RecordedEvent => ({

@@ -1,6 +1,5 @@
-import { QUEUE_EVENT_TYPES, QUEUE_STREAM, type QueueEvent } from '../../../domain/src/queue/queue.events.js';
-import { assertNever } from '../../../domain/src/shared/assert-never.js';
-import type { RecordedEvent } from '../../../eventstore/src/event-store.port.js';
+import { assertNever, QUEUE_EVENT_TYPES, QUEUE_STREAM, type QueueEvent } from '../../../domain/src/index.js';
+import type { RecordedEvent } from '../../../eventstore/src/index.js';
 import type { ProjectedFields, Projection } from '../projections/projection.js';
 
 export const QUEUE_DOCUMENT_ID = 'queue';

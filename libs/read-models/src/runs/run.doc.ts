@@ -1,5 +1,4 @@
-import type { ModelType } from '../../../domain/src/prompt/prompt.events.js';
-import type { FailureReason, OutputFile, RunKind, RunStatus } from '../../../domain/src/run/run.events.js';
+import type { FailureReason, ModelType, OutputFile, RunKind, RunStatus } from '../../../domain/src/index.js';
 
 /** The `runs` read model: one document per run that exists (deleted runs leave it). */
 export interface RunDoc {

@@ -1,4 +1,4 @@
-import { describeProjectionLaws } from '../../../testing/src/projection-laws.js';
+import { describeProjectionLaws } from '../../../testing/src/index.js';
 import { runsProjection } from './runs.projection.js';
 
 describeProjectionLaws(runsProjection, {

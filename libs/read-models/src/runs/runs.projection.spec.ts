@@ -1,6 +1,6 @@
-import { type RunMovedToBatch, runStream } from '../../../domain/src/run/run.events.js';
-import type { RecordedEvent } from '../../../eventstore/src/event-store.port.js';
-import { History, minutesAfter, promptIdOf, runIdOf, videoOutput } from '../../../testing/src/catalog-history.fixture.js';
+import { type RunMovedToBatch, runStream } from '../../../domain/src/index.js';
+import type { RecordedEvent } from '../../../eventstore/src/index.js';
+import { History, minutesAfter, promptIdOf, runIdOf, videoOutput } from '../../../testing/src/index.js';
 import type { ProjectedFields } from '../projections/projection.js';
 import type { RunDoc } from './run.doc.js';
 import { runsProjection } from './runs.projection.js';

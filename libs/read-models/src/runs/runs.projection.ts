@@ -1,12 +1,5 @@
-import {
-  FINISHED_RUN_STATUSES,
-  RUN_EVENT_TYPES,
-  type RunEvent,
-  type RunStatus,
-  runStream,
-} from '../../../domain/src/run/run.events.js';
-import { assertNever } from '../../../domain/src/shared/assert-never.js';
-import type { RecordedEvent } from '../../../eventstore/src/event-store.port.js';
+import { assertNever, FINISHED_RUN_STATUSES, RUN_EVENT_TYPES, type RunEvent, type RunStatus, runStream } from '../../../domain/src/index.js';
+import type { RecordedEvent } from '../../../eventstore/src/index.js';
 import type { Projection } from '../projections/projection.js';
 import type { RunDoc } from './run.doc.js';
 

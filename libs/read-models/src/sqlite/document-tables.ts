@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from '../../../eventstore/src/sqlite/open-sqlite.js';
+import type { SqliteDatabase } from '../../../eventstore/src/index.js';
 
 /**
  * The read-model tables in the shared SQLite file. Documents are JSON text keyed by collection and

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeDocumentStoreContract } from '../../../testing/src/document-store.contract.js';
-import { openSqlite, type SqliteDatabase } from '../../../eventstore/src/sqlite/open-sqlite.js';
+import { describeDocumentStoreContract } from '../../../testing/src/index.js';
+import { openSqlite, type SqliteDatabase } from '../../../eventstore/src/index.js';
 import type { DocumentChange } from '../document-store.port.js';
 import { SqliteDocumentStore } from './sqlite.document-store.js';
 import { UniqueIndexViolation } from './unique-index.js';

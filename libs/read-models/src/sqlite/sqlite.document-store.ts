@@ -1,7 +1,6 @@
 import { Query } from 'mingo/query';
 import type { Options as MingoOptions } from 'mingo/types';
-import { type Clock, systemClock } from '../../../eventstore/src/clock.js';
-import type { SqliteDatabase } from '../../../eventstore/src/sqlite/open-sqlite.js';
+import { type Clock, type SqliteDatabase, systemClock } from '../../../eventstore/src/index.js';
 import type {
   Checkpoint,
   Doc,

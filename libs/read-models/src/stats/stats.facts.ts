@@ -1,5 +1,4 @@
-import type { JobEvent, JobKind } from '../../../domain/src/job/job.events.js';
-import type { FailureReason, RunEvent, RunKind } from '../../../domain/src/run/run.events.js';
+import type { FailureReason, JobEvent, JobKind, RunEvent, RunKind } from '../../../domain/src/index.js';
 
 /** What statistics need to know of one job, folded from its own stream. */
 export interface JobFacts {

@@ -1,14 +1,6 @@
-import type { JobEvent } from '../../../domain/src/job/job.events.js';
-import type { RunEvent } from '../../../domain/src/run/run.events.js';
-import { openSqlite, type SqliteDatabase } from '../../../eventstore/src/sqlite/open-sqlite.js';
-import { EventTypeRegistry } from '../../../eventstore/src/serialization/event-type.registry.js';
-import { EVENT_TYPES } from '../../../eventstore/src/serialization/event-types.js';
-import { busyWeek, minutesAfter, runIdOf } from '../../../testing/src/catalog-history.fixture.js';
-import { generatedHistory } from '../../../testing/src/generated-history.fixture.js';
-import { busyJobDay, JobHistory, jobIdOf } from '../../../testing/src/job-history.fixture.js';
-import { describeProjectionLaws } from '../../../testing/src/projection-laws.js';
-import { concatLogs } from '../../../testing/src/recorded-log.js';
-import { History } from '../../../testing/src/catalog-history.fixture.js';
+import type { JobEvent, RunEvent } from '../../../domain/src/index.js';
+import { EVENT_TYPES, EventTypeRegistry, openSqlite, type SqliteDatabase } from '../../../eventstore/src/index.js';
+import { busyJobDay, busyWeek, concatLogs, describeProjectionLaws, generatedHistory, History, JobHistory, jobIdOf, minutesAfter, runIdOf } from '../../../testing/src/index.js';
 import { applyProjectionBatch } from '../projections/projection-batch.js';
 import { SqliteDocumentStore } from '../sqlite/sqlite.document-store.js';
 import { applyContributions, emptyBucket, jobContributions, runContributions, type StatsBucket } from './stats.bucket.js';

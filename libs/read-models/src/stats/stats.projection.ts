@@ -1,6 +1,5 @@
-import { JOB_EVENT_TYPES, jobStream, type JobEvent } from '../../../domain/src/job/job.events.js';
-import { RUN_EVENT_TYPES, runStream, type RunEvent } from '../../../domain/src/run/run.events.js';
-import type { RecordedEvent } from '../../../eventstore/src/event-store.port.js';
+import { JOB_EVENT_TYPES, type JobEvent, jobStream, RUN_EVENT_TYPES, type RunEvent, runStream } from '../../../domain/src/index.js';
+import type { RecordedEvent } from '../../../eventstore/src/index.js';
 import type { Doc } from '../document-store.port.js';
 import type { FoldContext, Projection, RelatedDocument } from '../projections/projection.js';
 import { applyContributions, emptyBucket, jobContributions, runContributions, type Contribution, type StatsBucket } from './stats.bucket.js';

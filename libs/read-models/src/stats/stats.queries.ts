@@ -1,4 +1,4 @@
-import { InvalidInput } from '../../../domain/src/shared/domain-error.js';
+import { InvalidInput } from '../../../domain/src/index.js';
 import type { DocumentStore } from '../document-store.port.js';
 import { hourOf, type StatsBucket } from './stats.bucket.js';
 import { STATS_COLLECTION } from './stats.projection.js';

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
-import type { LogConfig } from './config.loader.js';
-import { redactSecrets } from './redact.js';
+import type { LogConfig } from '../config.loader.js';
+import { redactSecrets } from '../redact.js';
 
 export type LogThreshold = LogConfig['level'];
 type Level = LogThreshold | 'fatal';

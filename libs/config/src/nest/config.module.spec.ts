@@ -1,14 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Injectable, Module } from '@nestjs/common';
+import { Inject, Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { loadConfig, type CosmosConfig } from './config.loader.js';
-import { COSMOS_CONFIG, CosmosConfigModule, InjectConfig } from './config.module.js';
+import { loadConfig, type CosmosConfig } from '../config.loader.js';
+import { COSMOS_CONFIG } from '../config.token.js';
+import { CosmosConfigModule } from './config.module.js';
 
 @Injectable()
 class PortReader {
-  constructor(@InjectConfig() readonly config: CosmosConfig) {}
+  constructor(@Inject(COSMOS_CONFIG) readonly config: CosmosConfig) {}
 }
 
 // Declared in a module that does not import CosmosConfigModule: the config is global.

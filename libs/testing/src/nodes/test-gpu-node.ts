@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SimulatedBehaviour } from '../../gpu-sim/src/simulated-behaviour.js';
-import { startSimulatedNode, type SimulatedNode } from '../../gpu-sim/src/simulated-node.js';
+import { type SimulatedBehaviour, type SimulatedNode, startSimulatedNode } from '../../../gpu-sim/src/index.js';
 
 /**
  * A simulated GPU node owned by the test, not by the Cosmos process: it outlives restarts of the

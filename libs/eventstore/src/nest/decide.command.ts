@@ -1,7 +1,6 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { Decider } from '../../../domain/src/shared/decider.js';
-import type { DomainEvent } from '../../../domain/src/shared/domain-event.js';
-import { EventSourcedCommandHandler, type CommandContext, type CommandResult } from './event-sourced.command-handler.js';
+import type { Decider, DomainEvent } from '../../../domain/src/index.js';
+import { EventSourcedCommandHandler, type CommandContext, type CommandResult } from '../commands/event-sourced.command-handler.js';
 
 /**
  * The single command type on the @nestjs/cqrs CommandBus: it carries the aggregate's decider, so

@@ -1,7 +1,6 @@
-import { Global, Inject, Module, type DynamicModule } from '@nestjs/common';
-import type { CosmosConfig } from './config.loader.js';
-
-export const COSMOS_CONFIG = Symbol('COSMOS_CONFIG');
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import type { CosmosConfig } from '../config.loader.js';
+import { COSMOS_CONFIG } from '../config.token.js';
 
 /**
  * Provides the configuration the entry point loaded. Loading stays outside Nest so a bad config
@@ -18,5 +17,3 @@ export class CosmosConfigModule {
     };
   }
 }
-
-export const InjectConfig = (): PropertyDecorator & ParameterDecorator => Inject(COSMOS_CONFIG);

@@ -1,19 +1,10 @@
 import { Global, Injectable, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../config/src/index.js';
-import { EVENT_STORE, type EventStore } from '../../../eventstore/src/event-store.port.js';
-import { EVENT_TYPE_REGISTRY, type EventTypeRegistry } from '../../../eventstore/src/serialization/event-type.registry.js';
+import { EVENT_STORE, EVENT_TYPE_REGISTRY, type EventStore, type EventTypeRegistry } from '../../../eventstore/src/index.js';
 import { DOCUMENT_STORE, type DocumentStore } from '../document-store.port.js';
-import { jobsProjection } from '../jobs/jobs.projection.js';
-import { gpuNodesProjection } from '../nodes/gpu-nodes.projection.js';
-import { promptsProjection } from '../prompts/prompts.projection.js';
-import { queueProjection } from '../queue/queue.projection.js';
-import { runsProjection } from '../runs/runs.projection.js';
-import { statsProjection } from '../stats/stats.projection.js';
-import { PROJECTIONS, type Projection } from './projection.js';
-import { ProjectionRunner } from './projection.runner.js';
-
-/** Every read model the worker keeps; a new projection is one more entry here. */
-export const ALL_PROJECTIONS: readonly Projection[] = [queueProjection, promptsProjection, runsProjection, jobsProjection, statsProjection as Projection, gpuNodesProjection as Projection];
+import { ALL_PROJECTIONS } from '../projections/all-projections.js';
+import { PROJECTIONS, type Projection } from '../projections/projection.js';
+import { ProjectionRunner } from '../projections/projection.runner.js';
 
 /** Stops projections in the first shutdown phase, while the stores are still open. */
 @Injectable()

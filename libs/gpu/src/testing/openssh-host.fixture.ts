@@ -1,12 +1,10 @@
 import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDockerSocketDaemon, type DockerSocketDaemon } from '../../../gpu-sim/src/docker-socket.daemon.js';
-import { createSimulatedBehaviour, DEFAULT_IMAGE, type SimulatedBehaviour } from '../../../gpu-sim/src/simulated-behaviour.js';
-import { simulatedGpuPrograms } from '../../../gpu-sim/src/simulated-gpu.programs.js';
+import { createSimulatedBehaviour, DEFAULT_IMAGE, type DockerSocketDaemon, type SimulatedBehaviour, simulatedGpuPrograms, startDockerSocketDaemon } from '../../../gpu-sim/src/index.js';
 import { SshConnection } from '../ssh-connection.js';
-import { startOpenSshServer, type OpenSshServer } from '../testing/openssh-server.js';
-import type { ExecutorNode } from './container-run.js';
+import { startOpenSshServer, type OpenSshServer } from './openssh-server.js';
+import type { ExecutorNode } from '../executor/container-run.js';
 
 /**
  * A GPU host for executor specs behind a real OpenSSH sshd on 127.0.0.1: SFTP, the login shell and

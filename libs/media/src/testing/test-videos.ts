@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { resolveMediaBinaries } from './ffmpeg-binaries.js';
-import { MediaToolError } from './media.errors.js';
-import { lastLine, runProcess } from './run-process.js';
+import { resolveMediaBinaries } from '../ffmpeg-binaries.js';
+import { MediaToolError } from '../media.errors.js';
+import { lastLine, runProcess } from '../run-process.js';
 
 export interface TestVideoOptions {
   readonly width?: number;

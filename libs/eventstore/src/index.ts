@@ -1,0 +1,12 @@
+export { CLOCK, type Clock, systemClock } from './clock.js';
+export { type CommandContext, type CommandResult, EventSourcedCommandHandler } from './commands/event-sourced.command-handler.js';
+export { eventMatcher, streamCategory } from './event-filter.js';
+export { deterministicEventId, randomEventId } from './event-id.js';
+export { StreamDeleted, StreamNotFound, WrongExpectedVersion } from './event-store.errors.js';
+export { type AllFilter, type AllSubscription, type EncodedEvent, EVENT_STORE, type EventFilter, type EventMetadata, type EventStore, type EventToAppend, type ReadEventsOptions, type RecordedEvent } from './event-store.port.js';
+export { lastEvent } from './last-event.js';
+export { EVENT_TYPE_REGISTRY, EventTypeRegistry } from './serialization/event-type.registry.js';
+export { EVENT_TYPES } from './serialization/event-types.js';
+export { openSqlite, type SqliteDatabase } from './sqlite/open-sqlite.js';
+export { SqliteEventStore } from './sqlite/sqlite.event-store.js';
+export { inBatches } from './subscription-batches.js';

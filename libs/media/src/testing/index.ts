@@ -1,0 +1,1 @@
+export { makeTestVideo } from './test-videos.js';

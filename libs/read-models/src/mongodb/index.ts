@@ -1,0 +1,1 @@
+export { MongoDocumentStore } from './mongodb.document-store.js';

@@ -1,0 +1,1 @@
+export { BrowserHarness, type PageRecord } from './browser.harness.js';
