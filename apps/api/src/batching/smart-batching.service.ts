@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { type BatchCandidate, type BatchingMode, type BatchPlan, batchPlanDecider, batchPlanStream, compareQueued, ids, jobDecider, JobNotQueued, jobStream, type MergeIntoBatch, type MoveRunToBatch, planBatches, PromptNotFound, type QueuedPrompt, type QueueJob, resolveInferenceConfig, runConfigOf, runDecider, RunNotMovable, runStream } from '../../../../libs/domain/src/index.js';
+import { type BatchCandidate, type BatchingMode, type BatchPlan, batchPlanDecider, batchPlanStream, batchQueueStep, type BatchSource, compareQueued, ids, jobDecider, JobNotQueued, jobStream, type MergeIntoBatch, mergeSteps, moveSteps, planBatches, type PlannedCommand, PromptNotFound, type QueuedPrompt, resolveInferenceConfig, runDecider, type RunMove, RunNotMovable, runStream } from '../../../../libs/domain/src/index.js';
 import { asQueuedPrompt, type CatalogQueries, DOCUMENT_STORE, type DocumentStore, job as readJob, type JobDoc, JOBS_COLLECTION, jobsProjection, type ProjectedFields, runsProjection } from '../../../../libs/read-models/src/index.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
 import type { CommandAccepted } from '../graphql/command-accepted.model.js';
@@ -76,9 +76,9 @@ export class SmartBatching {
     for (const { batchJobId, sourceJobIds } of batches) {
       const merged: JobDoc[] = [];
       const skippedJobIds: string[] = [];
-      for (const jobId of sourceJobIds) {
-        if (await this.merge(jobId, batchJobId, request)) merged.push(current.jobs.get(jobId)!);
-        else skippedJobIds.push(jobId);
+      for (const step of mergeSteps(batchJobId, sourceJobIds, this.at(request))) {
+        if (await this.merge(step, request)) merged.push(current.jobs.get(step.command.jobId)!);
+        else skippedJobIds.push(step.command.jobId);
       }
       const job = await this.completeBatch(batchJobId, merged, request);
       outcomes.push({ batchJobId, job, mergedJobIds: merged.map((source) => source.id), skippedJobIds });
@@ -91,44 +91,21 @@ export class SmartBatching {
    * verifyIntegrity's fix runs for a batch whose apply was cut short. `merged` in queue order.
    */
   async completeBatch(batchJobId: string, merged: readonly JobDoc[], request: RequestContext): Promise<JobDoc | null> {
-    const runIds: string[] = [];
-    const promptIds: string[] = [];
-    const configs: Record<string, unknown>[] = [];
-    for (const source of merged) {
-      for (const [index, runId] of source.runIds.entries()) {
-        if (!(await this.moveRun(runId, source.id, batchJobId, request))) continue;
-        runIds.push(runId);
-        promptIds.push(source.promptIds[index]!);
-        // The job holds every run's config as queued: no run needs reading again.
-        configs.push({ ...runConfigOf(source.kind, source.config, index) });
-      }
+    const sources = merged.map(({ id, kind, runIds, promptIds, config, priority, queuedAt }): BatchSource => ({ jobId: id, kind, runIds, promptIds, config, priority, queuedAt }));
+    const moved: RunMove[] = [];
+    for (const move of moveSteps(batchJobId, sources, this.at(request))) {
+      if (await this.moveRun(move, request)) moved.push(move);
     }
-    if (runIds.length === 0) return null;
-    const command: QueueJob = {
-      type: 'QueueJob',
-      jobId: batchJobId,
-      kind: 'batch_inference',
-      runIds,
-      promptIds,
-      config: { runs: configs },
-      prompts: await this.queuedPrompts(merged),
-      upscale: null,
-      priority: merged[0]!.priority,
-      idempotencyKey: null,
-      retryOf: null,
-      merged: { from: merged.map((source) => source.id), queuedAt: merged.map((source) => source.queuedAt).sort()[0]! },
-      now: this.commands.now(),
-      actor: request.actor,
-    };
-    await this.commands.issue(jobDecider, command, request, { streamId: jobStream(batchJobId), commandId: `${batchJobId}:queue`, readModels: [jobsProjection.name] });
+    const step = batchQueueStep(batchJobId, sources, moved, await this.queuedPrompts(merged), this.at(request));
+    if (step === null) return null;
+    await this.commands.issue(jobDecider, step.command, request, { streamId: jobStream(batchJobId), commandId: step.commandId, readModels: [jobsProjection.name] });
     return readJob(this.documents, batchJobId);
   }
 
-  /** False when the job is no longer queued (claimed or cancelled since the plan). */
-  private async merge(jobId: string, batchJobId: string, request: RequestContext): Promise<boolean> {
-    const command: MergeIntoBatch = { type: 'MergeIntoBatch', jobId, batchJobId, now: this.commands.now(), actor: request.actor };
+  /** False when the job is no longer queued (claimed or cancelled since the plan): the batch goes on without it. */
+  private async merge({ commandId, command }: PlannedCommand<MergeIntoBatch>, request: RequestContext): Promise<boolean> {
     try {
-      await this.commands.issue(jobDecider, command, request, { streamId: jobStream(jobId), commandId: `${batchJobId}:merge:${jobId}`, readModels: [] });
+      await this.commands.issue(jobDecider, command, request, { streamId: jobStream(command.jobId), commandId, readModels: [] });
       return true;
     } catch (error) {
       if (error instanceof JobNotQueued) return false;
@@ -137,19 +114,18 @@ export class SmartBatching {
   }
 
   /** False for a run that is no longer a pending run of its merged job; the batch goes on without it. */
-  private async moveRun(runId: string, fromJobId: string, batchJobId: string, request: RequestContext): Promise<boolean> {
-    const command: MoveRunToBatch = { type: 'MoveRunToBatch', runId, fromJobId, batchJobId, now: this.commands.now(), actor: request.actor };
+  private async moveRun({ commandId, command }: RunMove, request: RequestContext): Promise<boolean> {
     try {
-      await this.commands.issue(runDecider, command, request, {
-        streamId: runStream(runId),
-        commandId: `${batchJobId}:move:${runId}`,
-        readModels: [runsProjection.name],
-      });
+      await this.commands.issue(runDecider, command, request, { streamId: runStream(command.runId), commandId, readModels: [runsProjection.name] });
       return true;
     } catch (error) {
       if (error instanceof RunNotMovable) return false;
       throw error;
     }
+  }
+
+  private at(request: RequestContext): { now: string; actor: string } {
+    return { now: this.commands.now(), actor: request.actor };
   }
 
   /**

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, promptDecider, PromptHasActiveRuns, promptStream, RevisionConflict, runDecider, runStream } from '../../../../libs/domain/src/index.js';
+import { type DeleteRun, DomainError, promptDecider, promptDeletionPlan, PromptHasActiveRuns, promptStream, RevisionConflict, RUN_DELETION_REFUSALS, runDecider, runStream } from '../../../../libs/domain/src/index.js';
 import { EVENT_STORE, type EventStore, lastEvent } from '../../../../libs/eventstore/src/index.js';
 import type { DeletedRunFolder } from '../../../../libs/media/src/index.js';
 import { promptsProjection, runsProjection } from '../../../../libs/read-models/src/index.js';
 import type { CommandAccepted } from '../graphql/command-accepted.model.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';
 import type { RequestContext } from '../graphql/request-context.js';
-import { activeRunIds, DeletionPlanner, type PlannedPrompt } from './deletion.planner.js';
+import { DeletionPlanner, isActiveRun, type PlannedPrompt } from './deletion.planner.js';
 import { RunOutputFolders } from './run-output-folders.js';
 
 export interface PromptDeletion extends DeletedRunFolder {
@@ -83,48 +83,47 @@ export class DeletionService {
     return bulk.result();
   }
 
+  /** The steps promptDeletionPlan (libs/domain) lays out; a refused run deletion means what RUN_DELETION_REFUSALS says. */
   private async deletePlanned(
     { prompt, runs }: PlannedPrompt,
     options: { deleteOutputs: boolean; expectedRevision?: number | null },
     request: RequestContext,
   ): Promise<PromptDeletion> {
-    const active = activeRunIds(runs);
-    const runIds = runs.map((run) => run.id);
-    let files = NOTHING;
-    // With active runs the prompt aggregate refuses DeletePrompt below, so nothing is deleted
-    // first. Otherwise the runs go first: a failure part-way leaves a prompt with fewer runs,
-    // which deleting it again finishes, never runs whose prompt is gone.
-    if (active.length === 0) {
-      if (options.expectedRevision != null) await this.requireRevision(promptStream(prompt.id), options.expectedRevision);
-      for (const runId of runIds) files = sum(files, await this.deleteRunOfPrompt(prompt.id, runId, options.deleteOutputs, request));
-    }
-    const command = {
-      type: 'DeletePrompt' as const,
+    const steps = promptDeletionPlan({
       promptId: prompt.id,
+      runs: runs.map((run) => ({ runId: run.id, active: isActiveRun(run) })),
       deleteOutputs: options.deleteOutputs,
-      runIds,
-      activeRunIds: active,
       now: this.commands.now(),
       actor: request.actor,
-    };
-    const accepted = await this.commands.issue(promptDecider, command, request, {
-      streamId: promptStream(prompt.id),
-      expectedRevision: options.expectedRevision,
-      readModels: [promptsProjection.name],
     });
-    return { accepted, promptId: prompt.id, runIds, ...files };
+    let files = NOTHING;
+    // Checked before any run is deleted, so a stale revision changes nothing.
+    if (options.expectedRevision != null && steps.some((step) => step.type === 'DeleteRun')) await this.requireRevision(promptStream(prompt.id), options.expectedRevision);
+    for (const step of steps) {
+      if (step.type === 'DeleteRun') {
+        await this.deleteRunOfPrompt(prompt.id, step.command, request);
+        if (step.removeOutputs) files = sum(files, await this.folders.remove(step.command.runId));
+        continue;
+      }
+      const accepted = await this.commands.issue(promptDecider, step.command, request, {
+        streamId: promptStream(prompt.id),
+        expectedRevision: options.expectedRevision,
+        readModels: [promptsProjection.name],
+      });
+      return { accepted, promptId: prompt.id, runIds: step.command.runIds, ...files };
+    }
+    throw new Error(`the deletion plan of prompt ${prompt.id} ends without deleting it`);
   }
 
-  /** A run that started since the catalog was read blocks its prompt; one deleted meanwhile is already gone. */
-  private async deleteRunOfPrompt(promptId: string, runId: string, deleteOutputs: boolean, request: RequestContext): Promise<DeletedRunFolder> {
+  private async deleteRunOfPrompt(promptId: string, command: DeleteRun, request: RequestContext): Promise<void> {
     try {
-      await this.issueDeleteRun(runId, deleteOutputs, request);
+      await this.commands.issue(runDecider, command, request, { streamId: runStream(command.runId), readModels: [runsProjection.name] });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      if (error.code === 'RUN_ACTIVE') throw new PromptHasActiveRuns(promptId, [runId]);
-      if (error.code !== 'NOT_FOUND') throw error;
+      const meaning = RUN_DELETION_REFUSALS[error.code as keyof typeof RUN_DELETION_REFUSALS];
+      if (meaning === 'keep_prompt') throw new PromptHasActiveRuns(promptId, [command.runId]);
+      if (meaning !== 'go_on') throw error;
     }
-    return deleteOutputs ? this.folders.remove(runId) : NOTHING;
   }
 
   private issueDeleteRun(runId: string, deleteOutputs: boolean, request: RequestContext): Promise<CommandAccepted> {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { idempotencyDecider, IdempotencyKeyReused, idempotencyStream, ids, InvalidInput, JobAlreadyRetried, jobDecider, type JobKind, JobNotFound, type JobQueued, jobStream, PromptNotFound, type QueuedPrompt, type QueuedUpscale, type QueueJob, requestDifferences, runDecider, RunNotActive, RunNotFound, runRequestsOf, runStream } from '../../../../libs/domain/src/index.js';
+import { afterQueued, idempotencyDecider, IdempotencyKeyReused, idempotencyStream, ids, InvalidInput, JobAlreadyRetried, jobDecider, type JobKind, JobNotFound, type JobQueued, jobStream, PromptNotFound, type QueuedPrompt, type QueuedUpscale, queueJobStep, reserveKeyStep, runDecider, RunNotActive, RunNotFound, runStream } from '../../../../libs/domain/src/index.js';
 import { asQueuedPrompt, type CatalogQueries, DOCUMENT_STORE, type DocumentStore, job as readJob, jobsProjection, resolveUpscaleSource, runsProjection } from '../../../../libs/read-models/src/index.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';
@@ -130,13 +130,8 @@ export class JobRequests {
 
   /** The job id the key names: this one if the key was free, else the first request's. */
   private async reserve(key: string, jobId: string, request: RequestContext): Promise<string> {
-    const command = { type: 'ReserveIdempotencyKey' as const, key, jobId, now: this.commands.now() };
-    // The command id depends on the key alone, so a repeat gets the first reservation's event back.
-    const { events } = await this.commands.issueForEvents(idempotencyDecider, command, request, {
-      streamId: idempotencyStream(key),
-      commandId: `idempotency:${key}`,
-      readModels: [],
-    });
+    const { commandId, command } = reserveKeyStep(key, jobId, this.commands.now());
+    const { events } = await this.commands.issueForEvents(idempotencyDecider, command, request, { streamId: idempotencyStream(key), commandId, readModels: [] });
     const reserved = events[0];
     if (reserved === undefined) throw new Error(`idempotency key ${key} was reserved outside a job request`);
     return reserved.data.jobId;
@@ -165,44 +160,28 @@ export class JobRequests {
     return source;
   }
 
+  /** The steps libs/domain's request plan lays out: the job, then the runs its answer names. */
   private async queue(jobId: string, plan: JobPlan, request: RequestContext): Promise<JobRequested> {
-    const configs = plan.runs.map((run) => run.config);
-    const command: QueueJob = {
-      type: 'QueueJob',
-      jobId,
-      kind: plan.kind,
-      runIds: plan.runs.map(() => ids.run()),
-      promptIds: plan.runs.map((run) => run.promptId),
-      config: plan.kind === 'batch_inference' ? { runs: configs } : { ...configs[0] },
-      prompts: await this.queuedPrompts(plan.runs),
-      upscale: plan.upscale,
-      priority: plan.priority,
-      idempotencyKey: plan.idempotencyKey,
-      retryOf: plan.retryOf,
-      now: this.commands.now(),
-      actor: request.actor,
-    };
-    const { accepted, events, eventIds } = await this.commands.issueForEvents(jobDecider, command, request, {
+    const { kind, upscale, priority, idempotencyKey, retryOf } = plan;
+    const asked = plan.runs.map(({ promptId, config }) => ({ promptId, config }));
+    const jobRequest = { jobId, kind, runs: asked, prompts: await this.queuedPrompts(plan.runs), upscale, priority, idempotencyKey, retryOf, now: this.commands.now(), actor: request.actor };
+    const step = queueJobStep(jobRequest, plan.runs.map(() => ids.run()));
+    const { accepted, events, eventIds } = await this.commands.issueForEvents(jobDecider, step.command, request, {
       streamId: jobStream(jobId),
-      commandId: `${jobId}:queue`,
+      commandId: step.commandId,
       readModels: JOB_READ_MODELS,
     });
     // On a repeat these are the first request's events: its run ids are the ones to request.
     const queuedAt = events.findIndex((event) => event.type === 'JobQueued');
     const queued = events[queuedAt] as JobQueued | undefined;
     if (queued === undefined) throw new Error(`job ${jobId} answered QueueJob without JobQueued`);
-    // Fresh run ids that did not land mean the key's first request answered: it must be this one.
-    if (plan.idempotencyKey !== null && queued.data.runIds[0] !== command.runIds[0]) {
-      const differences = requestDifferences(queued.data, command);
-      if (differences.length > 0) throw new IdempotencyKeyReused(plan.idempotencyKey, jobId, differences);
-    }
+    const next = afterQueued(queued.data, step.command);
+    if (next.kind === 'key_reused') throw new IdempotencyKeyReused(idempotencyKey!, jobId, [...next.differences]);
     const causationId = eventIds[queuedAt];
-    const { runIds } = queued.data;
-    // A repeat of a request first made before v3 gets that JobQueued back, without its upscale source.
-    const requests = runRequestsOf({ ...queued.data, upscale: queued.data.upscale ?? plan.upscale }, { now: this.commands.now(), actor: request.actor }) ?? [];
-    for (const { commandId, command: requestRun } of requests) {
-      await this.commands.issue(runDecider, requestRun, request, { streamId: runStream(requestRun.runId), commandId, readModels: RUN_READ_MODELS, causationId });
+    for (const { commandId, command } of next.runs) {
+      await this.commands.issue(runDecider, command, request, { streamId: runStream(command.runId), commandId, readModels: RUN_READ_MODELS, causationId });
     }
+    const { runIds } = queued.data;
     const doc = await readJob(this.documents, jobId);
     const runs = (await Promise.all(runIds.map((runId) => this.catalog.run(runId)))).flatMap((run) => (run ? [Run.from(run)] : []));
     return Object.assign(new JobRequested(), { accepted, job: doc && Job.from(doc), runs });
