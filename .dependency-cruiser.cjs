@@ -1,5 +1,5 @@
 /**
- * The package edges `npm test` holds (docs/decisions.md §25, §27, §29): only apps/server composes
+ * The package edges `npm test` holds (docs/decisions.md §25, §27, §30): only apps/server composes
  * the roles; the roles are peers; libraries never reach into apps; the domain and the configuration
  * are leaves; a library is used only through its index.ts faces; and no module is part of an
  * import circle, type-only imports included.
