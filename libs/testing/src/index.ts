@@ -4,7 +4,7 @@ export { describeDocumentStoreContract } from './document-store.contract.js';
 export { anEvent, describeEventStoreContract, take, waitUntil, within } from './event-store.contract.js';
 export { eventually } from './eventually.js';
 export { generatedHistory } from './generated-history.fixture.js';
-export { busyJobDay, JobHistory, jobIdOf, queuedPromptOf } from './job-history.fixture.js';
+export { busyJobDay, JobHistory, jobIdOf, jobQueuedData, queuedPromptOf } from './job-history.fixture.js';
 export { describeProjectionLaws } from './projection-laws.js';
 export { concatLogs } from './recorded-log.js';
 export { committedSchema, sampleValue } from './schema-samples.js';

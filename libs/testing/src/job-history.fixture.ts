@@ -14,6 +14,25 @@ export function queuedPromptOf(promptId: string): QueuedPrompt {
   return { text: `the text of ${promptId}`, negativePrompt: '', name: `prompt ${promptId}`, modelType: 'transfer', inputs: { videoDir: 'city', color: video, depth: null, segmentation: null } };
 }
 
+/** A one-run inference job's JobQueued as v3 writes it; `overrides` shape the case at hand. */
+export function jobQueuedData(overrides: Partial<JobQueued['data']> = {}): JobQueued['data'] {
+  return {
+    jobId: 'job_0000000000000001',
+    kind: 'inference',
+    runIds: ['rs_1'],
+    promptIds: ['ps_1'],
+    config: {},
+    prompts: { ps_1: queuedPromptOf('ps_1') },
+    upscale: null,
+    priority: 50,
+    idempotencyKey: null,
+    retryOf: null,
+    queuedAt: '2026-12-04T10:00:00.000Z',
+    queuedBy: 'ana',
+    ...overrides,
+  };
+}
+
 export const jobIdOf = (n: number): string => `job_${n.toString(16).padStart(16, '0')}`;
 
 export interface JobSeed {

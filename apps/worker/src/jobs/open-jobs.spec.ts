@@ -1,26 +1,10 @@
 import type { JobEvent, JobQueued } from '../../../../libs/domain/src/index.js';
+import { jobQueuedData } from '../../../../libs/testing/src/index.js';
 import { evolveOpenJob, type OpenJob } from './open-jobs.js';
 
 const at = '2026-12-04T10:00:00.000Z';
 const jobId = 'job_0000000000000001';
-const video = { path: 'harbour/color.mp4', frames: 121, fps: 24, width: 1280, height: 704, durationSeconds: 5.04, codec: 'h264', sizeBytes: 1 };
-const queued: JobQueued = {
-  type: 'JobQueued',
-  data: {
-    jobId,
-    kind: 'inference',
-    runIds: ['rs_1'],
-    promptIds: ['ps_1'],
-    config: {},
-    prompts: { ps_1: { text: 'a harbour', negativePrompt: '', name: 'harbour', modelType: 'transfer', inputs: { videoDir: 'harbour', color: video, depth: null, segmentation: null } } },
-    upscale: null,
-    priority: 50,
-    idempotencyKey: null,
-    retryOf: null,
-    queuedAt: at,
-    queuedBy: 'ana',
-  },
-};
+const queued: JobQueued = { type: 'JobQueued', data: jobQueuedData({ jobId, queuedAt: at }) };
 const claimed = (attempt: number): JobEvent => ({ type: 'JobClaimed', data: { node: 'gpu-1', attempt, containerName: `c_a${attempt}`, claimedAt: at } });
 const fold = (events: readonly JobEvent[]) => events.reduce<OpenJob | null>((job, event) => evolveOpenJob(job, jobId, event), null);
 

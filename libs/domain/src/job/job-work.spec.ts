@@ -1,24 +1,19 @@
+import { jobQueuedData, queuedPromptOf } from '../../../testing/src/index.js';
 import { jobWorkOf, runRequestsOf } from './job-work.js';
 import type { JobQueued, QueuedPrompt } from './job.events.js';
 
 const at = '2026-12-04T10:00:00.000Z';
-const video = { path: 'harbour/color.mp4', frames: 121, fps: 24, width: 1280, height: 704, durationSeconds: 5.04, codec: 'h264', sizeBytes: 1_000_000 };
-const prompt = (text: string): QueuedPrompt => ({ text, negativePrompt: 'blurry', name: text, modelType: 'transfer', inputs: { videoDir: 'harbour', color: video, depth: null, segmentation: null } });
+const prompt = (text: string): QueuedPrompt => ({ ...queuedPromptOf('ps_1'), text, name: text });
 
-const batch: JobQueued['data'] = {
+const batch = jobQueuedData({
   jobId: 'job_00000000000000b1',
   kind: 'batch_inference',
   runIds: ['rs_1', 'rs_2', 'rs_3'],
   promptIds: ['ps_1', 'ps_2', 'ps_1'],
   config: { runs: [{ seed: 1 }, { seed: 2 }, { seed: 3 }] },
   prompts: { ps_1: prompt('a harbour'), ps_2: prompt('a city') },
-  upscale: null,
-  priority: 50,
-  idempotencyKey: null,
-  retryOf: null,
   queuedAt: at,
-  queuedBy: 'ana',
-};
+});
 const upscale: JobQueued['data'] = {
   ...batch,
   jobId: 'job_00000000000000u1',

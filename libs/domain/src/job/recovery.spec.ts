@@ -1,26 +1,11 @@
+import { jobQueuedData } from '../../../testing/src/index.js';
 import { fold } from '../shared/decider.js';
 import { jobDecider, type JobState } from './job.decider.js';
 import type { JobClaimed, JobEvent, JobQueued, JobStageChanged } from './job.events.js';
 import { type ContainerObservation, type RecoveryAction, recoveryAction } from './recovery.js';
 
 const at = '2026-11-28T10:00:00.000Z';
-const queued: JobQueued = {
-  type: 'JobQueued',
-  data: {
-    jobId: 'job_0123456789abcdef',
-    kind: 'inference',
-    runIds: ['rs_1'],
-    promptIds: ['ps_1'],
-    config: {},
-    prompts: {},
-    upscale: null,
-    priority: 50,
-    idempotencyKey: null,
-    retryOf: null,
-    queuedAt: at,
-    queuedBy: 'ana',
-  },
-};
+const queued: JobQueued = { type: 'JobQueued', data: jobQueuedData({ jobId: 'job_0123456789abcdef', prompts: {}, queuedAt: at }) };
 const claimed = (attempt: number): JobClaimed => ({ type: 'JobClaimed', data: { node: 'gpu-1', attempt, containerName: `c_a${attempt}`, claimedAt: at } });
 const stage = (to: JobStageChanged['data']['stage']): JobStageChanged => ({ type: 'JobStageChanged', data: { stage: to, percent: 0, at } });
 const released: JobEvent = { type: 'JobReleased', data: { reason: 'crash', at } };
