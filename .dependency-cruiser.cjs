@@ -38,6 +38,13 @@ module.exports = {
       from: { pathNot: '^libs/' },
       to: { path: '^libs/', pathNot: '/index\\.ts$' },
     },
+    {
+      name: 'cli-is-a-client',
+      comment: 'The cosmos CLI talks to the service over GraphQL; it never reaches into the stores or the roles.',
+      severity: 'error',
+      from: { path: '^apps/cli/' },
+      to: { path: '^(apps/(api|worker|server)|libs/(eventstore|read-models|gpu|gpu-sim|auth|config|media))/' },
+    },
     { name: 'no-import-circles', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

@@ -110,6 +110,13 @@ describe('GET /outputs/*path', () => {
       expect(Buffer.from(await response.arrayBuffer()).equals(video.subarray(-10))).toBe(true);
     });
 
+    it('answers a suffix range longer than the file with the whole file (RFC 9110)', async () => {
+      const response = await fetch(`${base}/outputs/${run}/output.mp4`, { headers: { Range: `bytes=-${video.length + 1000}` } });
+      expect(response.status).toBe(206);
+      expect(response.headers.get('content-range')).toBe(`bytes 0-${video.length - 1}/${video.length}`);
+      expect(Buffer.from(await response.arrayBuffer()).equals(video)).toBe(true);
+    });
+
     it('answers an unsatisfiable range with 416 and the real length', async () => {
       const response = await fetch(`${base}/outputs/${run}/output.mp4`, { headers: { Range: `bytes=${video.length}-` } });
       expect(response.status).toBe(416);

@@ -1,5 +1,5 @@
-import { Controller, Get, Inject, Logger, Param, Res } from '@nestjs/common';
-import { realpath } from 'node:fs/promises';
+import { Controller, Get, Inject, Logger, Param, Req, Res } from '@nestjs/common';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveConfined } from '../../../../libs/media/src/index.js';
 import { OUTPUTS_ROOT } from './outputs-root.js';
@@ -59,9 +59,11 @@ export class OutputsController {
    * 404 body. Express 5 hands the wildcard over as an array of percent-decoded segments.
    */
   @Get('{*path}')
-  async serve(@Param('path') segments: string[] | undefined, @Res() response: FileResponse): Promise<void> {
+  async serve(@Param('path') segments: string[] | undefined, @Req() request: { headers: Record<string, string | string[] | undefined> }, @Res() response: FileResponse): Promise<void> {
     const file = await this.locate(segments ?? []);
     if (file === null) return notFound(response);
+    const range = request.headers.range;
+    if (typeof range === 'string') request.headers.range = wholeFileForLongSuffix(range, (await stat(path.join(file.root, file.relative))).size);
     response.setHeader('Content-Type', CONTENT_TYPES[path.extname(file.relative).toLowerCase()] ?? 'application/octet-stream');
     response.setHeader('X-Content-Type-Options', 'nosniff');
     // Root + relative rather than an absolute path: `send` applies `dotfiles` to every component
@@ -90,6 +92,16 @@ export class OutputsController {
     const root = await realpath(this.outputsRoot).catch(() => null);
     return root === null ? null : { root, relative: path.relative(root, real) };
   }
+}
+
+/**
+ * RFC 9110 §14.1.2: a suffix range longer than the file means the whole file (a log tail asks
+ * for its last 16 KiB whatever the log's size). `send` answers 416 instead, so the range is
+ * rewritten to the whole file first.
+ */
+export function wholeFileForLongSuffix(range: string, size: number): string {
+  const suffix = /^bytes=-(\d+)$/.exec(range.trim());
+  return suffix !== null && size > 0 && Number(suffix[1]) >= size ? 'bytes=0-' : range;
 }
 
 function notFound(response: FileResponse): void {

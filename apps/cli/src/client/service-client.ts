@@ -1,0 +1,97 @@
+import { userInfo } from 'node:os';
+import { CliError, EXIT, exitCodeOfUserError, type FieldProblem } from './cli-error.js';
+
+export interface Connection {
+  /** The service's base URL, e.g. http://127.0.0.1:3000. */
+  readonly url: string;
+  readonly token: string | null;
+  readonly timeoutMs: number;
+}
+
+interface GraphqlError {
+  readonly message: string;
+  readonly extensions?: { readonly code?: string; readonly details?: { readonly fields?: FieldProblem[] } };
+}
+
+/** A union member the service answers with: a result, or a UserError. */
+export interface Typed {
+  readonly __typename: string;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * The one way `cosmos` talks to the service: GraphQL over HTTP, every call bounded by the
+ * timeout. It never reads the stores, so it works the same against a laptop and a deployment.
+ */
+export class ServiceClient {
+  constructor(readonly connection: Connection) {}
+
+  get graphqlUrl(): string {
+    return `${this.connection.url.replace(/\/+$/, '')}/graphql`;
+  }
+
+  get websocketUrl(): string {
+    return this.graphqlUrl.replace(/^http/, 'ws');
+  }
+
+  /** Headers every way in sends: the bearer token, or the local user as the actor on an open loopback service. */
+  headers(): Record<string, string> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-cosmos-actor': `cli:${localUser()}` };
+    if (this.connection.token !== null) headers.authorization = `Bearer ${this.connection.token}`;
+    return headers;
+  }
+
+  async query<T>(document: string, variables: Record<string, unknown> = {}): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(this.graphqlUrl, {
+        method: 'POST',
+        headers: this.headers(),
+        body: JSON.stringify({ query: document, variables }),
+        signal: AbortSignal.timeout(this.connection.timeoutMs),
+      });
+    } catch (error) {
+      const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${this.connection.timeoutMs} ms` : causeOf(error);
+      throw new CliError(EXIT.unreachable, `cannot reach the service at ${this.connection.url}: ${reason} (start it with \`npm start\`, or pass --url)`);
+    }
+    const body = (await response.json().catch(() => null)) as { data?: T; errors?: GraphqlError[] } | null;
+    const first = body?.errors?.[0];
+    if (first !== undefined) throw errorOf(first, response.status);
+    if (body?.data === undefined || body.data === null) throw new CliError(EXIT.failed, `the service answered HTTP ${response.status} without data`);
+    return body.data;
+  }
+}
+
+/** A UserError member becomes a CliError with its exit code; any other member is the result. */
+export function resultOf<T extends Typed>(answer: Typed, ...expected: readonly string[]): T {
+  if (expected.includes(answer.__typename)) return answer as T;
+  const code = typeof answer.code === 'string' ? answer.code : answer.__typename;
+  const message = typeof answer.message === 'string' ? answer.message : `the service answered ${answer.__typename}`;
+  const fields = Array.isArray(answer.fields) ? (answer.fields as FieldProblem[]) : [];
+  throw new CliError(exitCodeOfUserError(answer.__typename, code), message, fields, code);
+}
+
+function errorOf(error: GraphqlError, status: number): CliError {
+  const code = error.extensions?.code ?? null;
+  if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || status === 401 || status === 403) {
+    const hint = code === 'FORBIDDEN' ? '' : ' (pass --token, or set COSMOS_TOKEN_FILE)';
+    return new CliError(EXIT.unreachable, `${error.message}${hint}`, [], code);
+  }
+  if (code === 'BAD_USER_INPUT' || code === 'GRAPHQL_VALIDATION_FAILED' || code === 'INVALID_INPUT') {
+    return new CliError(EXIT.usage, error.message, error.extensions?.details?.fields ?? [], code);
+  }
+  return new CliError(EXIT.failed, error.message, [], code);
+}
+
+function causeOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
+}
+
+function localUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,237 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { join } from 'node:path';
+import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
+import { createTestPrompt } from '../apps/server/testing/job-flows.js';
+import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/nodes/index.js';
+
+/** The built binary (`npm run build:cli`, which `npm test` and `npm ci` run). */
+const CLI = join(process.cwd(), 'dist', 'apps', 'cli', 'src', 'main.js');
+const CALL_TIMEOUT_MS = 30_000;
+
+interface Ran {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `cosmos` as a user would, no terminal attached (stdin closed, output piped). */
+function cosmos(args: readonly string[], env: Record<string, string> = {}): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), CALL_TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * Runs `cosmos` in a pseudo-terminal (util-linux `script`), as a person would: `answer` is typed
+ * once the screen shows `awaiting`. Answers what the screen showed, escape codes stripped.
+ */
+function inTerminal(args: readonly string[], typed?: { awaiting: string; answer: string }): Promise<{ code: number | null; screen: string }> {
+  const line = [process.execPath, CLI, ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qefc', line, '/dev/null'], { env: { ...process.env, NO_COLOR: '1', COLUMNS: '120' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    let answered = false;
+    child.stdout.on('data', (chunk) => {
+      screen += chunk;
+      if (typed && !answered && screen.includes(typed.awaiting)) {
+        answered = true;
+        child.stdin.write(`${typed.answer}\r`);
+      }
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), CALL_TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      // eslint-disable-next-line no-control-regex
+      resolve({ code, screen: screen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '') });
+    });
+  });
+}
+
+/** A loopback port nothing listens on. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const ndjson = (text: string): Record<string, any>[] => text.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+
+describe('the cosmos CLI, as a subprocess against the running service', () => {
+  let gpu: TestGpuNode;
+  let service: CosmosHarness;
+  let url: string[];
+  let promptId: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build:cli\``);
+    gpu = await startTestGpuNode('gpu-cli', { durationMs: 200 });
+    service = await CosmosHarness.start({ toml: `${gpu.toml}\n[jobs]\npoll_interval_ms = 200\n` });
+    url = ['--url', service.baseUrl];
+    promptId = await createTestPrompt(service, 'a lighthouse at dusk', 'lighthouse');
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await gpu?.stop();
+  });
+
+  it('shows help with an example and the exit codes, and refuses bad usage with exit 2', async () => {
+    const help = await cosmos(['inference', '--help']);
+    expect({ code: help.code, example: help.stdout.includes('$ cosmos inference ps_a ps_b --weights') }).toEqual({ code: 0, example: true });
+    expect((await cosmos(['--help'])).stdout).toContain('5 service unreachable or unauthorised');
+    expect((await cosmos(['list', 'runs', '--bogus'])).code).toBe(2);
+    const limit = await cosmos([...url, 'list', 'runs', '--limit', '0']);
+    expect({ code: limit.code, stderr: limit.stderr.trim() }).toEqual({ code: 2, stderr: 'error: --limit must be a whole number from 1 to 200 (got "0")' });
+  });
+
+  it('says a service that does not answer is unreachable: exit 5', async () => {
+    const port = await freePort();
+    const ran = await cosmos(['--url', `http://127.0.0.1:${port}`, '--timeout', '2000', 'list', 'prompts']);
+    expect({ code: ran.code, stdout: ran.stdout }).toEqual({ code: 5, stdout: '' });
+    expect(ran.stderr).toContain(`cannot reach the service at http://127.0.0.1:${port}: ECONNREFUSED`);
+  });
+
+  it('creates a prompt from hostile text exactly as given, and prints each refused field with exit 2', async () => {
+    const text = 'a "quoted" harbour; $(touch /tmp/pwned) `uname`\nsecond line';
+    const created = await cosmos([...url, 'create', 'prompt', text, 'lighthouse', '--name', 'hostile_one']);
+    expect(created.code).toBe(0);
+    const id = created.stdout.trim();
+    const shown = await cosmos([...url, 'show', id, '--json']);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id, name: 'hostile_one', text, inputs: { videoDir: 'lighthouse' } });
+
+    const refused = await cosmos([...url, 'create', 'prompt', ' ', '../etc']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.split('\n')[0]).toBe('error: the input was refused');
+    expect(refused.stderr).toMatch(/^ {2}input\.text: /m);
+    expect(refused.stderr).toMatch(/^ {2}input\.videoDir: /m);
+  });
+
+  it('lists and searches prompts as NDJSON, and tells a missing id (exit 3) from a malformed one (exit 2)', async () => {
+    const listed = ndjson((await cosmos([...url, 'list', 'prompts', '--json'])).stdout);
+    expect(listed.map((prompt) => prompt.id)).toContain(promptId);
+    expect(Object.keys(listed[0]!).sort()).toEqual(['createdAt', 'enhanced', 'id', 'modelType', 'name', 'statistics', 'text']);
+    const found = ndjson((await cosmos([...url, 'search', 'lighthouse', '--json'])).stdout);
+    expect(found.find((prompt) => prompt.id === promptId)).toMatchObject({ matches: expect.arrayContaining([{ field: 'text', start: 2, end: 12 }]) });
+    const table = await cosmos([...url, 'search', 'lighthouse']);
+    expect(table.stdout).toContain('a lighthouse at dusk');
+    expect((await cosmos([...url, 'show', 'ps_00000000000000000000000000000000'])).code).toBe(3);
+    expect((await cosmos([...url, 'show', 'lighthouse'])).code).toBe(2);
+  });
+
+  it('previews the exact spec with --dry-run and queues nothing', async () => {
+    const before = ndjson((await cosmos([...url, 'list', 'runs', '--json'])).stdout).length;
+    const dry = await cosmos([...url, 'inference', promptId, '--dry-run', '--steps', '12', '--json']);
+    expect(dry.code).toBe(0);
+    const answer = JSON.parse(dry.stdout);
+    expect(JSON.parse(answer.specs[0].content)).toMatchObject({ prompt: 'a lighthouse at dusk', num_steps: 12 });
+    expect(ndjson((await cosmos([...url, 'list', 'runs', '--json'])).stdout)).toHaveLength(before);
+  });
+
+  it('runs inference with --wait to completion, then lists, shows and rates the run', async () => {
+    const ran = await cosmos([...url, 'inference', promptId, '--wait', '--seed', '7']);
+    expect({ code: ran.code, stderr: ran.stderr }).toEqual({ code: 0, stderr: '' });
+    const [jobLine, runLine] = ran.stdout.trim().split('\n');
+    expect(jobLine).toMatch(/^job_[0-9a-f]{16}$/);
+    const runId = runLine!.split(' ')[0]!;
+    expect(runLine).toMatch(/^rs_[0-9a-f]{32} completed \(/);
+
+    const runs = ndjson((await cosmos([...url, 'list', 'runs', '--status', 'completed', '--prompt', promptId, '--json'])).stdout);
+    expect(runs.map((run) => run.id)).toContain(runId);
+    const shown = JSON.parse((await cosmos([...url, 'show', runId, '--json'])).stdout);
+    expect(shown).toMatchObject({ id: runId, status: 'completed', node: 'gpu-cli', config: expect.objectContaining({ seed: 7 }) });
+    expect(shown.logTail.length).toBeGreaterThan(0);
+    expect((await cosmos([...url, 'rate', runId, '4'])).stdout.trim()).toBe(`${runId} ★★★★`);
+    expect((await cosmos([...url, 'rate', runId, '9'])).code).toBe(2);
+    expect(ndjson((await cosmos([...url, 'list', 'runs', '--rating', '4+', '--json'])).stdout).map((run) => run.id)).toEqual([runId]);
+  }, 60_000);
+
+  it('waits to a failure: exit 1, the run and its typed reason on stdout and stderr', async () => {
+    gpu.behaviour.outcome = { kind: 'fail', exitCode: 1, message: 'torch.OutOfMemoryError: CUDA out of memory' };
+    try {
+      const ran = await cosmos([...url, 'inference', promptId, '--wait']);
+      expect(ran.code).toBe(1);
+      expect(ran.stdout).toMatch(/^rs_[0-9a-f]{32} failed OOM_KILLED: /m);
+      expect(ran.stderr).toMatch(/^error: 1 of 1 run\(s\) did not complete: rs_[0-9a-f]{32} OOM_KILLED$/m);
+    } finally {
+      gpu.behaviour.outcome = { kind: 'succeed' };
+    }
+  }, 60_000);
+
+  it('drives the queue: pause, list with the job waiting, priority, cancel, retry, resume; a second pause is a conflict (exit 4)', async () => {
+    expect((await cosmos([...url, 'queue', 'pause', '--reason', 'cli test'])).stdout.trim()).toBe('queue paused');
+    expect((await cosmos([...url, 'queue', 'pause'])).code).toBe(4);
+    const jobId = (await cosmos([...url, 'inference', promptId])).stdout.trim();
+    const queue = JSON.parse((await cosmos([...url, 'queue', '--json'])).stdout);
+    expect({ paused: queue.paused, ids: queue.items.map((item: any) => item.job.id) }).toEqual({ paused: true, ids: [jobId] });
+    expect((await cosmos([...url, 'queue', 'priority', jobId, '90'])).stdout.trim()).toBe(`${jobId} priority 90`);
+    expect((await cosmos([...url, 'queue', 'cancel', jobId, '--reason', 'not now'])).stdout.trim()).toBe(`${jobId} cancelled`);
+    // Cancelling again is the same request: it answers the cancelled job.
+    expect((await cosmos([...url, 'queue', 'cancel', jobId])).code).toBe(0);
+    const retried = (await cosmos([...url, 'queue', 'retry', jobId])).stdout.trim();
+    expect(retried).toMatch(/^job_[0-9a-f]{16}$/);
+    expect((await cosmos([...url, 'queue', 'cancel', retried])).code).toBe(0);
+    expect((await cosmos([...url, 'queue', 'resume'])).stdout.trim()).toBe('queue resumed');
+    expect((await cosmos([...url, 'queue', 'resume'])).code).toBe(4);
+    expect((await cosmos([...url, 'queue', 'priority', 'job_0000000000000000', '5'])).code).toBe(3);
+  });
+
+  it('refuses a deletion without a terminal unless forced, then deletes with --force', async () => {
+    const doomed = await createTestPrompt(service, 'a prompt to delete', 'lighthouse');
+    const refused = await cosmos([...url, 'delete', 'prompt', doomed]);
+    expect({ code: refused.code, stderr: refused.stderr.trim() }).toEqual({ code: 2, stderr: 'error: refused: this needs --force when no one is at a terminal to type "delete"' });
+    expect((await cosmos([...url, 'show', doomed])).code).toBe(0);
+    const deleted = await cosmos([...url, 'delete', 'prompt', doomed, '--force', '--json']);
+    expect({ code: deleted.code, answer: JSON.parse(deleted.stdout) }).toEqual({ code: 0, answer: expect.objectContaining({ promptId: doomed, runIds: [] }) });
+    expect((await cosmos([...url, 'show', doomed])).code).toBe(3);
+  });
+
+  it('reports status, nodes and a clean integrity check', async () => {
+    const status = JSON.parse((await cosmos([...url, 'status', '--json'])).stdout);
+    expect(status.gpuNodes.map((node: any) => [node.name, node.reachable])).toEqual([['gpu-cli', true]]);
+    expect(ndjson((await cosmos([...url, 'nodes', '--json'])).stdout)).toHaveLength(1);
+    const verify = await cosmos([...url, 'verify']);
+    expect({ code: verify.code, line: verify.stdout.split('\n')[0] }).toEqual({ code: 0, line: expect.stringMatching(/^checked \d+ prompt\(s\) and \d+ run\(s\): 0 issue\(s\)$/) });
+  });
+
+  it('at a terminal, --wait draws a progress bar with the log under it and ends on the outcome', async () => {
+    const { code, screen } = await inTerminal([...url, 'inference', promptId, '--wait']);
+    expect(code).toBe(0);
+    expect(screen).toMatch(/job_[0-9a-f]{16} \[[█░]+\] 100% succeeded/);
+    expect(screen).toMatch(/^ {2}\S/m);
+    expect(screen).toMatch(/^rs_[0-9a-f]{32} completed \(/m);
+  }, 60_000);
+
+  it('at a terminal, delete --all shows its preview and asks for the word: a wrong word changes nothing, the right one deletes', async () => {
+    const doomed = await createTestPrompt(service, 'another prompt to delete', 'lighthouse');
+    const refused = await inTerminal([...url, 'delete', 'run', '--all'], { awaiting: 'Type "DELETE ALL"', answer: 'nope' });
+    expect(refused.code).toBe(1);
+    expect(refused.screen).toMatch(/^this deletes 0 prompt\(s\), \d+ run\(s\) and no files/m);
+    expect(refused.screen).toContain('error: not confirmed: nothing was changed');
+    const runsBefore = ndjson((await cosmos([...url, 'list', 'runs', '--json'])).stdout).length;
+    expect(runsBefore).toBeGreaterThan(0);
+    const deleted = await inTerminal([...url, 'delete', 'run', '--all'], { awaiting: 'Type "DELETE ALL"', answer: 'DELETE ALL' });
+    expect(deleted.code).toBe(0);
+    expect(deleted.screen).toContain(`deleted 0 prompt(s) and ${runsBefore} run(s)`);
+    expect(ndjson((await cosmos([...url, 'list', 'runs', '--json'])).stdout)).toEqual([]);
+    expect((await cosmos([...url, 'show', doomed])).code).toBe(0);
+  }, 60_000);
+
+});
