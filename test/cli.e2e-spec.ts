@@ -4,6 +4,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 import { createTestPrompt } from '../apps/server/testing/job-flows.js';
+import { eventually } from '../libs/testing/src/index.js';
 import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/nodes/index.js';
 
 /** The built binary (`npm run build:cli`, which `npm test` and `npm ci` run). */
@@ -210,6 +211,50 @@ describe('the cosmos CLI, as a subprocess against the running service', () => {
     const verify = await cosmos([...url, 'verify']);
     expect({ code: verify.code, line: verify.stdout.split('\n')[0] }).toEqual({ code: 0, line: expect.stringMatching(/^checked \d+ prompt\(s\) and \d+ run\(s\): 0 issue\(s\)$/) });
   });
+
+  it("reads and follows a run's log, filtered, as text, NDJSON or CSV", async () => {
+    const jobId = (await cosmos([...url, 'inference', promptId])).stdout.trim();
+    const job = JSON.parse((await cosmos([...url, 'show', jobId, '--json'])).stdout);
+    const followed = await cosmos([...url, 'logs', job.runIds[0], '-f']);
+    expect({ code: followed.code, saved: followed.stdout.includes('Saved video to') }).toEqual({ code: 0, saved: true });
+    const stored = await cosmos([...url, 'logs', job.runIds[0], '--grep', 'Saved video', '--json']);
+    expect(ndjson(stored.stdout)).toEqual([{ runId: job.runIds[0], line: expect.any(Number), text: expect.stringContaining('Saved video to') }]);
+    const csv = (await cosmos([...url, 'logs', job.runIds[0], '--regex', 'Saved (video|prompt)', '--format', 'csv'])).stdout.trim().split('\n');
+    expect({ header: csv[0], rows: csv.length }).toEqual({ header: 'run_id,line,text', rows: 3 });
+    expect((await cosmos([...url, 'logs', job.runIds[0], '--level', 'error'])).stdout).toBe('');
+    expect((await cosmos([...url, 'logs', job.runIds[0], '--regex', '('])).code).toBe(2);
+  }, 60_000);
+
+  it("reads a job's history from the event log, the projections, and a completion script bash accepts", async () => {
+    const jobId = (await cosmos([...url, 'inference', promptId, '--wait'])).stdout.split('\n')[0]!;
+    const history = ndjson((await cosmos([...url, 'events', '--stream', `job-${jobId}`, '--json'])).stdout);
+    expect(history.map((event) => event.type)).toEqual(expect.arrayContaining(['JobQueued', 'JobClaimed', 'JobSucceeded']));
+    expect(history[0]).toMatchObject({ stream: `job-${jobId}`, type: 'JobQueued', metadata: { actor: expect.stringMatching(/^cli:/) } });
+    const projections = ndjson((await cosmos([...url, 'projections', '--json'])).stdout);
+    expect(projections.map((projection) => projection.name)).toEqual(expect.arrayContaining(['prompts', 'runs', 'jobs', 'queue']));
+    const script = await cosmos(['completion', 'bash']);
+    const checked = await new Promise<number | null>((resolve) => {
+      const bash = spawn('bash', ['-n'], { stdio: ['pipe', 'ignore', 'ignore'] });
+      bash.on('close', resolve);
+      bash.stdin.end(script.stdout);
+    });
+    expect({ checked, queueWords: script.stdout.includes('"queue") words="ls pause resume cancel clear retry priority plan apply') }).toEqual({ checked: 0, queueWords: true });
+    expect((await cosmos(['completion', 'tcsh'])).code).toBe(2);
+  }, 60_000);
+
+  it('the kill switch stops a running container once forced: its job fails KILLED', async () => {
+    gpu.behaviour.outcome = { kind: 'hang' };
+    try {
+      const jobId = (await cosmos([...url, 'inference', promptId])).stdout.trim();
+      await eventually(async () => expect(JSON.parse((await cosmos([...url, 'show', jobId, '--json'])).stdout).status).toBe('running'), 20_000);
+      expect((await cosmos([...url, 'kill', '--node', 'gpu-cli'])).code).toBe(2);
+      const killed = await cosmos([...url, 'kill', '--node', 'gpu-cli', '--force']);
+      expect({ code: killed.code, line: killed.stdout.trim() }).toEqual({ code: 0, line: expect.stringMatching(new RegExp(`^gpu-cli killed cosmos_inference_${jobId}_a1$`)) });
+      await eventually(async () => expect(JSON.parse((await cosmos([...url, 'show', jobId, '--json'])).stdout)).toMatchObject({ status: 'failed', failure: { reason: 'KILLED' } }), 20_000);
+    } finally {
+      gpu.behaviour.outcome = { kind: 'succeed' };
+    }
+  }, 60_000);
 
   it('at a terminal, --wait draws a progress bar with the log under it and ends on the outcome', async () => {
     const { code, screen } = await inTerminal([...url, 'inference', promptId, '--wait']);

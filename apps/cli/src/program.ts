@@ -185,6 +185,48 @@ export function buildProgram(): Command {
     .option('--basis <basis>', 'the plan `cosmos queue plan` printed')
     .action(action(async () => (await import('./commands/queue.js')).apply));
 
+  example(json(program.command('logs').argument('<run-id>')), 'cosmos logs rs_0123… -f', 'cosmos logs rs_0123… --level warning --format csv > log.csv')
+    .description("a run's execution log, filtered; -f follows it live until the run ends")
+    .option('-f, --follow', 'the lines as they come (the backlog first)')
+    .option('--level <level>', 'this level and above: debug, info, warning, error')
+    .option('--grep <text>', 'lines containing the text')
+    .option('--regex <pattern>', 'lines matching the pattern')
+    .option('--since <when>', 'lines stamped at or after (90s, 2h, an ISO time)')
+    .option('--format <format>', 'text, json (NDJSON) or csv')
+    .action(action(async () => (await import('./commands/logs.js')).logs));
+
+  example(json(program.command('kill')), 'cosmos kill --node gpu-a', 'cosmos kill --force')
+    .description('the kill switch: stop our containers on a node (or all), their jobs fail KILLED (needs admin)')
+    .option('--node <name>', 'only this node')
+    .option('--force', 'do not ask (needed without a terminal)')
+    .action(action(async () => (await import('./commands/kill.js')).kill));
+
+  const projections = program.command('projections').description('the read models: their state and lag, and rebuilds');
+  example(json(projections.command('status', { isDefault: true })), 'cosmos projections')
+    .description('each projection: state, checkpoint, head, lag, last error')
+    .action(action(async () => (await import('./commands/projections.js')).projectionsStatus));
+  example(json(projections.command('rebuild').argument('<name>')), 'cosmos projections rebuild prompts')
+    .description('rebuild a read model from the whole log, blue/green (needs admin)')
+    .action(action(async () => (await import('./commands/projections.js')).rebuild));
+
+  example(json(program.command('events')), 'cosmos events --stream job-job_0123… --json', 'cosmos events --correlation 4b1c… --follow')
+    .description('the event history (the last --limit events), filtered; --follow then tails it live')
+    .option('--stream <streams...>', 'only these streams')
+    .option('--type <types...>', 'only these event types')
+    .option('--correlation <id>', "one request's trace")
+    .option('--actor <name>', 'only what this actor did')
+    .option('--since <when>', 'occurred at or after (90s, 2h, 7d, an ISO time)')
+    .option('--limit <n>', 'the last n events (1..500)', '50')
+    .option('--follow', 'then each new event as it is appended')
+    .action(action(async () => (await import('./commands/events.js')).events));
+
+  example(program.command('completion').argument('<shell>', 'bash, zsh or fish'), 'eval "$(cosmos completion bash)"', 'cosmos completion fish | source')
+    .description('a shell completion script for every command and option')
+    .action(async (shell: string) => {
+      const { completionScript } = await import('./commands/completion.js');
+      process.stdout.write(completionScript(program, shell));
+    });
+
   return program;
 }
 

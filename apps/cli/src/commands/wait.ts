@@ -1,11 +1,11 @@
+import type { Client } from 'graphql-ws';
 import { CliError, EXIT } from '../client/cli-error.js';
 import type { CommandContext } from '../context.js';
 import { seconds } from './runs.js';
+import { openSocket } from './socket.js';
 
 const FINISHED = ['succeeded', 'failed', 'cancelled', 'merged'];
 const JOB = 'id kind status stage percent mergedInto waitingFor runIds';
-/** Bounded reconnects of the WebSocket before --wait gives up (exit 5); the job goes on regardless. */
-const RETRY_ATTEMPTS = 5;
 /** When the jobs are read again after subscribing (see waitForJobs). */
 const REREAD_AFTER_MS = [1000, 5000];
 
@@ -34,23 +34,9 @@ interface RunResult {
  * complete.
  */
 export async function waitForJobs(ctx: CommandContext, jobIds: readonly string[]): Promise<void> {
-  const [{ createClient }, { default: WebSocket }] = await Promise.all([import('graphql-ws'), import('ws')]);
+  const socket = await openSocket(ctx);
   let socketError: Error | null = null;
-  const socket = createClient({
-    url: ctx.client.websocketUrl,
-    webSocketImpl: class extends WebSocket {
-      constructor(address: string, protocols?: string | string[]) {
-        super(address, protocols, { handshakeTimeout: ctx.client.connection.timeoutMs });
-      }
-    },
-    connectionParams: () => {
-      const { authorization, 'x-cosmos-actor': actor } = ctx.client.headers();
-      return authorization === undefined ? { actor } : { authorization, actor };
-    },
-    retryAttempts: RETRY_ATTEMPTS,
-    lazy: false,
-    on: { error: (error) => void (socketError = error instanceof Error ? error : new Error(String((error as { reason?: string }).reason ?? 'WebSocket error'))) },
-  });
+  socket.on('error', (error) => void (socketError = error instanceof Error ? error : new Error(String((error as { reason?: string }).reason ?? 'WebSocket error'))));
   const view = ctx.out.interactive ? await ProgressView.open(ctx) : null;
   const states = new Map<string, JobState>();
   let settle: (() => void) | null = null;
@@ -132,10 +118,8 @@ async function etaOf(ctx: CommandContext, jobId: string): Promise<{ position: nu
   return queue.items.find((item) => item.job.id === jobId) ?? null;
 }
 
-type Socket = { subscribe<T>(payload: { query: string; variables?: Record<string, unknown> }, sink: { next(value: { data?: T | null }): void; error(error: unknown): void; complete(): void }): () => void };
-
 /** The last log line of each job's first run under its bar; a run's log starts once it runs. */
-function followLogs(socket: Socket, jobIds: readonly string[], states: Map<string, JobState>, view: ProgressView): void {
+function followLogs(socket: Client, jobIds: readonly string[], states: Map<string, JobState>, view: ProgressView): void {
   for (const jobId of jobIds) {
     const runId = states.get(jobId)?.runIds[0];
     if (runId === undefined) continue;
