@@ -1,4 +1,5 @@
 import { benchCatalog } from './catalog.bench.js';
+import { benchCli } from './cli.bench.js';
 import { benchEventStore } from './eventstore.bench.js';
 import { benchHistory } from './history.bench.js';
 import { benchOrchestration } from './orchestration.bench.js';
@@ -12,6 +13,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   jobOrchestration: benchOrchestration,
   smartBatching: benchSmartBatching,
   history: benchHistory,
+  cli: benchCli,
 };
 
 // Benchmarks are measurements, not tests: each figure stands beside its raw ceiling from the same run.

@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import { CliError, EXIT, exitCodeOfUserError, type FieldProblem } from './cli-error.js';
+import { exchange, type HttpAnswer, HttpUnanswered } from './http.js';
 
 export interface Connection {
   /** The service's base URL, e.g. http://127.0.0.1:3000. */
@@ -42,23 +43,32 @@ export class ServiceClient {
   }
 
   async query<T>(document: string, variables: Record<string, unknown> = {}): Promise<T> {
-    let response: Response;
+    const answer = await this.send(new URL(this.graphqlUrl), 'POST', this.headers(), JSON.stringify({ query: document, variables }));
+    let body: { data?: T; errors?: GraphqlError[] } | null = null;
     try {
-      response = await fetch(this.graphqlUrl, {
-        method: 'POST',
-        headers: this.headers(),
-        body: JSON.stringify({ query: document, variables }),
-        signal: AbortSignal.timeout(this.connection.timeoutMs),
-      });
+      body = JSON.parse(answer.body) as { data?: T; errors?: GraphqlError[] };
+    } catch {
+      // Not GraphQL's answer (a proxy's error page, say): said below with the status.
+    }
+    const first = body?.errors?.[0];
+    if (first !== undefined) throw errorOf(first, answer.status);
+    if (body?.data === undefined || body.data === null) throw new CliError(EXIT.failed, `the service answered HTTP ${answer.status} without data`);
+    return body.data;
+  }
+
+  /** A GET of one of the service's files (outputs, logs); `range` asks for part of it. */
+  async get(path: string, range?: string): Promise<HttpAnswer> {
+    const headers = range === undefined ? this.headers() : { ...this.headers(), range };
+    return this.send(new URL(path, this.connection.url), 'GET', headers);
+  }
+
+  private async send(url: URL, method: 'GET' | 'POST', headers: Record<string, string>, body?: string): Promise<HttpAnswer> {
+    try {
+      return await exchange(url, { method, headers, body, timeoutMs: this.connection.timeoutMs });
     } catch (error) {
-      const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${this.connection.timeoutMs} ms` : causeOf(error);
+      const reason = error instanceof HttpUnanswered ? error.reason : (error as Error).message;
       throw new CliError(EXIT.unreachable, `cannot reach the service at ${this.connection.url}: ${reason} (start it with \`npm start\`, or pass --url)`);
     }
-    const body = (await response.json().catch(() => null)) as { data?: T; errors?: GraphqlError[] } | null;
-    const first = body?.errors?.[0];
-    if (first !== undefined) throw errorOf(first, response.status);
-    if (body?.data === undefined || body.data === null) throw new CliError(EXIT.failed, `the service answered HTTP ${response.status} without data`);
-    return body.data;
   }
 }
 
@@ -81,11 +91,6 @@ function errorOf(error: GraphqlError, status: number): CliError {
     return new CliError(EXIT.usage, error.message, error.extensions?.details?.fields ?? [], code);
   }
   return new CliError(EXIT.failed, error.message, [], code);
-}
-
-function causeOf(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
 }
 
 function localUser(): string {

@@ -31,10 +31,10 @@ export async function logs(ctx: CommandContext, runId: string, options: LogsOpti
   if (options.follow) return follow(ctx, runId, (line) => keep(line.text) && print(line));
   const { run } = await ctx.client.query<{ run: { logUrl: string } | null }>(`query($id: String!) { run(id: $id) { logUrl } }`, { id: runId });
   if (run === null) throw new CliError(EXIT.notFound, `no run ${runId}`);
-  const response = await fetch(new URL(run.logUrl, ctx.client.connection.url), { headers: ctx.client.headers(), signal: AbortSignal.timeout(ctx.client.connection.timeoutMs) });
+  const response = await ctx.client.get(run.logUrl);
   if (response.status === 404) throw new CliError(EXIT.notFound, `run ${runId} has no log yet (it has not started)`);
-  if (!response.ok) throw new CliError(EXIT.failed, `reading the log answered HTTP ${response.status}`);
-  const lines = (await response.text()).split('\n');
+  if (response.status !== 200) throw new CliError(EXIT.failed, `reading the log answered HTTP ${response.status}`);
+  const lines = response.body.split('\n');
   if (lines.at(-1) === '') lines.pop();
   lines.forEach((text, index) => keep(text) && print({ lineNumber: index + 1, text }));
 }

@@ -103,13 +103,11 @@ function showJob(ctx: CommandContext, job: Entity): void {
 
 /** The last lines of a run's execution log, read over HTTP like any output; none when there is no log yet. */
 async function tailOf(ctx: CommandContext, logUrl: string): Promise<string[]> {
-  const url = new URL(logUrl, ctx.client.connection.url);
   // The end of the file only: a suffix range, which the outputs route serves.
-  const headers = { ...ctx.client.headers(), range: `bytes=-${LOG_TAIL_BYTES}` };
-  const response = await fetch(url, { headers, signal: AbortSignal.timeout(ctx.client.connection.timeoutMs) }).catch(() => null);
-  if (response === null || !response.ok) return [];
-  const lines = (await response.text()).split('\n');
+  const response = await ctx.client.get(logUrl, `bytes=-${LOG_TAIL_BYTES}`).catch(() => null);
+  if (response === null || (response.status !== 200 && response.status !== 206)) return [];
+  const lines = response.body.split('\n');
   // A first line cut off by the range starts mid-line: not shown (a range from byte 0 cut nothing).
-  if (response.status === 206 && !/^bytes 0-/.test(response.headers.get('content-range') ?? '')) lines.shift();
+  if (response.status === 206 && !/^bytes 0-/.test(response.headers['content-range'] ?? '')) lines.shift();
   return lines.filter((line) => line !== '').slice(-LOG_TAIL_LINES);
 }
