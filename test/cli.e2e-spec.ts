@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
@@ -230,6 +231,13 @@ describe('the cosmos CLI, as a subprocess against the running service', () => {
     const history = ndjson((await cosmos([...url, 'events', '--stream', `job-${jobId}`, '--json'])).stdout);
     expect(history.map((event) => event.type)).toEqual(expect.arrayContaining(['JobQueued', 'JobClaimed', 'JobSucceeded']));
     expect(history[0]).toMatchObject({ stream: `job-${jobId}`, type: 'JobQueued', metadata: { actor: expect.stringMatching(/^cli:/) } });
+    const exported = ndjson((await cosmos([...url, 'events', 'export', '--category', 'job'])).stdout);
+    expect(exported.length).toBeGreaterThan(0);
+    expect(exported.every((event) => event.stream.startsWith('job-'))).toBe(true);
+    expect(exported.find((event) => event.stream === `job-${jobId}` && event.type === 'JobSucceeded')).toBeDefined();
+    const file = join(service.dataDir, 'jobs.ndjson.gz');
+    expect((await cosmos([...url, 'events', 'export', '--category', 'job', '-o', file])).code).toBe(0);
+    expect(ndjson(gunzipSync(readFileSync(file)).toString('utf8')).length).toBe(exported.length);
     const projections = ndjson((await cosmos([...url, 'projections', '--json'])).stdout);
     expect(projections.map((projection) => projection.name)).toEqual(expect.arrayContaining(['prompts', 'runs', 'jobs', 'queue']));
     const script = await cosmos(['completion', 'bash']);

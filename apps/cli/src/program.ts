@@ -209,7 +209,19 @@ export function buildProgram(): Command {
     .description('rebuild a read model from the whole log, blue/green (needs admin)')
     .action(action(async () => (await import('./commands/projections.js')).rebuild));
 
-  example(json(program.command('events')), 'cosmos events --stream job-job_0123… --json', 'cosmos events --correlation 4b1c… --follow')
+  const events = program.command('events');
+  example(events.command('export'), 'cosmos events export -o history.ndjson.gz', 'cosmos events export --category job --after 12000 > jobs.ndjson')
+    .description("the service's event log as NDJSON (the `npm run events` format); import and copy between stores: `npm run events -- import|copy`")
+    .option('-o, --out <file>', 'file to write (default: standard output); .gz compresses')
+    .option('--gzip', 'compress with gzip')
+    .option('--category <names...>', 'only these stream categories (prompt, run, job, queue, …)')
+    .option('--type <types...>', 'only these event types')
+    .option('--stream <streams...>', 'only these streams')
+    .option('--correlation <id>', "one request's trace")
+    .option('--since <when>', 'occurred at or after (90s, 2h, 7d, an ISO time)')
+    .option('--after <position>', 'after this log position (resume an export)')
+    .action(action(async () => (await import('./commands/export.js')).exportEvents));
+  example(json(events.command('list', { isDefault: true })), 'cosmos events --stream job-job_0123… --json', 'cosmos events --correlation 4b1c… --follow')
     .description('the event history (the last --limit events), filtered; --follow then tails it live')
     .option('--stream <streams...>', 'only these streams')
     .option('--type <types...>', 'only these event types')
