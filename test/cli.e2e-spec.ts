@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 import { createTestPrompt } from '../apps/server/testing/job-flows.js';
+import { resolveMediaBinaries } from '../libs/media/src/index.js';
 import { eventually } from '../libs/testing/src/index.js';
 import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/nodes/index.js';
 
@@ -60,6 +61,20 @@ function inTerminal(args: readonly string[], typed?: { awaiting: string; answer:
       resolve({ code, screen: screen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '') });
     });
   });
+}
+
+/** `count` PNG frames of each modality, made by the ffmpeg the service uses. */
+async function pngFrames(folder: string, modalities: readonly string[], count: number): Promise<void> {
+  mkdirSync(folder, { recursive: true });
+  const { ffmpeg } = resolveMediaBinaries();
+  for (const modality of modalities) {
+    await new Promise<void>((resolve, reject) => {
+      const args = ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=24', '-frames:v', String(count), join(folder, `${modality}.%04d.png`)];
+      const child = spawn(ffmpeg, args, { stdio: 'ignore' });
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}`))));
+    });
+  }
 }
 
 /** A loopback port nothing listens on. */
@@ -262,6 +277,37 @@ describe('the cosmos CLI, as a subprocess against the running service', () => {
     } finally {
       gpu.behaviour.outcome = { kind: 'succeed' };
     }
+  }, 60_000);
+
+  it('prepares PNG sequences into an input folder a prompt can use, and names what is wrong with a bad one', async () => {
+    const renders = join(service.dataDir, 'renders');
+    await pngFrames(join(renders, 'good'), ['color', 'depth', 'segmentation'], 6);
+    const inputsRoot = ['--inputs-root', service.inputsRoot];
+    const dry = await cosmos(['prepare', join(renders, 'good'), ...inputsRoot, '--description', 'a harbour render', '--dry-run', '--json']);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ folder: join(service.inputsRoot, 'harbour_render'), frames: 6, width: 64, height: 48, dryRun: true });
+    expect(existsSync(join(service.inputsRoot, 'harbour_render'))).toBe(false);
+    const made = await cosmos(['prepare', join(renders, 'good'), ...inputsRoot, '--description', 'a harbour render']);
+    expect({ code: made.code, folder: made.stdout.trim() }).toEqual({ code: 0, folder: join(service.inputsRoot, 'harbour_render') });
+    expect(JSON.parse(readFileSync(join(service.inputsRoot, 'harbour_render', 'metadata.json'), 'utf8'))).toMatchObject({ frames: 6, fps: 24, modalities: ['color', 'depth', 'segmentation'] });
+    const created = await cosmos([...url, 'create', 'prompt', 'a harbour from renders', 'harbour_render', '--json']);
+    expect(JSON.parse(created.stdout)).toMatchObject({ inputs: { videoDir: 'harbour_render' } });
+    expect((await cosmos(['prepare', join(renders, 'good'), ...inputsRoot, '--name', 'harbour_render'])).code).toBe(4);
+
+    await pngFrames(join(renders, 'bad'), ['color', 'depth'], 5);
+    rmSync(join(renders, 'bad', 'color.0003.png'));
+    rmSync(join(renders, 'bad', 'depth.0002.png'));
+    writeFileSync(join(renders, 'bad', 'notes.txt'), 'not a frame');
+    writeFileSync(join(renders, 'bad', 'preview.png'), 'not a frame either');
+    const refused = await cosmos(['prepare', join(renders, 'bad'), ...inputsRoot, '--name', 'bad_render']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.split('\n').slice(1).filter(Boolean)).toEqual([
+      '  bad: not a PNG: notes.txt',
+      '  bad: unexpected file preview.png: frames are named <color|depth|segmentation>.NNNN.png',
+      '  bad: color is missing frame(s) 0003',
+      '  bad: depth lacks frame(s) color has: 0002',
+      '  bad: depth has frame(s) color has not: 0003',
+    ]);
+    expect(existsSync(join(service.inputsRoot, 'bad_render'))).toBe(false);
   }, 60_000);
 
   it('at a terminal, --wait draws a progress bar with the log under it and ends on the outcome', async () => {

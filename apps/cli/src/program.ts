@@ -123,6 +123,15 @@ export function buildProgram(): Command {
     .option('--wait', 'follow the job(s) to their end')
     .action(action(async () => (await import('./commands/requests.js')).promptEnhance));
 
+  example(json(program.command('prepare').argument('<input-dir>', 'a folder of color.NNNN.png (depth.NNNN.png, segmentation.NNNN.png optional)')), 'cosmos prepare ./renders/harbour --fps 24 --description "harbour at dawn"', 'cosmos prepare ./renders/harbour --dry-run')
+    .description('turn PNG sequences into an input folder (color.mp4, depth.mp4, segmentation.mp4, metadata.json) under the inputs root; run it where the service reads its inputs')
+    .option('--name <name>', 'the folder name (default: made from --description, or the input folder name)')
+    .option('--fps <n>', 'frames per second of the videos', '24')
+    .option('--description <text>', 'kept in metadata.json; names the folder when --name is not given')
+    .option('--inputs-root <dir>', 'the service\'s inputs root (default COSMOS_INPUTS_ROOT, or inputs/videos)')
+    .option('--dry-run', 'check and say what would be made; write nothing')
+    .action(action(async () => (await import('./commands/prepare.js')).prepare));
+
   example(json(program.command('status')), 'cosmos status')
     .description('the queue, what runs on which node, and the nodes')
     .action(action(async () => (await import('./commands/status.js')).status));
