@@ -253,6 +253,18 @@ describe('the cosmos CLI, as a subprocess against the running service', () => {
     const file = join(service.dataDir, 'jobs.ndjson.gz');
     expect((await cosmos([...url, 'events', 'export', '--category', 'job', '-o', file])).code).toBe(0);
     expect(ndjson(gunzipSync(readFileSync(file)).toString('utf8')).length).toBe(exported.length);
+    // The exported log imports into a store of its own, and copies on from there, filtered.
+    const all = join(service.dataDir, 'all.ndjson');
+    expect((await cosmos([...url, 'events', 'export', '-o', all])).code).toBe(0);
+    const lines = ndjson(readFileSync(all, 'utf8')).length;
+    const restored = join(service.dataDir, 'restored.db');
+    const imported = await cosmos(['events', 'import', all, '--to', restored]);
+    expect({ code: imported.code, last: imported.stderr.trim().split('\n').at(-1) }).toEqual({ code: 0, last: expect.stringMatching(new RegExp(`^imported ${lines.toLocaleString('en')} events, ${lines.toLocaleString('en')} written`)) });
+    expect((await cosmos(['events', 'import', all, '--to', restored])).code).toBe(1);
+    const copied = await cosmos(['events', 'copy', '--from', restored, '--to', join(service.dataDir, 'jobs.db'), '--category', 'job']);
+    expect({ code: copied.code, last: copied.stderr.trim().split('\n').at(-1) }).toEqual({ code: 0, last: expect.stringMatching(new RegExp(`^copied ${exported.length} events of ${exported.length} \\(100\\.0%\\)`)) });
+    expect((await cosmos(['events', 'copy', '--from', restored, '--to', join(service.dataDir, 'x.db'), '--type', 'NoSuchEvent'])).code).toBe(2);
+    expect((await cosmos(['events', 'import', all])).code).toBe(2);
     const projections = ndjson((await cosmos([...url, 'projections', '--json'])).stdout);
     expect(projections.map((projection) => projection.name)).toEqual(expect.arrayContaining(['prompts', 'runs', 'jobs', 'queue']));
     const script = await cosmos(['completion', 'bash']);

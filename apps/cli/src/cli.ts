@@ -2,6 +2,9 @@ import { CommanderError } from 'commander';
 import { CliError, EXIT } from './client/cli-error.js';
 import { buildProgram, exitCodeOfCommander } from './program.js';
 
+/** The typed refusals of a filter or an input that a local library (the history's transfer) gives. */
+const USAGE_CODES = ['INVALID_INPUT', 'UNKNOWN_EVENT_TYPE', 'UNKNOWN_STREAM_CATEGORY'];
+
 /** Runs `cosmos` with these arguments and answers the exit code; nothing here calls process.exit. */
 export async function runCli(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
@@ -16,7 +19,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       for (const { field, problem } of error.fields) process.stderr.write(`  ${field}: ${problem}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
-    return EXIT.failed;
+    // Refusals of the libraries a command runs locally (a filter naming an unknown type, say) say
+    // what is wrong; the stack only helps a developer, who asks for it.
+    const message = process.env.COSMOS_DEBUG ? ((error as Error).stack ?? String(error)) : ((error as Error).message ?? String(error));
+    process.stderr.write(`error: ${message}\n`);
+    return USAGE_CODES.includes(String((error as { code?: unknown }).code)) ? EXIT.usage : EXIT.failed;
   }
 }

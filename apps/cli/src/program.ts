@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from './client/cli-error.js';
+import { addTransferCommands } from './commands/transfer.commands.js';
 import { type CommandContext, contextOf, DEFAULT_URL } from './context.js';
 
 type Handler = (ctx: CommandContext, ...args: any[]) => Promise<void>;
@@ -230,6 +231,7 @@ export function buildProgram(): Command {
     .option('--since <when>', 'occurred at or after (90s, 2h, 7d, an ISO time)')
     .option('--after <position>', 'after this log position (resume an export)')
     .action(action(async () => (await import('./commands/export.js')).exportEvents));
+  addTransferCommands(events, null, { storeExport: false });
   example(json(events.command('list', { isDefault: true })), 'cosmos events --stream job-job_0123… --json', 'cosmos events --correlation 4b1c… --follow')
     .description('the event history (the last --limit events), filtered; --follow then tails it live')
     .option('--stream <streams...>', 'only these streams')

@@ -7,3 +7,4 @@ export { type EventLine, readNdjson, writeNdjson } from './transfer/ndjson.js';
 export { copyEvents, type TransferProgress } from './transfer/event-transfer.js';
 export type { WrittenSoFar } from './transfer/ndjson.js';
 export { type OpenedStore, openStoreAt } from './transfer/store-address.js';
+export { transferFilter } from './transfer/transfer-filter.js';
