@@ -151,6 +151,11 @@ describe('the cosmos CLI, as a subprocess against the running service', () => {
     expect(table.stdout).toContain('a lighthouse at dusk');
     expect((await cosmos([...url, 'show', 'ps_00000000000000000000000000000000'])).code).toBe(3);
     expect((await cosmos([...url, 'show', 'lighthouse'])).code).toBe(2);
+    expect((await cosmos([...url, 'show', '../../etc/passwd'])).code).toBe(2);
+    expect((await cosmos([...url, 'search', ' '])).code).toBe(2);
+    const hostile = await cosmos([...url, 'search', '$(touch /tmp/cosmos-canary) "\'\n', '--json']);
+    expect({ code: hostile.code, stdout: hostile.stdout }).toEqual({ code: 0, stdout: '' });
+    expect((await cosmos([...url, 'logs', 'rs_../../etc'])).code).toBe(3);
   });
 
   it('previews the exact spec with --dry-run and queues nothing', async () => {
@@ -178,6 +183,18 @@ describe('the cosmos CLI, as a subprocess against the running service', () => {
     expect((await cosmos([...url, 'rate', runId, '4'])).stdout.trim()).toBe(`${runId} ★★★★`);
     expect((await cosmos([...url, 'rate', runId, '9'])).code).toBe(2);
     expect(ndjson((await cosmos([...url, 'list', 'runs', '--rating', '4+', '--json'])).stdout).map((run) => run.id)).toEqual([runId]);
+  }, 60_000);
+
+  it('upscales a completed run (dry run: the exact spec) and enhances a prompt with --wait into a linked one', async () => {
+    const runId = ndjson((await cosmos([...url, 'list', 'runs', '--status', 'completed', '--json'])).stdout)[0]!.id as string;
+    const dry = JSON.parse((await cosmos([...url, 'upscale', runId, '--weight', '0.7', '--dry-run', '--json'])).stdout);
+    expect(JSON.parse(dry.specs[0].content)).toMatchObject({ upscale: { control_weight: 0.7 } });
+    expect((await cosmos([...url, 'upscale', '--video', 'lighthouse/color.mp4'])).code).toBe(2);
+    const enhanced = await cosmos([...url, 'prompt-enhance', promptId, '--wait']);
+    expect({ code: enhanced.code, line: enhanced.stdout.trim().split('\n').at(-1) }).toEqual({ code: 0, line: expect.stringMatching(/^rs_[0-9a-f]{32} completed/) });
+    const prompts = ndjson((await cosmos([...url, 'list', 'prompts', '--enhanced', '--json'])).stdout);
+    expect(prompts.some((prompt) => prompt.name.endsWith('_enhanced'))).toBe(true);
+    expect((await cosmos([...url, 'prompt-enhance', promptId, '--force'])).code).toBe(2);
   }, 60_000);
 
   it('waits to a failure: exit 1, the run and its typed reason on stdout and stderr', async () => {

@@ -133,8 +133,9 @@ export function buildProgram(): Command {
     .option('--dry-run', 'check and say what would be made; write nothing')
     .action(action(async () => (await import('./commands/prepare.js')).prepare));
 
-  example(json(program.command('status')), 'cosmos status')
+  example(json(program.command('status')), 'cosmos status', 'cosmos status --stream')
     .description('the queue, what runs on which node, and the nodes')
+    .option('-s, --stream [run-id]', "follow a run's log live (default: the first running job's)")
     .action(action(async () => (await import('./commands/status.js')).status));
 
   example(json(program.command('nodes')), 'cosmos nodes --json')

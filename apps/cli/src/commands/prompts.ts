@@ -1,3 +1,4 @@
+import { CliError, EXIT } from '../client/cli-error.js';
 import { resultOf, type Typed } from '../client/service-client.js';
 import type { CommandContext } from '../context.js';
 import { oneLine, table } from '../output/table.js';
@@ -54,6 +55,7 @@ export async function listPrompts(ctx: CommandContext, options: ListPromptsOptio
 }
 
 export async function search(ctx: CommandContext, query: string, options: { limit?: string }): Promise<void> {
+  if (query.trim() === '') throw new CliError(EXIT.usage, 'the search query is empty: say what to look for');
   await promptPage(ctx, { text: query }, wholeNumber('--limit', options.limit, 1, 200) ?? 20, query);
 }
 

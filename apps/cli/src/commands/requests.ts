@@ -7,11 +7,13 @@ import { waitForJobs } from './wait.js';
 
 const PRESET_LEVELS = ['very_low', 'low', 'medium', 'high', 'very_high'] as const;
 
-const ANSWER = `__typename
+const REQUESTED = `__typename
   ... on JobRequested { job { id kind status } runs { id promptId } }
-  ... on DryRun { command runIds specs { path content } }
   ... on UserError { code message }
   ... on InvalidInput { fields { field problem } }`;
+/** Inference and upscale can answer a dry run; enhancement cannot. */
+const ANSWER = `${REQUESTED}
+  ... on DryRun { command runIds specs { path content } }`;
 
 interface Requested {
   readonly job: { readonly id: string; readonly kind: string; readonly status: string } | null;
@@ -87,7 +89,7 @@ export async function promptEnhance(ctx: CommandContext, promptIds: readonly str
   const jobIds: string[] = [];
   for (const promptId of promptIds) {
     const input = { promptId, mode, force: options.force === true, model: options.model, priority };
-    const { enhancePrompt } = await ctx.client.query<{ enhancePrompt: Typed }>(`mutation($input: EnhancePromptInput!) { enhancePrompt(input: $input) { ${ANSWER} } }`, { input });
+    const { enhancePrompt } = await ctx.client.query<{ enhancePrompt: Typed }>(`mutation($input: EnhancePromptInput!) { enhancePrompt(input: $input) { ${REQUESTED} } }`, { input });
     jobIds.push(reportRequested(ctx, resultOf<Typed & Requested>(enhancePrompt, 'JobRequested')));
   }
   if (options.wait) await waitForJobs(ctx, jobIds);

@@ -1,3 +1,4 @@
+import { CliError, EXIT } from '../client/cli-error.js';
 import type { CommandContext } from '../context.js';
 import { table } from '../output/table.js';
 import { printQueue } from './queue.js';
@@ -33,6 +34,19 @@ export async function status(ctx: CommandContext): Promise<void> {
   if (ctx.out.json) return ctx.out.document(data);
   printQueue(ctx, data.queue);
   printNodes(ctx, data.gpuNodes);
+}
+
+/** The named run's log live, or (without a run id) the first running job's first run. */
+async function streamRun(ctx: CommandContext, runId: string | null): Promise<void> {
+  let id = runId;
+  if (id === null) {
+    const { queue } = await ctx.client.query<{ queue: { running: { job: { id: string; runIds: string[] } }[] } }>(`{ queue { running { job { id runIds } } } }`);
+    id = queue.running[0]?.job.runIds[0] ?? null;
+    if (id === null) throw new CliError(EXIT.notFound, 'nothing is running to stream; name a run: cosmos status --stream RUN_ID');
+    ctx.out.note(`streaming ${id} of job ${queue.running[0]!.job.id}`);
+  }
+  const { logs } = await import('./logs.js');
+  await logs(ctx, id, { follow: true });
 }
 
 /** GPU nodes side by side: reachability, Docker, driver, each GPU's load and our containers. */
