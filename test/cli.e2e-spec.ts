@@ -167,6 +167,19 @@ describe('the cosmos CLI, as a subprocess against the running service', () => {
     expect(ndjson((await cosmos([...url, 'list', 'runs', '--json'])).stdout)).toHaveLength(before);
   });
 
+  it("gives one job a negative prompt of its own: in the spec, in the job's JobQueued, not in the prompt", async () => {
+    const dry = JSON.parse((await cosmos([...url, 'inference', promptId, '--negative', 'blurry, "low" quality', '--dry-run', '--json'])).stdout);
+    expect(JSON.parse(dry.specs[0].content)).toMatchObject({ negative_prompt: 'blurry, "low" quality' });
+    const ran = await cosmos([...url, 'inference', promptId, '--negative', 'blurry, "low" quality', '--wait']);
+    expect(ran.code).toBe(0);
+    const jobId = ran.stdout.split('\n')[0]!;
+    const [queued] = ndjson((await cosmos([...url, 'events', '--stream', `job-${jobId}`, '--type', 'JobQueued', '--json'])).stdout);
+    expect(queued!.data.prompts[promptId].negativePrompt).toBe('blurry, "low" quality');
+    expect(JSON.parse((await cosmos([...url, 'show', promptId, '--json'])).stdout).negativePrompt).not.toBe('blurry, "low" quality');
+    const refused = await cosmos([...url, 'inference', promptId, '--negative', '\u0007']);
+    expect({ code: refused.code, field: refused.stderr.split('\n')[1] }).toEqual({ code: 2, field: expect.stringMatching(/^ {2}input\.negativePrompt: /) });
+  }, 60_000);
+
   it('runs inference with --wait to completion, then lists, shows and rates the run', async () => {
     const ran = await cosmos([...url, 'inference', promptId, '--wait', '--seed', '7']);
     expect({ code: ran.code, stderr: ran.stderr }).toEqual({ code: 0, stderr: '' });

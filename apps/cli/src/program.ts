@@ -96,7 +96,7 @@ export function buildProgram(): Command {
     .option('--sigma-max <x>', 'noise level of the input video')
     .option('--blur-strength <level>', 'very_low … very_high')
     .option('--canny-threshold <level>', 'very_low … very_high')
-    .option('--negative <text>', "refused: a run generates from its prompt's negative prompt")
+    .option('--negative <text>', "this job's negative prompt instead of each prompt's own (the prompts keep theirs)")
     .option('--priority <n>', '0..100, higher first (default 50)')
     .option('--dry-run', 'print the exact spec files and command; queue nothing')
     .option('--wait', 'follow the job to its end with a progress bar; exit 1 if a run failed')

@@ -49,3 +49,4 @@ export { ids, RUN_ID } from './shared/ids.js';
 export { type BatchSource, batchQueueStep, mergeSteps, moveSteps, type RunMove } from './batching/batch-apply.js';
 export { type PromptDeletionRequest, type PromptDeletionStep, promptDeletionPlan, RUN_DELETION_REFUSALS } from './deletion/prompt-deletion.js';
 export { afterQueued, type AfterQueued, type JobRequest, type PlannedCommand, queueJobStep, reserveKeyStep } from './job/request-plan.js';
+export { promptTextProblem, sanitizePromptText } from './prompt/prompt-text.js';

@@ -153,7 +153,10 @@ export class SmartBatching {
       const run = await this.catalog.run(runId);
       const prompt = run && (await this.catalog.prompt(run.promptId));
       if (!run || !prompt) return null;
-      runs.push({ runId, promptId: job.promptIds[index] ?? run.promptId, config: resolveInferenceConfig(run.config), negativePrompt: prompt.negativePrompt });
+      const promptId = job.promptIds[index] ?? run.promptId;
+      // A batch shares one negative prompt: the one each job was queued with (a request may name its own).
+      const negativePrompt = job.prompts?.[promptId]?.negativePrompt ?? prompt.negativePrompt;
+      runs.push({ runId, promptId, config: resolveInferenceConfig(run.config), negativePrompt });
     }
     return { jobId: job.id, kind: job.kind, priority: job.priority, queuedAt: job.queuedAt, cancelRequested: job.cancelRequested !== null, runs };
   }

@@ -1,4 +1,4 @@
-import { buildBatchSpec, buildInferenceSpec, type FieldProblem, type InferenceConfig, InvalidInput, type PromptForModel, PromptNotFound, resolveInferenceConfig } from '../../../../libs/domain/src/index.js';
+import { buildBatchSpec, buildInferenceSpec, type FieldProblem, type InferenceConfig, InvalidInput, type PromptForModel, PromptNotFound, promptTextProblem, resolveInferenceConfig, sanitizePromptText } from '../../../../libs/domain/src/index.js';
 import type { CatalogQueries, PromptDoc } from '../../../../libs/read-models/src/index.js';
 import type { RequestInferenceInput } from './request-inference.input.js';
 import { collectConfig, definedOnly, jobOptions, toDryRun } from './job-options.js';
@@ -8,6 +8,8 @@ import type { DryRun } from './requests.results.js';
 export interface CheckedInferenceRequest {
   readonly prompts: readonly PromptDoc[];
   readonly config: InferenceConfig;
+  /** The request's negative prompt for every run, instead of each prompt's; null keeps theirs. */
+  readonly negativePrompt: string | null;
   readonly priority: number;
   readonly idempotencyKey: string | null;
 }
@@ -21,6 +23,9 @@ export async function checkInferenceRequest(input: RequestInferenceInput, catalo
   const problems: FieldProblem[] = [];
   const config = collectConfig(() => resolveInferenceConfig(configInput(input)), problems);
   const { priority, idempotencyKey } = jobOptions(input, problems);
+  const negative = input.negativePrompt ?? null;
+  const negativeProblem = negative === null ? null : promptTextProblem(negative, true);
+  if (negativeProblem !== null) problems.push({ field: 'input.negativePrompt', problem: negativeProblem });
   if (problems.length > 0 || config === null) throw new InvalidInput(problems);
 
   const prompts: PromptDoc[] = [];
@@ -32,7 +37,7 @@ export async function checkInferenceRequest(input: RequestInferenceInput, catalo
     }
     prompts.push(prompt);
   }
-  return { prompts, config, priority, idempotencyKey };
+  return { prompts, config, negativePrompt: negative === null ? null : sanitizePromptText(negative), priority, idempotencyKey };
 }
 
 /** Only the settings the user named: the loader fills the rest and refuses anything it does not know. */
@@ -42,16 +47,17 @@ function configInput(input: RequestInferenceInput): Record<string, unknown> {
   return definedOnly({ weights, numSteps, guidance, seed, fps, sigmaMax, blurStrength, cannyThreshold });
 }
 
-export function promptForModel(prompt: PromptDoc): PromptForModel {
-  return { text: prompt.text, negativePrompt: prompt.negativePrompt, inputs: prompt.inputs };
+/** What the model gets of a prompt: its text and inputs, and the request's negative prompt if it named one. */
+export function promptForModel(prompt: PromptDoc, negativePrompt: string | null = null): PromptForModel {
+  return { text: prompt.text, negativePrompt: negativePrompt ?? prompt.negativePrompt, inputs: prompt.inputs };
 }
 
 /** The same builders the executors use, so the answer is what a node would receive. */
 export function dryRun(request: CheckedInferenceRequest, jobId: string, runIds: readonly string[]): DryRun {
-  const { prompts, config } = request;
+  const { prompts, config, negativePrompt } = request;
   const launch =
     prompts.length === 1
-      ? buildInferenceSpec({ runId: runIds[0]!, prompt: promptForModel(prompts[0]!), config })
-      : buildBatchSpec({ jobId, runs: prompts.map((prompt, index) => ({ runId: runIds[index]!, prompt: promptForModel(prompt), config })) });
+      ? buildInferenceSpec({ runId: runIds[0]!, prompt: promptForModel(prompts[0]!, negativePrompt), config })
+      : buildBatchSpec({ jobId, runs: prompts.map((prompt, index) => ({ runId: runIds[index]!, prompt: promptForModel(prompt, negativePrompt), config })) });
   return toDryRun(launch, runIds);
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { afterQueued, idempotencyDecider, IdempotencyKeyReused, idempotencyStream, ids, InvalidInput, JobAlreadyRetried, jobDecider, type JobKind, JobNotFound, type JobQueued, jobStream, PromptNotFound, type QueuedPrompt, type QueuedUpscale, queueJobStep, reserveKeyStep, runDecider, RunNotActive, RunNotFound, runStream } from '../../../../libs/domain/src/index.js';
-import { asQueuedPrompt, type CatalogQueries, DOCUMENT_STORE, type DocumentStore, job as readJob, jobsProjection, resolveUpscaleSource, runsProjection } from '../../../../libs/read-models/src/index.js';
+import { asQueuedPrompt, type CatalogQueries, type PromptDoc, DOCUMENT_STORE, type DocumentStore, job as readJob, jobsProjection, resolveUpscaleSource, runsProjection } from '../../../../libs/read-models/src/index.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';
 import type { RequestContext } from '../graphql/request-context.js';
@@ -45,8 +45,10 @@ export class JobRequests {
   ) {}
 
   async requestInference(checked: CheckedInferenceRequest, request: RequestContext): Promise<JobRequested> {
-    const { prompts, config, priority, idempotencyKey } = checked;
-    const runs = prompts.map((prompt): RunPlan => ({ promptId: prompt.id, config: { ...config }, prompt: asQueuedPrompt(prompt) }));
+    const { prompts, config, negativePrompt, priority, idempotencyKey } = checked;
+    // The job's JobQueued holds the negative prompt its runs use: the request's, or each prompt's.
+    const queued = (prompt: PromptDoc) => ({ ...asQueuedPrompt(prompt), ...(negativePrompt === null ? {} : { negativePrompt }) });
+    const runs = prompts.map((prompt): RunPlan => ({ promptId: prompt.id, config: { ...config }, prompt: queued(prompt) }));
     const plan: JobPlan = { kind: prompts.length === 1 ? 'inference' : 'batch_inference', runs, upscale: null, priority, idempotencyKey, retryOf: null };
     return this.queue(await this.jobIdFor(idempotencyKey, request), plan, request);
   }

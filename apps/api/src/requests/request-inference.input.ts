@@ -43,6 +43,14 @@ export class RequestInferenceInput {
   @IsOptional()
   weights?: ControlWeightsInput | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: "This job's negative prompt, instead of each prompt's own (the prompts keep theirs; the job's JobQueued records it). At most 10,000 characters.",
+  })
+  @IsOptional()
+  @IsString()
+  negativePrompt?: string | null;
+
   @Field(() => Int, { nullable: true, description: '1..100 (35)' })
   @IsOptional()
   numSteps?: number | null;

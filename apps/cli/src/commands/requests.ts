@@ -40,7 +40,6 @@ export interface InferenceOptions {
 export async function inference(ctx: CommandContext, promptIds: readonly string[], options: InferenceOptions): Promise<void> {
   const ids = [...promptIds, ...(options.promptsFile === undefined ? [] : promptsFromFile(options.promptsFile))];
   if (ids.length === 0) throw new CliError(EXIT.usage, 'name at least one prompt: cosmos inference PROMPT_ID… (or --prompts-file F)');
-  if (options.negative !== undefined) throw new CliError(EXIT.usage, '--negative belongs to the prompt: set it with `cosmos create prompt … --negative` (a run generates from its prompt as queued)');
   const input = {
     promptIds: ids,
     weights: weightsOf(options.weights),
@@ -51,6 +50,7 @@ export async function inference(ctx: CommandContext, promptIds: readonly string[
     sigmaMax: decimal('--sigma-max', options.sigmaMax),
     blurStrength: oneOf('--blur-strength', options.blurStrength, PRESET_LEVELS),
     cannyThreshold: oneOf('--canny-threshold', options.cannyThreshold, PRESET_LEVELS),
+    negativePrompt: options.negative,
     priority: wholeNumber('--priority', options.priority, 0, 100),
     dryRun: options.dryRun === true ? true : undefined,
   };

@@ -67,4 +67,11 @@ describe('requestDifferences', () => {
     expect(requestDifferences(request, { kind: 'batch_inference', promptIds: ['ps_a', 'ps_b'], config: { seed: 4 }, priority: 80 })).toEqual(['kind', 'prompts', 'config', 'priority']);
     expect(requestDifferences(request, { ...request, config: { ...request.config, weights: { vis: 0.6, edge: 0.4 } } })).toEqual(['config']);
   });
+
+  it("names a different negative prompt for the same prompts, and compares none an older event did not keep", () => {
+    const own = { ...request, prompts: { ps_a: { negativePrompt: 'blurry' } } };
+    expect(requestDifferences(own, { ...request, prompts: { ps_a: { negativePrompt: 'grainy' } } })).toEqual(['negativePrompt']);
+    expect(requestDifferences(own, { ...own })).toEqual([]);
+    expect(requestDifferences({ ...request, prompts: null }, own)).toEqual([]);
+  });
 });

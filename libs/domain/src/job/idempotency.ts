@@ -30,15 +30,25 @@ export class IdempotencyKeyReused extends DomainError<{ key: string; jobId: stri
   }
 }
 
+/** A job request as far as its key binds it. */
+interface KeyedRequest {
+  readonly kind: string;
+  readonly promptIds: readonly string[];
+  readonly config: unknown;
+  readonly priority: number;
+  readonly prompts?: Readonly<Record<string, { readonly negativePrompt: string }>> | null;
+}
+
 /** What of a job request a key binds: the parameters that differ between `first` and `again`. */
-export function requestDifferences(
-  first: { kind: string; promptIds: readonly string[]; config: unknown; priority: number },
-  again: { kind: string; promptIds: readonly string[]; config: unknown; priority: number },
-): string[] {
+export function requestDifferences(first: KeyedRequest, again: KeyedRequest): string[] {
   const differences: string[] = [];
   if (first.kind !== again.kind) differences.push('kind');
-  if (JSON.stringify(first.promptIds) !== JSON.stringify(again.promptIds)) differences.push('prompts');
+  const samePrompts = JSON.stringify(first.promptIds) === JSON.stringify(again.promptIds);
+  if (!samePrompts) differences.push('prompts');
   if (canonical(first.config) !== canonical(again.config)) differences.push('config');
+  // A request may name its own negative prompt (kept per prompt in the JobQueued); v1/v2 events kept none to compare.
+  const negatives = (request: KeyedRequest) => request.promptIds.map((id) => request.prompts?.[id]?.negativePrompt);
+  if (samePrompts && first.prompts && again.prompts && JSON.stringify(negatives(first)) !== JSON.stringify(negatives(again))) differences.push('negativePrompt');
   if (first.priority !== again.priority) differences.push('priority');
   return differences;
 }
