@@ -240,6 +240,26 @@ describe('the cosmos CLI, as a subprocess against the running service', () => {
     expect((await cosmos([...url, 'queue', 'priority', 'job_0000000000000000', '5'])).code).toBe(3);
   });
 
+  it('previews smart batching, refuses a stale plan (exit 4) and applies the current one', async () => {
+    await cosmos([...url, 'queue', 'pause']);
+    try {
+      const first = (await cosmos([...url, 'inference', promptId, '--seed', '11'])).stdout.trim();
+      const second = (await cosmos([...url, 'inference', promptId, '--seed', '11'])).stdout.trim();
+      const plan = JSON.parse((await cosmos([...url, 'queue', 'plan', '--json'])).stdout);
+      expect(plan.batches.map((batch: any) => batch.jobs.map((job: any) => job.id).sort())).toEqual([[first, second].sort()]);
+      const third = (await cosmos([...url, 'inference', promptId, '--seed', '11'])).stdout.trim();
+      const stale = await cosmos([...url, 'queue', 'apply', '--basis', plan.basis]);
+      expect({ code: stale.code, stderr: stale.stderr }).toEqual({ code: 4, stderr: expect.stringContaining('error: ') });
+      const applied = JSON.parse((await cosmos([...url, 'queue', 'apply', '--json'])).stdout);
+      expect(applied.batches.map((batch: any) => batch.mergedJobIds.sort())).toEqual([[first, second, third].sort()]);
+      const queue = JSON.parse((await cosmos([...url, 'queue', '--json'])).stdout);
+      expect(queue.items.map((item: any) => [item.job.id, item.job.kind])).toEqual([[applied.batches[0].batchJobId, 'batch_inference']]);
+      await cosmos([...url, 'queue', 'cancel', applied.batches[0].batchJobId]);
+    } finally {
+      await cosmos([...url, 'queue', 'resume']);
+    }
+  });
+
   it('refuses a deletion without a terminal unless forced, then deletes with --force', async () => {
     const doomed = await createTestPrompt(service, 'a prompt to delete', 'lighthouse');
     const refused = await cosmos([...url, 'delete', 'prompt', doomed]);
@@ -305,6 +325,16 @@ describe('the cosmos CLI, as a subprocess against the running service', () => {
     });
     expect({ checked, queueWords: script.stdout.includes('"queue") words="ls pause resume cancel clear retry priority plan apply') }).toEqual({ checked: 0, queueWords: true });
     expect((await cosmos(['completion', 'tcsh'])).code).toBe(2);
+    // Completing create prompt's video folder lists the folders under the inputs root.
+    const completed = await new Promise<string>((resolve) => {
+      const words = 'COMP_WORDS=(cosmos create prompt "a text" light); COMP_CWORD=4; _cosmos; echo "${COMPREPLY[@]}"';
+      const bash = spawn('bash', ['-c', `eval "$(cat)"; ${words}`], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, COSMOS_INPUTS_ROOT: service.inputsRoot } });
+      let out = '';
+      bash.stdout.on('data', (chunk) => (out += chunk));
+      bash.on('close', () => resolve(out.trim()));
+      bash.stdin.end(script.stdout);
+    });
+    expect(completed).toBe('lighthouse');
   }, 60_000);
 
   it('the kill switch stops a running container once forced: its job fails KILLED', async () => {

@@ -40,6 +40,14 @@ _cosmos() {
   for word in "\${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
     case "$word" in -*) ;; *) case " $(_cosmos_words "\${path}") " in *" $word "*) path="\${path:+$path }$word" ;; esac ;; esac
   done
+  # Folders where a command takes one: prepare's input folder, and create prompt's video folder
+  # under the inputs root (COSMOS_INPUTS_ROOT, as the service reads it, or inputs/videos).
+  if [[ "$cur" != -* ]]; then
+    case "$path" in
+      prepare) COMPREPLY=( $(compgen -d -- "$cur") ); return ;;
+      "create prompt") COMPREPLY=( $(cd "\${COSMOS_INPUTS_ROOT:-inputs/videos}" 2>/dev/null && compgen -d -- "$cur") ); [ \${#COMPREPLY[@]} -gt 0 ] && return ;;
+    esac
+  fi
   words="$(_cosmos_words "$path")"
   COMPREPLY=( $(compgen -W "$words" -- "$cur") )
 }
@@ -55,7 +63,11 @@ complete -F _cosmos cosmos
 }
 
 function fish(all: readonly Entry[]): string {
-  const lines = ['# cosmos completion for fish: cosmos completion fish | source', 'complete -c cosmos -f'];
+  const lines = [
+    '# cosmos completion for fish: cosmos completion fish | source',
+    'complete -c cosmos -f',
+    "complete -c cosmos -n '__fish_seen_subcommand_from prepare' -a '(__fish_complete_directories)'",
+  ];
   for (const entry of all) {
     const condition = entry.path === '' ? '__fish_use_subcommand' : `__fish_seen_subcommand_from ${entry.path.split(' ').at(-1)}`;
     for (const word of entry.words) {
