@@ -337,6 +337,30 @@ describe('the cosmos CLI, as a subprocess against the running service', () => {
     expect(completed).toBe('lighthouse');
   }, 60_000);
 
+  it('follows the event log live until Ctrl-C (exit 130), streams a run with status --stream, and rebuilds a projection', async () => {
+    const child = spawn(process.execPath, [CLI, ...url, 'events', '--type', 'QueuePaused', '--limit', '1', '--follow', '--json'], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const before = ndjson(out).length;
+      await cosmos([...url, 'queue', 'pause', '--reason', 'followed']);
+      await eventually(() => expect(ndjson(out).length).toBe(before + 1), 10_000);
+      expect(ndjson(out).at(-1)).toMatchObject({ type: 'QueuePaused', data: expect.objectContaining({ reason: 'followed' }) });
+    } finally {
+      child.kill('SIGINT');
+      await cosmos([...url, 'queue', 'resume']);
+    }
+    expect(await exited).toBe(130);
+
+    const runId = ndjson((await cosmos([...url, 'list', 'runs', '--status', 'completed', '--kind', 'inference', '--json'])).stdout)[0]!.id as string;
+    const streamed = await cosmos([...url, 'status', '--stream', runId]);
+    expect({ code: streamed.code, saved: streamed.stdout.includes('Saved video to') }).toEqual({ code: 0, saved: true });
+    expect((await cosmos([...url, 'projections', 'rebuild', 'prompts'])).stdout.trim()).toBe('rebuilding prompts; follow it with `cosmos projections`');
+    expect((await cosmos([...url, 'projections', 'rebuild', 'nonesuch'])).code).toBe(3);
+  }, 60_000);
+
   it('the kill switch stops a running container once forced: its job fails KILLED', async () => {
     gpu.behaviour.outcome = { kind: 'hang' };
     try {

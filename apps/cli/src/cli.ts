@@ -14,8 +14,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return exitCodeOfCommander(error);
     if (error instanceof CliError) {
-      // The fields say it all, one per line; the message would repeat them.
-      process.stderr.write(error.fields.length > 0 ? 'error: the input was refused\n' : `error: ${error.message}\n`);
+      // The fields say it all, one per line; the message would repeat them. An interrupt says nothing.
+      if (error.message !== '' || error.fields.length > 0) process.stderr.write(error.fields.length > 0 ? 'error: the input was refused\n' : `error: ${error.message}\n`);
       for (const { field, problem } of error.fields) process.stderr.write(`  ${field}: ${problem}\n`);
       return error.exitCode;
     }

@@ -2,7 +2,7 @@ import { CliError, EXIT } from '../client/cli-error.js';
 import type { CommandContext } from '../context.js';
 import { table } from '../output/table.js';
 import { sinceTime, wholeNumber } from './options.js';
-import { openSocket } from './socket.js';
+import { openSocket, untilInterrupted } from './socket.js';
 
 const EVENT = 'id position stream type revision occurredAt recordedAt schemaVersion data metadata { actor actorRole correlationId causationId }';
 
@@ -43,16 +43,13 @@ export async function events(ctx: CommandContext, options: EventsOptions): Promi
   const after = rows.at(-1)?.position;
   const socket = await openSocket(ctx);
   try {
-    await new Promise<void>((resolve, reject) => {
-      const stop = socket.subscribe<{ eventAppended: EventRow }>(
-        { query: `subscription($after: String, $filter: EventFilterInput) { eventAppended(afterPosition: $after, filter: $filter) { ${EVENT} } }`, variables: { after, filter } },
-        { next: ({ data }) => data && print(data.eventAppended), error: (error) => reject(new CliError(EXIT.unreachable, `lost the event stream: ${JSON.stringify(error)}`)), complete: resolve },
-      );
-      process.once('SIGINT', () => {
-        stop();
-        resolve();
-      });
-    });
+    await untilInterrupted(
+      (done, fail) =>
+        socket.subscribe<{ eventAppended: EventRow }>(
+          { query: `subscription($after: String, $filter: EventFilterInput) { eventAppended(afterPosition: $after, filter: $filter) { ${EVENT} } }`, variables: { after, filter } },
+          { next: ({ data }) => data && print(data.eventAppended), error: (error) => fail(new CliError(EXIT.unreachable, `lost the event stream: ${JSON.stringify(error)}`)), complete: done },
+        ),
+    );
   } finally {
     await socket.dispose();
   }

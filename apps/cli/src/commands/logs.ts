@@ -1,6 +1,6 @@
 import { CliError, EXIT } from '../client/cli-error.js';
 import type { CommandContext } from '../context.js';
-import { openSocket } from './socket.js';
+import { openSocket, untilInterrupted } from './socket.js';
 import { oneOf, sinceTime } from './options.js';
 
 const LEVELS = ['debug', 'info', 'warning', 'error'] as const;
@@ -42,16 +42,13 @@ export async function logs(ctx: CommandContext, runId: string, options: LogsOpti
 async function follow(ctx: CommandContext, runId: string, onLine: (line: LogLine) => void): Promise<void> {
   const socket = await openSocket(ctx);
   try {
-    await new Promise<void>((resolve, reject) => {
-      const stop = socket.subscribe<{ runLog: LogLine }>(
-        { query: `subscription($runId: ID!) { runLog(runId: $runId) { lineNumber text } }`, variables: { runId } },
-        { next: ({ data }) => data && onLine(data.runLog), error: (error) => reject(socketFailure(error)), complete: resolve },
-      );
-      process.once('SIGINT', () => {
-        stop();
-        resolve();
-      });
-    });
+    await untilInterrupted(
+      (done, fail) =>
+        socket.subscribe<{ runLog: LogLine }>(
+          { query: `subscription($runId: ID!) { runLog(runId: $runId) { lineNumber text } }`, variables: { runId } },
+          { next: ({ data }) => data && onLine(data.runLog), error: (error) => fail(socketFailure(error)), complete: done },
+        ),
+    );
   } finally {
     await socket.dispose();
   }

@@ -1,4 +1,5 @@
 import type { Client } from 'graphql-ws';
+import { CliError, EXIT } from '../client/cli-error.js';
 import type { CommandContext } from '../context.js';
 
 /** Bounded reconnects of the WebSocket before a follow gives up (exit 5); the service goes on regardless. */
@@ -24,5 +25,24 @@ export async function openSocket(ctx: CommandContext): Promise<Client> {
     },
     retryAttempts: RETRY_ATTEMPTS,
     lazy: false,
+  });
+}
+
+/**
+ * Runs a subscription until it completes (done), fails, or the user presses Ctrl-C: then it is
+ * stopped and the command ends with exit 130, nothing more said.
+ */
+export function untilInterrupted(subscribe: (done: () => void, fail: (error: Error) => void) => () => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const interrupted = () => {
+      stop();
+      reject(new CliError(EXIT.interrupted, ''));
+    };
+    const settle = <T>(end: (value: T) => void) => (value: T) => {
+      process.removeListener('SIGINT', interrupted);
+      end(value);
+    };
+    const stop = subscribe(settle(resolve), settle(reject));
+    process.once('SIGINT', interrupted);
   });
 }

@@ -24,8 +24,9 @@ interface NodeStatus {
   readonly containers: readonly { name: string; jobId: string; status: string; runningForSeconds: number | null }[];
 }
 
-/** The queue, what runs where, and each node in one line. */
-export async function status(ctx: CommandContext): Promise<void> {
+/** The queue, what runs where, and each node in one line; --stream follows a run's log instead. */
+export async function status(ctx: CommandContext, options: { stream?: string | true } = {}): Promise<void> {
+  if (options.stream !== undefined) return streamRun(ctx, options.stream === true ? null : options.stream);
   const data = await ctx.client.query<{ queue: Parameters<typeof printQueue>[1]; gpuNodes: NodeStatus[] }>(`{ queue {
     paused pausedBy pausedAt pauseReason revision
     items { position etaSeconds job { id kind priority queuedAt queuedBy runIds waitingFor } }
