@@ -40,10 +40,12 @@ function cosmos(args: readonly string[], env: Record<string, string> = {}): Prom
  * Runs `cosmos` in a pseudo-terminal (util-linux `script`), as a person would: `answer` is typed
  * once the screen shows `awaiting`. Answers what the screen showed, escape codes stripped.
  */
-function inTerminal(args: readonly string[], typed?: { awaiting: string; answer: string }): Promise<{ code: number | null; screen: string }> {
+function inTerminal(args: readonly string[], typed?: { awaiting: string; answer: string }, colour = false): Promise<{ code: number | null; screen: string; raw: string }> {
   const line = [process.execPath, CLI, ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qefc', line, '/dev/null'], { env: { ...process.env, NO_COLOR: '1', COLUMNS: '120' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const { NO_COLOR: _, ...inherited } = process.env;
+    const env = colour ? { ...inherited, TERM: 'xterm', COLUMNS: '120' } : { ...process.env, NO_COLOR: '1', COLUMNS: '120' };
+    const child = spawn('script', ['-qefc', line, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let screen = '';
     let answered = false;
     child.stdout.on('data', (chunk) => {
@@ -58,7 +60,7 @@ function inTerminal(args: readonly string[], typed?: { awaiting: string; answer:
     child.on('close', (code) => {
       clearTimeout(timer);
       // eslint-disable-next-line no-control-regex
-      resolve({ code, screen: screen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '') });
+      resolve({ code, raw: screen, screen: screen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '') });
     });
   });
 }
@@ -413,6 +415,13 @@ describe('the cosmos CLI, as a subprocess against the running service', () => {
     expect(screen).toMatch(/^ {2}\S/m);
     expect(screen).toMatch(/^rs_[0-9a-f]{32} completed \(/m);
   }, 60_000);
+
+  it('at a terminal, search marks each match in bold (and a pipe gets plain text)', async () => {
+    const { code, raw } = await inTerminal([...url, 'search', 'lighthouse'], undefined, true);
+    expect(code).toBe(0);
+    expect(raw).toContain('a \x1b[1mlighthouse\x1b[22m at dusk');
+    expect((await cosmos([...url, 'search', 'lighthouse'])).stdout).not.toContain('\x1b[');
+  }, 30_000);
 
   it('at a terminal, delete --all shows its preview and asks for the word: a wrong word changes nothing, the right one deletes', async () => {
     const doomed = await createTestPrompt(service, 'another prompt to delete', 'lighthouse');
