@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { startSimulatedNode } from '../libs/gpu-sim/src/index.js';
 import { SshConnection, type SshNodeConfig, upload } from '../libs/gpu/src/index.js';
-import { SSHD_PATH, startOpenSshServer } from '../libs/gpu/src/testing/index.js';
+import { SSHD_PATH, startOpenSshServer } from '../libs/testing/src/hosts/index.js';
 import { rawSftp } from './raw-sftp.js';
 import { millisecondsSince, percentile, round } from './samples.js';
 

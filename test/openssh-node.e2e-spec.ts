@@ -1,7 +1,7 @@
 import { gpuNodeStream, jobStream } from '../libs/domain/src/index.js';
 import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/index.js';
 import { DEFAULT_IMAGE } from '../libs/gpu-sim/src/index.js';
-import { startOpenSshHost, type OpenSshHost } from '../libs/gpu/src/testing/index.js';
+import { startOpenSshHost, type OpenSshHost } from '../libs/testing/src/hosts/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
 import { eventually } from '../libs/testing/src/index.js';
 import { shellCanary } from '../libs/testing/src/nodes/index.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { RemotePathRefused, TransferFailed } from './gpu.errors.js';
 import { download, ensureRemoteDir, removeRemoteTree, upload, type TransferProgress } from './sftp-transfer.js';
 import { SshConnection } from './ssh-connection.js';
-import { startOpenSshServer, type OpenSshServer } from './testing/openssh-server.js';
+import { startOpenSshServer, type OpenSshServer } from '../../testing/src/hosts/index.js';
 
 // The sshd runs on this machine, so the "remote" folder is also readable directly for assertions.
 describe('SFTP transfers against a real OpenSSH sshd', () => {

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { SshAborted, SshAuthFailed, SshConnectionLost, SshHostKeyRejected, SshTimeout, SshUnavailable } from './gpu.errors.js';
 import { SshConnection, type SshLogger } from './ssh-connection.js';
 import type { SshNodeConfig } from './ssh-node.config.js';
-import { startOpenSshServer, type OpenSshServer } from './testing/openssh-server.js';
+import { startOpenSshServer, type OpenSshServer } from '../../testing/src/hosts/index.js';
 import { eventually } from '../../testing/src/index.js';
 
 describe('SshConnection against a real OpenSSH sshd', () => {

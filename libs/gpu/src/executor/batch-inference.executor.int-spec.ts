@@ -5,7 +5,7 @@ import { DEFAULT_INFERENCE_CONFIG, type InferenceConfig, jobContainerName, type 
 import { makeTestVideo } from '../../../media/src/testing/index.js';
 import { dockerInspect } from '../docker-command.js';
 import { BatchInferenceExecutor, type BatchInferenceExecution, type BatchRunResult } from './batch-inference.executor.js';
-import { NODE, REMOTE_DIR, type SimulatedHost, startSimulatedHost } from '../testing/simulated-host.fixture.js';
+import { NODE, REMOTE_DIR, type SimulatedHost, startSimulatedHost } from '../../../testing/src/hosts/index.js';
 
 /** Three clips of different lengths, so each line's output (a copy of its input) is told apart by content. */
 const CLIPS = [4, 5, 6].map((frames, index): VideoFacts => ({

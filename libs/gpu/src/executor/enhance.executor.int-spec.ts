@@ -8,7 +8,7 @@ import { dockerInspect } from '../docker-command.js';
 import { SshConnection } from '../ssh-connection.js';
 import { type EnhanceExecution, EnhanceExecutor, type EnhanceResult } from './enhance.executor.js';
 import { ExecutionFailure } from './execution-failure.js';
-import { NODE, REMOTE_DIR, type SimulatedHost, startSimulatedHost } from '../testing/simulated-host.fixture.js';
+import { NODE, REMOTE_DIR, type SimulatedHost, startSimulatedHost } from '../../../testing/src/hosts/index.js';
 
 const facts: VideoFacts = { path: 'clip/color.mp4', frames: 4, fps: 24, width: 320, height: 180, durationSeconds: 1, codec: 'h264', sizeBytes: 1 };
 const inputs: PromptInputs = { videoDir: 'clip', color: facts, depth: null, segmentation: null };

@@ -6,7 +6,7 @@ import { makeTestVideo } from '../../../media/src/testing/index.js';
 import { dockerInspect, dockerPs } from '../docker-command.js';
 import { gpuLaunch } from './container-run.js';
 import { ExecutionFailure } from './execution-failure.js';
-import { startOpenSshHost, type OpenSshHost } from '../testing/openssh-host.fixture.js';
+import { startOpenSshHost, type OpenSshHost } from '../../../testing/src/hosts/index.js';
 import { SingleInferenceExecutor, type SingleInferenceExecution, type SingleInferenceResult } from './single-inference.executor.js';
 import { eventually } from '../../../testing/src/index.js';
 

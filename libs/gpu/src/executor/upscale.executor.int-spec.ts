@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_UPSCALE_CONFIG, jobContainerName } from '../../../domain/src/index.js';
 import { makeTestVideo } from '../../../media/src/testing/index.js';
 import { ExecutionFailure } from './execution-failure.js';
-import { NODE, type SimulatedHost, startSimulatedHost } from '../testing/simulated-host.fixture.js';
+import { NODE, type SimulatedHost, startSimulatedHost } from '../../../testing/src/hosts/index.js';
 import { UpscaleExecutor, type UpscaleExecution } from './upscale.executor.js';
 
 describe('UpscaleExecutor against the simulated GPU host', () => {

@@ -6,7 +6,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { SshNodeConfig } from '../ssh-node.config.js';
+import type { SshNodeConfig } from '../../../gpu/src/index.js';
 
 export const SSHD_PATH = '/usr/sbin/sshd';
 const HOST = '127.0.0.1';

@@ -2,9 +2,8 @@ import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSimulatedBehaviour, DEFAULT_IMAGE, type DockerSocketDaemon, type SimulatedBehaviour, simulatedGpuPrograms, startDockerSocketDaemon } from '../../../gpu-sim/src/index.js';
-import { SshConnection } from '../ssh-connection.js';
+import { type ExecutorNode, SshConnection } from '../../../gpu/src/index.js';
 import { startOpenSshServer, type OpenSshServer } from './openssh-server.js';
-import type { ExecutorNode } from '../executor/container-run.js';
 
 /**
  * A GPU host for executor specs behind a real OpenSSH sshd on 127.0.0.1: SFTP, the login shell and

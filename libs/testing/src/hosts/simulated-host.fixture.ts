@@ -2,9 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SIMULATED_REMOTE_DIR, type SimulatedBehaviour, startSimulatedNode } from '../../../gpu-sim/src/index.js';
-import { dockerPs } from '../docker-command.js';
-import { SshConnection } from '../ssh-connection.js';
-import type { ExecutorNode } from '../executor/container-run.js';
+import { dockerPs, type ExecutorNode, SshConnection } from '../../../gpu/src/index.js';
 
 export const REMOTE_DIR = SIMULATED_REMOTE_DIR;
 export const NODE: ExecutorNode = { remoteDir: REMOTE_DIR, image: 'cosmos-transfer1:latest', gpus: { count: 1 }, sudo: false, dockerArgs: ['--ipc=host'] };
