@@ -116,6 +116,8 @@ describe('the cosmos CLI, as a subprocess against the running service', () => {
     const help = await cosmos(['inference', '--help']);
     expect({ code: help.code, example: help.stdout.includes('$ cosmos inference ps_a ps_b --weights') }).toEqual({ code: 0, example: true });
     expect((await cosmos(['--help'])).stdout).toContain('5 service unreachable or unauthorised');
+    const version = await cosmos(['--version']);
+    expect({ code: version.code, version: version.stdout.trim() }).toEqual({ code: 0, version: JSON.parse(readFileSync('package.json', 'utf8')).version });
     expect((await cosmos(['list', 'runs', '--bogus'])).code).toBe(2);
     const limit = await cosmos([...url, 'list', 'runs', '--limit', '0']);
     expect({ code: limit.code, stderr: limit.stderr.trim() }).toEqual({ code: 2, stderr: 'error: --limit must be a whole number from 1 to 200 (got "0")' });

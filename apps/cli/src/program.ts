@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from './client/cli-error.js';
 import { addTransferCommands } from './commands/transfer.commands.js';
@@ -33,6 +35,7 @@ export function buildProgram(): Command {
   const program = new Command('cosmos')
     // Before any subcommand exists, so they inherit it: usage errors come back to runCli as exit 2.
     .exitOverride()
+    .version(packageVersion(), '-V, --version', 'the version of cosmos')
     .description('Drive Cosmos Workflow from a terminal: a client of the running service (GraphQL over HTTP and WebSocket).')
     .addOption(new Option('--url <url>', `the service (default ${DEFAULT_URL})`).env('COSMOS_URL'))
     .option('--token <token>', 'a bearer token (or COSMOS_TOKEN)')
@@ -252,6 +255,15 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+/** The checkout's version (package.json beside dist/ and apps/). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** Commander's own refusals (unknown option, missing argument) are usage errors; help and version are not errors. */
