@@ -13,6 +13,7 @@ export { type ProjectedFields, type Projection, PROJECTIONS } from './projection
 export { ALL_PROJECTIONS } from './projections/all-projections.js';
 export { ReadModelConsistency } from './projections/read-model.consistency.js';
 export { asQueuedPrompt, type PromptDoc } from './prompts/prompt.doc.js';
+export { queuedPrompts } from './prompts/queued-prompts.js';
 export { promptsProjection } from './prompts/prompts.projection.js';
 export { INITIAL_QUEUE, QUEUE_COLLECTION, QUEUE_DOCUMENT_ID, type QueueDoc, queueProjection } from './queue/queue.projection.js';
 export { queueState } from './queue/queue.queries.js';

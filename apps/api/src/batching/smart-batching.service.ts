@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { type BatchCandidate, type BatchingMode, type BatchPlan, batchPlanDecider, batchPlanStream, batchQueueStep, type BatchSource, compareQueued, ids, jobDecider, JobNotQueued, jobStream, type MergeIntoBatch, mergeSteps, moveSteps, planBatches, type PlannedCommand, PromptNotFound, type QueuedPrompt, resolveInferenceConfig, runDecider, type RunMove, RunNotMovable, runStream } from '../../../../libs/domain/src/index.js';
-import { asQueuedPrompt, type CatalogQueries, DOCUMENT_STORE, type DocumentStore, job as readJob, type JobDoc, JOBS_COLLECTION, jobsProjection, type ProjectedFields, runsProjection } from '../../../../libs/read-models/src/index.js';
+import { type BatchCandidate, type BatchingMode, type BatchPlan, batchPlanDecider, batchPlanStream, batchQueueStep, type BatchSource, compareQueued, ids, jobDecider, JobNotQueued, jobStream, type MergeIntoBatch, mergeSteps, moveSteps, planBatches, type PlannedCommand, resolveInferenceConfig, runDecider, type RunMove, RunNotMovable, runStream } from '../../../../libs/domain/src/index.js';
+import { type CatalogQueries, queuedPrompts, DOCUMENT_STORE, type DocumentStore, job as readJob, type JobDoc, JOBS_COLLECTION, jobsProjection, type ProjectedFields, runsProjection } from '../../../../libs/read-models/src/index.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
 import type { CommandAccepted } from '../graphql/command-accepted.model.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';
@@ -96,7 +96,9 @@ export class SmartBatching {
     for (const move of moveSteps(batchJobId, sources, this.at(request))) {
       if (await this.moveRun(move, request)) moved.push(move);
     }
-    const step = batchQueueStep(batchJobId, sources, moved, await this.queuedPrompts(merged), this.at(request));
+    // The batch generates from what its jobs were queued with (a job queued before v3 kept no prompts: read now, once).
+    const wanted = merged.flatMap((job) => job.promptIds.map((promptId) => ({ promptId, known: job.prompts?.[promptId] })));
+    const step = batchQueueStep(batchJobId, sources, moved, await queuedPrompts(this.catalog, wanted), this.at(request));
     if (step === null) return null;
     await this.commands.issue(jobDecider, step.command, request, { streamId: jobStream(batchJobId), commandId: step.commandId, readModels: [jobsProjection.name] });
     return readJob(this.documents, batchJobId);
@@ -126,24 +128,6 @@ export class SmartBatching {
 
   private at(request: RequestContext): { now: string; actor: string } {
     return { now: this.commands.now(), actor: request.actor };
-  }
-
-  /**
-   * The batch generates from what its jobs were queued with, not from the prompts as they are now.
-   * A job queued before prompts were kept whole (v3) has its prompts read now, once.
-   */
-  private async queuedPrompts(jobs: readonly JobDoc[]): Promise<Record<string, QueuedPrompt>> {
-    const prompts: Record<string, QueuedPrompt> = {};
-    for (const job of jobs) {
-      for (const promptId of job.promptIds) {
-        if (prompts[promptId] !== undefined) continue;
-        const queued = job.prompts?.[promptId];
-        const doc = queued === undefined ? await this.catalog.prompt(promptId) : null;
-        if (queued === undefined && doc === null) throw new PromptNotFound(promptId);
-        prompts[promptId] = queued ?? asQueuedPrompt(doc!);
-      }
-    }
-    return prompts;
   }
 
   /** Null for a job whose runs or prompts are not readable (yet): it is left out of this plan. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { afterQueued, idempotencyDecider, IdempotencyKeyReused, idempotencyStream, ids, InvalidInput, JobAlreadyRetried, jobDecider, type JobKind, JobNotFound, type JobQueued, jobStream, PromptNotFound, type QueuedPrompt, type QueuedUpscale, queueJobStep, reserveKeyStep, runDecider, RunNotActive, RunNotFound, runStream } from '../../../../libs/domain/src/index.js';
-import { asQueuedPrompt, type CatalogQueries, type PromptDoc, DOCUMENT_STORE, type DocumentStore, job as readJob, jobsProjection, resolveUpscaleSource, runsProjection } from '../../../../libs/read-models/src/index.js';
+import { afterQueued, idempotencyDecider, IdempotencyKeyReused, idempotencyStream, ids, InvalidInput, JobAlreadyRetried, jobDecider, type JobKind, JobNotFound, type JobQueued, jobStream, type QueuedPrompt, type QueuedUpscale, queueJobStep, reserveKeyStep, runDecider, RunNotActive, RunNotFound, runStream } from '../../../../libs/domain/src/index.js';
+import { asQueuedPrompt, type CatalogQueries, type PromptDoc, queuedPrompts, DOCUMENT_STORE, type DocumentStore, job as readJob, jobsProjection, resolveUpscaleSource, runsProjection } from '../../../../libs/read-models/src/index.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
 import { CommandIssuer } from '../graphql/command.issuer.js';
 import type { RequestContext } from '../graphql/request-context.js';
@@ -139,22 +139,6 @@ export class JobRequests {
     return reserved.data.jobId;
   }
 
-  /** The prompts the runs will generate from, as they are when the job is queued (read once, if the checks did not). */
-  private async queuedPrompts(runs: readonly RunPlan[]): Promise<Record<string, QueuedPrompt>> {
-    const prompts: Record<string, QueuedPrompt> = {};
-    for (const { promptId, prompt } of runs) {
-      if (prompts[promptId] !== undefined) continue;
-      if (prompt !== undefined) {
-        prompts[promptId] = prompt;
-        continue;
-      }
-      const doc = await this.catalog.prompt(promptId);
-      if (doc === null) throw new PromptNotFound(promptId);
-      prompts[promptId] = asQueuedPrompt(doc);
-    }
-    return prompts;
-  }
-
   /** A retried upscale reads its source again: a source run's video may have been deleted since. */
   private async upscaleSourceOf(run: { sourceRunId: string | null; sourceVideo: string | null }): Promise<QueuedUpscale> {
     const source = await resolveUpscaleSource(this.catalog, run);
@@ -166,7 +150,7 @@ export class JobRequests {
   private async queue(jobId: string, plan: JobPlan, request: RequestContext): Promise<JobRequested> {
     const { kind, upscale, priority, idempotencyKey, retryOf } = plan;
     const asked = plan.runs.map(({ promptId, config }) => ({ promptId, config }));
-    const jobRequest = { jobId, kind, runs: asked, prompts: await this.queuedPrompts(plan.runs), upscale, priority, idempotencyKey, retryOf, now: this.commands.now(), actor: request.actor };
+    const jobRequest = { jobId, kind, runs: asked, prompts: await queuedPrompts(this.catalog, plan.runs.map(({ promptId, prompt }) => ({ promptId, known: prompt }))), upscale, priority, idempotencyKey, retryOf, now: this.commands.now(), actor: request.actor };
     const step = queueJobStep(jobRequest, plan.runs.map(() => ids.run()));
     const { accepted, events, eventIds } = await this.commands.issueForEvents(jobDecider, step.command, request, {
       streamId: jobStream(jobId),
