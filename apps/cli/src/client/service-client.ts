@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { CliError, EXIT, exitCodeOfUserError, type FieldProblem } from './cli-error.js';
-import { exchange, type HttpAnswer, HttpUnanswered } from './http.js';
+import type { IncomingMessage } from 'node:http';
+import { exchange, type HttpAnswer, HttpUnanswered, respond } from './http.js';
 
 export interface Connection {
   /** The service's base URL, e.g. http://127.0.0.1:3000. */
@@ -62,9 +63,19 @@ export class ServiceClient {
     return this.send(new URL(path, this.connection.url), 'GET', headers);
   }
 
+  /** A GET whose body streams on once its headers arrived (an export). */
+  async stream(url: URL): Promise<IncomingMessage> {
+    return this.reaching(() => respond(url, { method: 'GET', headers: this.headers(), timeoutMs: this.connection.timeoutMs }));
+  }
+
   private async send(url: URL, method: 'GET' | 'POST', headers: Record<string, string>, body?: string): Promise<HttpAnswer> {
+    return this.reaching(() => exchange(url, { method, headers, body, timeoutMs: this.connection.timeoutMs }));
+  }
+
+  /** A call that got no answer means the service is unreachable (exit 5), said one way. */
+  private async reaching<T>(call: () => Promise<T>): Promise<T> {
     try {
-      return await exchange(url, { method, headers, body, timeoutMs: this.connection.timeoutMs });
+      return await call();
     } catch (error) {
       const reason = error instanceof HttpUnanswered ? error.reason : (error as Error).message;
       throw new CliError(EXIT.unreachable, `cannot reach the service at ${this.connection.url}: ${reason} (start it with \`npm start\`, or pass --url)`);

@@ -1,6 +1,4 @@
 import { createWriteStream } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { CliError, EXIT } from '../client/cli-error.js';
 import type { CommandContext } from '../context.js';
@@ -20,7 +18,7 @@ export interface ExportOptions {
 /**
  * The service's event log as NDJSON (its `/events.ndjson`, the `npm run events -- export`
  * format), streamed to a file or stdout: a client's export, with the caller's token, of any
- * deployment. Every call has a bound on the time to the first byte; the stream itself may take long.
+ * deployment. The answer's headers come within --timeout; the stream itself may take long.
  */
 export async function exportEvents(ctx: CommandContext, options: ExportOptions): Promise<void> {
   if (options.after !== undefined && !/^\d{1,20}$/.test(options.after)) throw new CliError(EXIT.usage, `--after is a log position, a whole number (got ${JSON.stringify(options.after)})`);
@@ -34,7 +32,7 @@ export async function exportEvents(ctx: CommandContext, options: ExportOptions):
   if (options.after) url.searchParams.set('afterPosition', options.after);
   const gzip = options.gzip === true || options.out?.endsWith('.gz') === true;
   if (gzip) url.searchParams.set('gzip', '1');
-  const response = await open(url, ctx);
+  const response = await ctx.client.stream(url);
   if (response.statusCode !== 200) {
     const body = await new Promise<string>((resolve) => {
       let text = '';
@@ -47,21 +45,4 @@ export async function exportEvents(ctx: CommandContext, options: ExportOptions):
   const target = options.out && options.out !== '-' ? createWriteStream(options.out) : process.stdout;
   await pipeline(response, target, { end: target !== process.stdout });
   if (target !== process.stdout) ctx.out.note(`wrote ${options.out}`);
-}
-
-function open(url: URL, ctx: CommandContext): Promise<import('node:http').IncomingMessage> {
-  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const { timeoutMs } = ctx.client.connection;
-  return new Promise((resolve, reject) => {
-    const call = request(url, { headers: ctx.client.headers() }, (response) => {
-      clearTimeout(timer);
-      resolve(response);
-    });
-    const timer = setTimeout(() => call.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    call.on('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(new CliError(EXIT.unreachable, `cannot reach the service at ${ctx.client.connection.url}: ${error.code ?? error.message}`));
-    });
-    call.end();
-  });
 }

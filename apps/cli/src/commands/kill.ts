@@ -6,6 +6,12 @@ import { confirmed } from './confirm.js';
 
 const CONTAINER = 'name jobId status runningForSeconds';
 
+/** What killContainers answers without confirm: what it would kill. */
+interface Preview {
+  readonly containers: readonly { readonly name: string; readonly jobId: string; readonly status: string }[];
+  readonly jobIds: readonly string[];
+}
+
 /**
  * The kill switch: our containers on a node (or every node) are stopped and their jobs fail
  * KILLED. First the service answers what it would kill (confirm: false), then, once confirmed, kills.
@@ -13,12 +19,8 @@ const CONTAINER = 'name jobId status runningForSeconds';
 export async function kill(ctx: CommandContext, options: { node?: string; force?: boolean }): Promise<void> {
   const nodes = options.node === undefined ? (await ctx.client.query<{ gpuNodes: { name: string }[] }>(`{ gpuNodes { name } }`)).gpuNodes.map((node) => node.name) : [options.node];
   if (nodes.length === 0) throw new CliError(EXIT.notFound, 'no GPU node is configured');
-  const previews: { node: string; containers: { name: string; jobId: string; status: string }[]; jobIds: string[] }[] = [];
-  for (const node of nodes) {
-    const answer = await killContainers(ctx, node, false);
-    if (answer.__typename !== 'KillNotConfirmed') resultOf(answer, 'KillNotConfirmed');
-    previews.push({ node, containers: answer.containers as never, jobIds: answer.jobIds as never });
-  }
+  const previews: (Preview & { node: string })[] = [];
+  for (const node of nodes) previews.push({ node, ...resultOf<Typed & Preview>(await killContainers(ctx, node, false), 'KillNotConfirmed') });
   const containers = previews.flatMap((preview) => preview.containers.map((container) => [preview.node, container.name, container.jobId, container.status]));
   if (containers.length === 0) return ctx.out.json ? ctx.out.document({ killed: [] }) : ctx.out.line('no container of ours runs on ' + nodes.join(', '));
   if (ctx.out.interactive) ctx.out.note(table(['node', 'container', 'job', 'status'], containers));
