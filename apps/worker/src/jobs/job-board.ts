@@ -64,7 +64,7 @@ export class JobBoard {
     this.caughtUp?.resolve();
     await this.subscription?.close();
     await this.following;
-    await this.persist().catch(() => undefined);
+    await this.persist(true).catch(() => undefined);
   }
 
   /** Queued jobs in claim order: priority first, then FIFO. */
@@ -139,9 +139,14 @@ export class JobBoard {
     this.caughtUp = null;
   }
 
-  /** Writes what changed since the last write, with the position it reflects; on failure it stays to write. */
-  private async persist(): Promise<void> {
-    if (this.position === this.persisted) return;
+  /**
+   * Writes what changed since the last write, with the position it reflects; on failure it stays
+   * to write. Events that changed no open job (a stage's percent, another job's runs) move only
+   * the position: that is written with the next change or at close, not once per event, and a
+   * restart from the older position folds them again to the same board.
+   */
+  private async persist(closing = false): Promise<void> {
+    if (this.position === this.persisted || (this.dirty.size === 0 && !closing)) return;
     const position = this.position;
     const ops: WriteOp[] = [...this.dirty].map((id) => {
       const job = this.jobs.get(id);

@@ -89,6 +89,8 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async start(): Promise<void> {
+    // A worker without nodes has nothing to claim or recover: it keeps no board.
+    if (this.workers.length === 0) return;
     // Recovery and the first claim see every claim the log held at start.
     while (!(await this.startBoard())) await this.wakeup.sleep(this.config.jobs.pollIntervalMs);
     if (this.stopping) return;
