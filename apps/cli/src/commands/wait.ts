@@ -159,7 +159,7 @@ class ProgressView {
     const status =
       job.status === 'queued'
         ? `queued${eta ? ` #${eta.position}, ETA ${seconds(eta.etaSeconds)}` : ''}${job.waitingFor ? ` (${job.waitingFor})` : ''}`
-        : `${job.status}${job.stage && !FINISHED.includes(job.status) ? ` · ${job.stage}` : ''}`;
+        : `${job.status}${job.stage && job.stage !== job.status && !FINISHED.includes(job.status) ? ` · ${job.stage}` : ''}`;
     row.bar.update(FINISHED.includes(job.status) ? 100 : job.percent, { job: job.id, status });
   }
 

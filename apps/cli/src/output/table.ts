@@ -7,10 +7,10 @@ export function table(head: readonly string[], rows: readonly (readonly (string 
   return table.toString();
 }
 
-/** Key/value lines for one entity. */
+/** Key/value lines for one entity; a key without a value (no failure, no source) is left out. */
 export function details(pairs: readonly (readonly [string, string | number | null | undefined])[]): string {
   const table = new Table({ style: { head: [], border: [] }, wordWrap: true, colWidths: [18, 90] });
-  for (const [key, value] of pairs) table.push({ [key]: value === null || value === undefined ? '' : String(value) });
+  for (const [key, value] of pairs) if (value !== null && value !== undefined && value !== '') table.push({ [key]: String(value) });
   return table.toString();
 }
 
