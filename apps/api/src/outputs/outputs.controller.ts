@@ -1,52 +1,6 @@
 import { Controller, Get, Inject, Logger, Param, Req, Res } from '@nestjs/common';
-import { realpath, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { resolveConfined } from '../../../../libs/media/src/index.js';
+import { type FileResponse, serveConfinedFile } from '../http/confined-files.js';
 import { OUTPUTS_ROOT } from './outputs-root.js';
-
-/** The part of Express's response this controller uses (the repo carries no @types/express). */
-interface FileResponse {
-  readonly headersSent: boolean;
-  status(code: number): FileResponse;
-  json(body: unknown): void;
-  end(): void;
-  destroy(): void;
-  setHeader(name: string, value: string | number | readonly string[]): void;
-  removeHeader(name: string): void;
-  sendFile(file: string, options: SendFileOptions, done: (error?: SendError) => void): void;
-}
-
-interface SendFileOptions {
-  readonly root: string;
-  readonly dotfiles: 'deny';
-  readonly acceptRanges: boolean;
-  readonly cacheControl: boolean;
-  readonly maxAge: number;
-}
-
-/** What `send` hands the callback: an http-errors error, or a raw stream error. */
-interface SendError extends Error {
-  readonly status?: number;
-  readonly headers?: Record<string, string>;
-  readonly code?: string;
-}
-
-/**
- * Only types we produce are labelled; everything else is served as opaque bytes (with nosniff) so
- * an HTML or SVG file that lands in the outputs folder is never rendered as a page on our origin.
- */
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.mp4': 'video/mp4',
-  '.json': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.log': 'text/plain; charset=utf-8',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.png': 'image/png',
-};
-
-const NOT_FOUND = { error: 'not found' };
-const FILE_HEADERS = ['Accept-Ranges', 'Cache-Control', 'Content-Length', 'Content-Range', 'Content-Type', 'ETag', 'Last-Modified'];
 
 @Controller('outputs')
 export class OutputsController {
@@ -59,64 +13,7 @@ export class OutputsController {
    * 404 body. Express 5 hands the wildcard over as an array of percent-decoded segments.
    */
   @Get('{*path}')
-  async serve(@Param('path') segments: string[] | undefined, @Req() request: { headers: Record<string, string | string[] | undefined> }, @Res() response: FileResponse): Promise<void> {
-    const file = await this.locate(segments ?? []);
-    if (file === null) return notFound(response);
-    const range = request.headers.range;
-    if (typeof range === 'string') request.headers.range = wholeFileForLongSuffix(range, (await stat(path.join(file.root, file.relative))).size);
-    response.setHeader('Content-Type', CONTENT_TYPES[path.extname(file.relative).toLowerCase()] ?? 'application/octet-stream');
-    response.setHeader('X-Content-Type-Options', 'nosniff');
-    // Root + relative rather than an absolute path: `send` applies `dotfiles` to every component
-    // of the path it is given, and an absolute one would deny all files under e.g. ~/.local/….
-    const options = { root: file.root, dotfiles: 'deny', acceptRanges: true, cacheControl: true, maxAge: 0 } as const;
-    response.sendFile(file.relative, options, (error) => {
-      if (error === undefined) return;
-      // Failed mid-stream (or the client went away): the length is promised, so only closing the
-      // connection tells the client the body is short, as Express's own final handler does.
-      if (response.headersSent) return response.destroy();
-      if (error.status === 416 || error.status === 412) return answerPrecondition(response, error);
-      if (error.status === 403 || error.status === 404) return notFound(response);
-      this.logger.warn(`Could not serve output ${file.relative}: ${error.code ?? error.message}`);
-      clearHeaders(response);
-      response.status(500).json({ error: 'could not read the file' });
-    });
+  serve(@Param('path') segments: string[] | undefined, @Req() request: { headers: Record<string, string | string[] | undefined> }, @Res() response: FileResponse): Promise<void> {
+    return serveConfinedFile(this.outputsRoot, segments ?? [], request, response, this.logger);
   }
-
-  /** The real root and the real file's path below it, or null for anything not to be served. */
-  private async locate(segments: readonly string[]): Promise<{ root: string; relative: string } | null> {
-    // An encoded slash inside a segment would make one URL segment two path segments; dot
-    // segments are hidden files (or `.`/`..`), which are never outputs.
-    if (segments.some((segment) => segment.includes('/') || segment.startsWith('.'))) return null;
-    const real = await resolveConfined(this.outputsRoot, segments.join('/'));
-    if (real === null) return null;
-    const root = await realpath(this.outputsRoot).catch(() => null);
-    return root === null ? null : { root, relative: path.relative(root, real) };
-  }
-}
-
-/**
- * RFC 9110 §14.1.2: a suffix range longer than the file means the whole file (a log tail asks
- * for its last 16 KiB whatever the log's size). `send` answers 416 instead, so the range is
- * rewritten to the whole file first.
- */
-export function wholeFileForLongSuffix(range: string, size: number): string {
-  const suffix = /^bytes=-(\d+)$/.exec(range.trim());
-  return suffix !== null && size > 0 && Number(suffix[1]) >= size ? 'bytes=0-' : range;
-}
-
-function notFound(response: FileResponse): void {
-  clearHeaders(response);
-  response.status(404).json(NOT_FOUND);
-}
-
-/** 416 keeps its `Content-Range: bytes *\/<size>`, which tells the client the real length. */
-function answerPrecondition(response: FileResponse, error: SendError): void {
-  clearHeaders(response);
-  for (const [name, value] of Object.entries(error.headers ?? {})) response.setHeader(name, value);
-  response.status(error.status ?? 416).end();
-}
-
-/** `send` sets these before it can fail; none of them describe an error answer. */
-function clearHeaders(response: FileResponse): void {
-  for (const name of FILE_HEADERS) response.removeHeader(name);
 }

@@ -29,7 +29,7 @@ describe('PlaygroundAssets', () => {
     const assets = new PlaygroundAssets(folderWith({ 'graphiql.js': script, 'graphiql.css': 'body { margin: 0 }' }));
     const js = assets.get('graphiql.js')!;
     expect(js.contentType).toBe('text/javascript; charset=utf-8');
-    expect(gunzipSync(js.gzipped).toString()).toBe(script);
+    expect(gunzipSync(js.gzipped!).toString()).toBe(script);
     expect(js.version).toMatch(/^[0-9a-f]{16}$/);
     expect(js.version).not.toBe(assets.get('graphiql.css')!.version);
     expect(new PlaygroundAssets(folderWith({ 'graphiql.js': script, 'graphiql.css': '' })).get('graphiql.js')!.version).toBe(js.version);

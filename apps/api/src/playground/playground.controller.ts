@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common'
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../../libs/config/src/index.js';
 import { Public } from '../auth/requires.decorator.js';
+import { sendAsset } from '../http/static-bundle.js';
 import { PlaygroundAssets } from './playground.assets.js';
 
 /** Serves the bundled GraphiQL script and style sheet the /graphql page links to (static code, no data). */
@@ -21,22 +22,6 @@ export class PlaygroundController {
       response.end(`No playground file ${file}\n`);
       return;
     }
-    const etag = `"${asset.version}"`;
-    const headers: Record<string, string> = {
-      'content-type': asset.contentType,
-      etag,
-      vary: 'accept-encoding',
-      // A versioned link never changes meaning; an unversioned one is checked each time.
-      'cache-control': version === asset.version ? 'public, max-age=31536000, immutable' : 'no-cache',
-    };
-    if (request.headers['if-none-match'] === etag) {
-      response.writeHead(304, headers);
-      response.end();
-      return;
-    }
-    const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
-    const body = gzip ? asset.gzipped : asset.body;
-    response.writeHead(200, { ...headers, ...(gzip ? { 'content-encoding': 'gzip' } : {}), 'content-length': String(body.length) });
-    response.end(body);
+    sendAsset(asset, version === asset.version, request, response);
   }
 }
