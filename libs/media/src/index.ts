@@ -10,6 +10,7 @@ export {
   type ScanOptions,
   type ScannedInputs,
 } from './input-folder.js';
+export { findInputFolders, type FindInputFoldersOptions, type InputFolderEntry } from './input-catalog.js';
 export { ASPECT_TOLERANCE, controlMismatches, describeSize } from './control-match.js';
 export { makeThumbnail, type ThumbnailOptions } from './thumbnail.js';
 export { makeTestVideo, type TestVideoOptions } from './testing/test-videos.js';

@@ -1,4 +1,5 @@
 export { everyPrompt, everyRun } from './catalog/catalog-scan.js';
+export { createdWithinBounds } from './catalog/catalog.filters.js';
 export { type CatalogQueries, DocumentCatalogQueries, type Page, type RunFilter } from './catalog/catalog.queries.js';
 export { resolveUpscaleSource } from './catalog/upscale-source.js';
 export { type Doc, DOCUMENT_STORE, type DocumentChange, type DocumentStore, type DocumentWatch, type Filter, type WriteOp } from './document-store.port.js';

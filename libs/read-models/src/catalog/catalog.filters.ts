@@ -19,25 +19,31 @@ export function searchText(text: string | null | undefined): string | null {
 
 /**
  * A creation-time range in UTC calendar days for today/yesterday (the Runs tab's meaning) and in
- * rolling days otherwise. Stored times are `toISOString()` strings, so they compare as text.
+ * rolling days otherwise, as ISO bounds: `from` inclusive, `before` exclusive.
  */
-export function createdWithinRange(within: CreatedWithin, now: Date): Filter {
+export function createdWithinBounds(within: CreatedWithin, now: Date): { from?: string; before?: string } {
   const startOfToday = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
   switch (within) {
     case 'today':
-      return { $gte: new Date(startOfToday).toISOString() };
+      return { from: new Date(startOfToday).toISOString() };
     case 'yesterday':
-      return { $gte: new Date(startOfToday - DAY_MS).toISOString(), $lt: new Date(startOfToday).toISOString() };
+      return { from: new Date(startOfToday - DAY_MS).toISOString(), before: new Date(startOfToday).toISOString() };
     case 'last_7_days':
-      return { $gte: daysAgo(7) };
+      return { from: daysAgo(7) };
     case 'last_30_days':
-      return { $gte: daysAgo(30) };
+      return { from: daysAgo(30) };
     case 'older_than_30_days':
-      return { $lt: daysAgo(30) };
+      return { before: daysAgo(30) };
     default:
       return assertNever(within);
   }
+}
+
+/** The same range as a filter. Stored times are `toISOString()` strings, so they compare as text. */
+export function createdWithinRange(within: CreatedWithin, now: Date): Filter {
+  const { from, before } = createdWithinBounds(within, now);
+  return { ...(from === undefined ? {} : { $gte: from }), ...(before === undefined ? {} : { $lt: before }) };
 }
 
 export async function promptQuery(documents: DocumentStore, filter: PromptFilter, now: Date): Promise<Filter> {
