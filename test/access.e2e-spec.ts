@@ -199,7 +199,7 @@ describe('access: tokens and roles on every way in', () => {
 
   it('guards the HTTP routes: outputs and the NDJSON export need a token; health and the playground bundle do not', async () => {
     const get = (path: string, headers: Record<string, string> = {}) => fetch(`${cosmos.baseUrl}${path}`, { headers, signal: AbortSignal.timeout(10_000) });
-    for (const path of ['/events.ndjson', '/outputs/run_x/output.mp4']) {
+    for (const path of ['/events.ndjson', '/outputs/run_x/output.mp4', '/input-videos/city/color.mp4']) {
       const refused = await get(path);
       expect({ path, status: refused.status }).toEqual({ path, status: 401 });
       expect(await refused.json()).toMatchObject({ code: 'UNAUTHENTICATED', details: { reason: 'missing' } });
@@ -210,5 +210,21 @@ describe('access: tokens and roles on every way in', () => {
     expect((await get('/healthz')).status).toBe(200);
     expect((await get('/readyz')).status).toBe(200);
     expect((await get('/playground/graphiql.js')).status).toBe(200);
+    expect((await get('/', { accept: 'text/html' })).status).toBe(200);
+  });
+
+  it('takes the dashboard cookie on GETs of files only, never on GraphQL', async () => {
+    const cookie = (role: Role) => ({ cookie: `theme=dark; cosmos_token=${encodeURIComponent(tokens[role]!)}` });
+    const outputs = `${cosmos.baseUrl}/outputs/run_x/output.mp4`;
+    expect((await fetch(outputs, { headers: cookie('viewer'), signal: AbortSignal.timeout(10_000) })).status).toBe(404);
+    expect((await fetch(outputs, { headers: { cookie: 'cosmos_token=nonsense' }, signal: AbortSignal.timeout(10_000) })).status).toBe(401);
+    expect((await fetch(`${cosmos.baseUrl}/input-videos/city/color.mp4`, { headers: cookie('viewer'), signal: AbortSignal.timeout(10_000) })).status).toBe(404);
+    const graphql = await fetch(cosmos.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...cookie('admin') },
+      body: JSON.stringify({ query: '{ queue { paused } }' }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(((await graphql.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
   });
 });

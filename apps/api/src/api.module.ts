@@ -6,6 +6,7 @@ import { AccessPolicy } from '../../../libs/auth/src/index.js';
 import { COSMOS_CONFIG, type CosmosConfig } from '../../../libs/config/src/index.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BatchingModule } from './batching/batching.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DeletionModule } from './deletion/deletion.module.js';
 import { DomainErrorInterceptor } from './graphql/domain-error.interceptor.js';
 import { graphqlOptions } from './graphql/graphql.options.js';
@@ -13,6 +14,7 @@ import { inputValidationPipe } from './graphql/input-validation.pipe.js';
 import { WellFormedInputPipe } from './graphql/well-formed-input.pipe.js';
 import { HealthModule } from './health/health.module.js';
 import { HistoryModule } from './history/history.module.js';
+import { InputsModule } from './inputs/inputs.module.js';
 import { IntegrityModule } from './integrity/integrity.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { NodesModule } from './nodes/nodes.module.js';
@@ -39,7 +41,9 @@ import { RunsModule } from './runs/runs.module.js';
     AuthModule,
     PlaygroundModule,
     HealthModule,
+    DashboardModule,
     HistoryModule,
+    InputsModule,
     PromptsModule,
     RunsModule,
     RequestsModule,

@@ -32,7 +32,7 @@ export class RoleGuard implements CanActivate {
     const what = `${request.method ?? 'GET'} ${(request.url ?? '').split('?')[0]}`;
     let principal: Principal;
     try {
-      principal = this.policy.authenticate(request.headers.authorization);
+      principal = this.policy.authenticate(presentedAuthorization(request));
     } catch (error) {
       if (error instanceof Unauthenticated) this.logger.warn({ msg: 'access denied', what, reason: error.details.reason });
       throw error;
@@ -46,6 +46,19 @@ export class RoleGuard implements CanActivate {
     this.logger.warn({ msg: 'access denied', what, token: principal.name, role: principal.role, needed });
     throw new Forbidden(what, needed, principal.role);
   }
+}
+
+/**
+ * The dashboard's players and download links cannot send headers, so a GET may present the token
+ * in the `cosmos_token` cookie the dashboard sets at sign-in (SameSite=Strict). Only a GET or
+ * HEAD: those read, so a cookie sent along by some other page could change nothing. GraphQL never
+ * reads the cookie (its socket presents the token in connectionParams).
+ */
+export function presentedAuthorization(request: IncomingMessage): string | undefined {
+  if (request.headers.authorization !== undefined) return request.headers.authorization;
+  if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
+  const cookie = /(?:^|;\s*)cosmos_token=([^;]+)/.exec(request.headers.cookie ?? '');
+  return cookie ? `Bearer ${decodeURIComponent(cookie[1]!)}` : undefined;
 }
 
 function neededRole(rule: RoleRule | undefined, args: Record<string, unknown>, otherwise: Role): Role {
