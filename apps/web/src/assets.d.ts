@@ -1,0 +1,2 @@
+// esbuild bundles imported style sheets into one .css file beside the script.
+declare module '*.css';
