@@ -51,7 +51,10 @@ export function highlightSegments(text: string, ranges: readonly { start: number
     const end = Math.min(range.end, text.length);
     if (end <= start) continue;
     if (start > at) segments.push({ text: text.slice(at, start), match: false });
-    segments.push({ text: text.slice(start, end), match: true });
+    const previous = segments.at(-1);
+    // Overlapping or touching ranges read as one mark, not two side by side.
+    if (previous?.match && start === at) previous.text += text.slice(start, end);
+    else segments.push({ text: text.slice(start, end), match: true });
     at = end;
   }
   if (at < text.length || segments.length === 0) segments.push({ text: text.slice(at), match: false });
