@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { Dialog, Link } from './components/ui';
 import { useClient, useConnection } from './lib/hooks';
-import { parseRoute, type Route, useLocation } from './lib/router';
+import { parseRoute, type Route, routePath, useLocation } from './lib/router';
 import { applyTheme, storedTheme, type Theme } from './lib/theme';
 import { HistoryView } from './views/history';
 import { InputsView } from './views/inputs';
@@ -45,12 +45,16 @@ export function App() {
             ))}
           </ul>
         </nav>
-        <ConnectionBadge />
-        <ThemeToggle />
-        <SignOut />
+        {/* One group, so on a narrow screen the status wraps as a whole instead of leaving a lone button. */}
+        <div className="top-status">
+          <ConnectionBadge />
+          <ThemeToggle />
+          <SignOut />
+        </div>
       </header>
       <main id="main" tabIndex={-1}>
-        <View route={route} />
+        {/* Keyed by the route, so moving from one run to another starts it afresh (tab, dialogs). */}
+        <View key={routePath(route)} route={route} />
       </main>
       <SignIn />
     </>

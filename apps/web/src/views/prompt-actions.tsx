@@ -1,51 +1,10 @@
 import { type FormEvent, useState } from 'react';
 import { Dialog, ProblemNotice } from '../components/ui';
-import { DeletePromptDocument, DeletionPreviewDocument, EnhancePromptDocument, type PresetLevel, RequestInferenceDocument, type RequestInferenceInput } from '../graphql/generated';
+import { DeletePromptDocument, DeletionPreviewDocument, EnhancePromptDocument, type PresetLevel, RequestInferenceDocument } from '../graphql/generated';
 import { useMutation, useQuery } from '../lib/hooks';
 import { navigate } from '../lib/router';
+import { CONTROLS, DEFAULT_INFERENCE, inferenceInput, type InferenceSettings, PRESETS } from '../lib/requests';
 import { problemsOf, type Refusal } from '../lib/results';
-
-const CONTROLS = [
-  ['vis', 'Vis (blur)'],
-  ['edge', 'Edge (Canny)'],
-  ['depth', 'Depth'],
-  ['seg', 'Segmentation'],
-] as const;
-const PRESETS: PresetLevel[] = ['very_low', 'low', 'medium', 'high', 'very_high'];
-
-export interface InferenceSettings {
-  weights: Record<(typeof CONTROLS)[number][0], number>;
-  numSteps: string;
-  guidance: string;
-  sigmaMax: string;
-  seed: string;
-  fps: string;
-  blurStrength: PresetLevel | '';
-  cannyThreshold: PresetLevel | '';
-  negativePrompt: string;
-  priority: string;
-}
-
-const DEFAULTS: InferenceSettings = { weights: { vis: 0.25, edge: 0.25, depth: 0.25, seg: 0.25 }, numSteps: '', guidance: '', sigmaMax: '', seed: '', fps: '', blurStrength: '', cannyThreshold: '', negativePrompt: '', priority: '' };
-
-/** The request the form describes: blank fields are left to the service's defaults. */
-export function inferenceInput(promptIds: readonly string[], settings: InferenceSettings, dryRun: boolean): RequestInferenceInput {
-  const number = (text: string) => (text.trim() === '' ? undefined : Number(text));
-  const input: RequestInferenceInput = { promptIds: [...promptIds], weights: { ...settings.weights }, dryRun };
-  const optional = {
-    numSteps: number(settings.numSteps),
-    guidance: number(settings.guidance),
-    sigmaMax: number(settings.sigmaMax),
-    seed: number(settings.seed),
-    fps: number(settings.fps),
-    priority: number(settings.priority),
-    blurStrength: settings.blurStrength || undefined,
-    cannyThreshold: settings.cannyThreshold || undefined,
-    negativePrompt: settings.negativePrompt.trim() || undefined,
-  };
-  for (const [key, value] of Object.entries(optional)) if (value !== undefined) (input as Record<string, unknown>)[key] = value;
-  return input;
-}
 
 /** Run inference on the selected prompts: weights per control, the advanced parameters, a dry run of the exact spec. */
 export function InferenceDialog({ promptIds, open, onClose }: { promptIds: readonly string[]; open: boolean; onClose: () => void }) {
@@ -57,7 +16,7 @@ export function InferenceDialog({ promptIds, open, onClose }: { promptIds: reado
 }
 
 function InferenceForm({ promptIds, onClose }: { promptIds: readonly string[]; onClose: () => void }) {
-  const [settings, setSettings] = useState<InferenceSettings>(DEFAULTS);
+  const [settings, setSettings] = useState<InferenceSettings>(DEFAULT_INFERENCE);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [preview, setPreview] = useState<{ command: readonly string[]; specs: readonly { path: string; content: string }[] } | null>(null);
   const request = useMutation(RequestInferenceDocument);

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { VirtualRows } from '../components/virtual-rows';
 import { Empty, Link, Panel, ProblemNotice, SearchBox, Select, StarRating, StatusBadge } from '../components/ui';
-import { type CreatedWithin, RateRunDocument, type RunFilterInput, type RunKind, type RunRowFragment, type RunSort, type RunStatus, RunsDocument, RunUpdatedDocument, StatsDocument } from '../graphql/generated';
+import { RateRunDocument, type RunKind, type RunRowFragment, type RunSort, type RunStatus, RunsDocument, RunUpdatedDocument, StatsDocument } from '../graphql/generated';
 import { formatDuration, formatPercent, formatRelative, formatTime } from '../lib/format';
 import { useMutation, useQuery, useSubscription } from '../lib/hooks';
 import { usePaged } from '../lib/paged';
+import { runFilterFrom } from '../lib/requests';
 import { useSearchParam } from '../lib/router';
 import { WITHIN } from './inputs';
 import { RunDetail } from './run-detail';
@@ -17,17 +18,6 @@ const SORTS: [RunSort, string][] = [['newest', 'Newest first'], ['oldest', 'Olde
 
 export function RunsView({ id }: { id?: string }) {
   return id ? <RunDetail id={id} /> : <RunList />;
-}
-
-export function runFilterFrom(params: { status: string; kind: string; rating: string; within: string; upscaled: string; search: string }): RunFilterInput {
-  return {
-    ...(params.status ? { statuses: [params.status as RunStatus] } : {}),
-    ...(params.kind ? { kinds: [params.kind as RunKind] } : {}),
-    ...(params.rating === 'unrated' ? { rating: { unrated: true } } : params.rating === '5' ? { rating: { exactly: 5 } } : params.rating ? { rating: { atLeast: Number(params.rating) } } : {}),
-    ...(params.within ? { createdWithin: params.within as CreatedWithin } : {}),
-    ...(params.upscaled ? { upscaled: params.upscaled === 'true' } : {}),
-    ...(params.search ? { text: params.search } : {}),
-  };
 }
 
 function RunList() {
