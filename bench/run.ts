@@ -1,5 +1,6 @@
 import { benchCatalog } from './catalog.bench.js';
 import { benchCli } from './cli.bench.js';
+import { benchDashboard } from './dashboard.bench.js';
 import { benchEventStore } from './eventstore.bench.js';
 import { benchHistory } from './history.bench.js';
 import { benchOrchestration } from './orchestration.bench.js';
@@ -14,6 +15,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   smartBatching: benchSmartBatching,
   history: benchHistory,
   cli: benchCli,
+  dashboard: benchDashboard,
 };
 
 // Benchmarks are measurements, not tests: each figure stands beside its raw ceiling from the same run.

@@ -27,7 +27,9 @@ export function EventList({ events, label }: { events: readonly EventFieldsFragm
             <td className="ellipsis">
               {event.stream}@{event.revision}
             </td>
-            <td>{event.metadata.actor}</td>
+            <td className="ellipsis" title={event.metadata.actor}>
+              {event.metadata.actor}
+            </td>
             <td>
               <details>
                 <summary>payload</summary>

@@ -149,7 +149,8 @@ export function QueueView() {
                   <td>
                     <PriorityInput jobId={job.id} priority={job.priority} onSet={(value) => void priority.run({ jobId: job.id, priority: value })} />
                   </td>
-                  <td>{formatDuration(etaSeconds)}</td>
+                  {/* A paused queue starts nothing: an ETA would be a promise it does not keep. */}
+                  <td>{queue.paused ? 'on resume' : formatDuration(etaSeconds)}</td>
                   <td>{formatRelative(job.queuedAt, now)}</td>
                 </tr>
               ))}
