@@ -43,7 +43,7 @@ describe('the playground page and its bundle over HTTP', () => {
     expect((await cosmos.gql('{ __schema { queryType { name } } }')).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
   });
 
-  it('gzips for clients that accept it, answers 304 to a matching ETag and 404 to other names', async () => {
+  it('gzips for clients that accept it, answers 304 to a matching ETag, serves the linked license text and 404s other names', async () => {
     const plain = Buffer.from(await (await get(`${cosmos.baseUrl}/playground/graphiql.js`, { 'accept-encoding': 'identity' })).arrayBuffer());
     // fetch would inflate on its own; node:http shows the bytes as sent.
     const { request } = await import('node:http');
@@ -66,7 +66,10 @@ describe('the playground page and its bundle over HTTP', () => {
     expect(again.status).toBe(304);
 
     expect((await get(`${cosmos.baseUrl}/playground/..%2Fpackage.json`)).status).toBe(404);
-    expect((await get(`${cosmos.baseUrl}/playground/graphiql.js.LEGAL.txt`)).status).toBe(404);
+    expect((await get(`${cosmos.baseUrl}/playground/graphiql.jsx`)).status).toBe(404);
+    // The bundle's linked legal comments name this file, so it is served rather than a dead link.
+    const legal = await get(`${cosmos.baseUrl}/playground/graphiql.js.LEGAL.txt`);
+    expect([legal.status, legal.headers.get('content-type')]).toEqual([200, 'text/plain; charset=utf-8']);
   });
 });
 
