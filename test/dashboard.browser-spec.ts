@@ -177,6 +177,7 @@ describe('the dashboard, driven in a real browser', () => {
         await page.locator('main h2').first().waitFor();
         await page.waitForLoadState('networkidle');
         const name = `dashboard-${view.slice(1)}-${theme}`;
+        expect({ name, theme: await page.evaluate('document.documentElement.dataset.theme') }).toEqual({ name, theme });
         const shot = await browser.screenshot(page, name);
         expect({ name, blank: (await distinctColours(page, readFileSync(shot))) < 8 }).toEqual({ name, blank: false });
         await page.evaluate(axe);

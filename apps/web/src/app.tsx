@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { Dialog, Link } from './components/ui';
 import { useClient, useConnection } from './lib/hooks';
 import { parseRoute, type Route, routePath, useLocation } from './lib/router';
-import { applyTheme, storedTheme, type Theme } from './lib/theme';
+import { chooseTheme, storedTheme, type Theme } from './lib/theme';
 import { HistoryView } from './views/history';
 import { InputsView } from './views/inputs';
 import { JobView } from './views/job';
@@ -100,11 +100,14 @@ function ConnectionBadge() {
 }
 
 function ThemeToggle() {
-  const [theme, setTheme] = useState<Theme>(storedTheme());
-  useEffect(() => applyTheme(theme), [theme]);
+  const [theme, setTheme] = useState<Theme>(storedTheme);
   const next: Theme = theme === 'dark' ? 'light' : 'dark';
+  const choose = () => {
+    chooseTheme(next);
+    setTheme(next);
+  };
   return (
-    <button type="button" className="ghost" aria-label={`Switch to the ${next} theme`} onClick={() => setTheme(next)}>
+    <button type="button" className="ghost" aria-label={`Switch to the ${next} theme`} onClick={choose}>
       {theme === 'dark' ? '☀' : '☾'}
     </button>
   );

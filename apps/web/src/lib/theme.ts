@@ -8,7 +8,11 @@ export function storedTheme(): Theme {
   return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
-export function applyTheme(theme: Theme): void {
+/**
+ * The header's switch: shown at once and kept. Only a choice is stored, so until someone chooses,
+ * the page follows the system's preference (and a page that just opened writes nothing).
+ */
+export function chooseTheme(theme: Theme): void {
   document.documentElement.dataset.theme = theme;
   localStorage.setItem(THEME_KEY, theme);
 }
