@@ -125,6 +125,43 @@ export function ProblemNotice({ message, fields }: { message: string | null; fie
   );
 }
 
+/**
+ * The foot of every delete form: keep the outputs or not, why it was refused, and the choice
+ * (Keep, or Delete while nothing blocks it).
+ */
+export function DeleteChoice({
+  deleteOutputs,
+  onDeleteOutputs,
+  problem,
+  disabled,
+  onKeep,
+  onDelete,
+}: {
+  deleteOutputs: boolean;
+  onDeleteOutputs: (deleteOutputs: boolean) => void;
+  problem: string | null;
+  disabled: boolean;
+  onKeep: () => void;
+  onDelete: () => void;
+}) {
+  return (
+    <>
+      <label className="check">
+        <input type="checkbox" checked={deleteOutputs} onChange={(event) => onDeleteOutputs(event.target.checked)} /> Also delete the output files
+      </label>
+      <ProblemNotice message={problem} />
+      <div className="actions">
+        <button type="button" onClick={onKeep}>
+          Keep
+        </button>
+        <button type="button" className="danger" disabled={disabled} onClick={onDelete}>
+          Delete
+        </button>
+      </div>
+    </>
+  );
+}
+
 /** A modal dialog (native <dialog>: focus trapped, Escape closes) for confirmations and forms. */
 export function Dialog({ title, open, onClose, children }: { title: string; open: boolean; onClose: () => void; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { Dialog, ProblemNotice } from '../components/ui';
+import { DeleteChoice, Dialog, ProblemNotice } from '../components/ui';
 import { DeletePromptDocument, DeletionPreviewDocument, EnhancePromptDocument, type PresetLevel, RequestInferenceDocument } from '../graphql/generated';
 import { useMutation, useQuery } from '../lib/hooks';
 import { navigate } from '../lib/router';
@@ -182,35 +182,26 @@ function DeletePromptForm({ promptIds, onClose, onDeleted }: { promptIds: readon
       {promptIds.map((promptId) => (
         <PromptDeletionPreview key={promptId} promptId={promptId} deleteOutputs={deleteOutputs} />
       ))}
-      <label className="check">
-        <input type="checkbox" checked={deleteOutputs} onChange={(event) => setDeleteOutputs(event.target.checked)} /> Also delete the output files
-      </label>
-      <ProblemNotice message={remove.error?.message ?? (failures.length > 0 ? failures.join('; ') : null)} />
-      <div className="actions">
-        <button type="button" onClick={onClose}>
-          Keep
-        </button>
-        <button
-          type="button"
-          className="danger"
-          disabled={remove.pending}
-          onClick={async () => {
-            const refused: string[] = [];
-            for (const promptId of promptIds) {
-              const answer = await remove.run({ input: { promptId, deleteOutputs } });
-              const refusal = answer ? problemsOf(answer.deletePrompt) : null;
-              if (refusal) refused.push(`${promptId}: ${refusal.message}`);
-            }
-            setFailures(refused);
-            if (refused.length === 0) {
-              onDeleted();
-              onClose();
-            }
-          }}
-        >
-          Delete
-        </button>
-      </div>
+      <DeleteChoice
+        deleteOutputs={deleteOutputs}
+        onDeleteOutputs={setDeleteOutputs}
+        problem={remove.error?.message ?? (failures.length > 0 ? failures.join('; ') : null)}
+        disabled={remove.pending}
+        onKeep={onClose}
+        onDelete={async () => {
+          const refused: string[] = [];
+          for (const promptId of promptIds) {
+            const answer = await remove.run({ input: { promptId, deleteOutputs } });
+            const refusal = answer ? problemsOf(answer.deletePrompt) : null;
+            if (refusal) refused.push(`${promptId}: ${refusal.message}`);
+          }
+          setFailures(refused);
+          if (refused.length === 0) {
+            onDeleted();
+            onClose();
+          }
+        }}
+      />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { EventList } from '../components/event-list';
 import { LogViewer } from '../components/log-viewer';
-import { Dialog, Empty, Facts, Link, Panel, ProblemNotice, StarRating, StatusBadge } from '../components/ui';
+import { DeleteChoice, Dialog, Empty, Facts, Link, Panel, ProblemNotice, StarRating, StatusBadge } from '../components/ui';
 import { DeleteRunDocument, DeletionPreviewDocument, RateRunDocument, RequestUpscaleDocument, RunDetailDocument, RunUpdatedDocument } from '../graphql/generated';
 import { formatBytes, formatDuration, formatTime } from '../lib/format';
 import { useMutation, useQuery, useSubscription } from '../lib/hooks';
@@ -148,32 +148,23 @@ function DeleteRunForm({ runId, onClose }: { runId: string; onClose: () => void 
       ) : (
         <p className="muted">Reading what the run holds…</p>
       )}
-      <label className="check">
-        <input type="checkbox" checked={deleteOutputs} onChange={(event) => setDeleteOutputs(event.target.checked)} /> Also delete the output files
-      </label>
-      <ProblemNotice message={remove.error?.message ?? refusal?.message ?? null} />
-      <div className="actions">
-        <button type="button" onClick={onClose}>
-          Keep
-        </button>
-        <button
-          type="button"
-          className="danger"
-          disabled={remove.pending || facts?.blocked}
-          onClick={async () => {
-            const answer = await remove.run({ input: { runId, deleteOutputs } });
-            if (!answer) return;
-            const problem = problemsOf(answer.deleteRun);
-            setRefusal(problem);
-            if (!problem) {
-              onClose();
-              navigate('/runs');
-            }
-          }}
-        >
-          Delete
-        </button>
-      </div>
+      <DeleteChoice
+        deleteOutputs={deleteOutputs}
+        onDeleteOutputs={setDeleteOutputs}
+        problem={remove.error?.message ?? refusal?.message ?? null}
+        disabled={remove.pending || facts?.blocked === true}
+        onKeep={onClose}
+        onDelete={async () => {
+          const answer = await remove.run({ input: { runId, deleteOutputs } });
+          if (!answer) return;
+          const problem = problemsOf(answer.deleteRun);
+          setRefusal(problem);
+          if (!problem) {
+            onClose();
+            navigate('/runs');
+          }
+        }}
+      />
     </div>
   );
 }
