@@ -1,8 +1,8 @@
 /**
  * The package edges `npm test` holds (docs/decisions.md §25, §27, §30): only apps/server composes
  * the roles; the roles are peers; libraries never reach into apps; the domain and the configuration
- * are leaves; a library is used only through its index.ts faces; and no module is part of an
- * import circle, type-only imports included.
+ * are leaves; the dashboard is a browser client of the schema alone; a library is used only
+ * through its index.ts faces; and no module is part of an import circle, type-only imports included.
  */
 module.exports = {
   forbidden: [
@@ -45,6 +45,14 @@ module.exports = {
       from: { path: '^apps/cli/' },
       to: { path: '^(apps/(api|worker|server)|libs/(eventstore|read-models|gpu|gpu-sim|auth|config))/' },
     },
+    {
+      name: 'web-is-a-browser-client',
+      comment: 'The dashboard runs in the browser and knows the service only by schema.gql (its generated types): no server code, no Node built-ins.',
+      severity: 'error',
+      from: { path: '^apps/web/' },
+      to: { path: '^(apps|libs)/', pathNot: '^apps/web/' },
+    },
+    { name: 'web-has-no-node-built-ins', severity: 'error', from: { path: '^apps/web/src/' }, to: { dependencyTypes: ['core'] } },
     { name: 'no-import-circles', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

@@ -27,6 +27,13 @@ module.exports = {
     tier('e2e', 'test/.*\\.e2e-spec\\.ts$', timeoutOf(30_000)),
     // Headless Chromium against a real Cosmos process (libs/testing/src/browser.harness.ts).
     tier('browser', 'test/.*\\.browser-spec\\.ts$', timeoutOf(60_000)),
+    // The dashboard's components in jsdom: React renders them, the tests click and type.
+    tier('component', 'apps/web/.*\\.spec\\.tsx$', {
+      moduleFileExtensions: ['js', 'json', 'ts', 'tsx'],
+      extensionsToTreatAsEsm: ['.ts', '.tsx'],
+      transform: { '^.+\\.tsx?$': ['ts-jest', { useESM: true, tsconfig: 'apps/web/tsconfig.spec.json' }] },
+      testEnvironment: 'jsdom',
+    }),
   ],
   // A suite whose set-up failed can leave a server listening; the run must still end (it reports
   // the failure either way) rather than hold CI until its deadline.
