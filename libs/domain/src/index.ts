@@ -19,9 +19,10 @@ export type { JobCommand, MergeIntoBatch, QueueJob } from './job/job.commands.js
 export { type ClaimedJob, jobContainerName, jobDecider, type JobState } from './job/job.decider.js';
 export { JobAlreadyRetried, JobInvalidTransition, JobNotActive, JobNotClaimed, JobNotFound, JobNotQueued } from './job/job.errors.js';
 export { JOB_EVENT_TYPES, JOB_KINDS, JOB_QUEUED_SCHEMA_VERSION, JOB_STAGES, type JobEvent, type JobFailureReason, type JobKind, type JobQueued, jobQueuedFromV1, jobQueuedFromV2, type JobStage, jobStream, type QueuedPrompt, type QueuedUpscale } from './job/job.events.js';
-export { DEFAULT_JOB_PRIORITY, priorityProblem } from './job/job.validation.js';
+export { DEFAULT_JOB_PRIORITY, JOB_GPU_COUNTS, jobGpuCountProblem, priorityProblem } from './job/job.validation.js';
 export { outcomePlan } from './job/outcome-plan.js';
 export { compareQueued, DEFAULT_JOB_DURATIONS_SECONDS, DURATION_SAMPLE_SIZE, estimateWaits, type JobDuration, median, type QueuedJobRef } from './job/queue-order.js';
+export { type SlotCandidate, type SlotClaim, slotClaims } from './job/gpu-slots.js';
 export { type ContainerObservation, recoveryAction } from './job/recovery.js';
 export { isValidPromptName, PROMPT_NAME_MAX_LENGTH } from './naming/prompt-name.js';
 export { smartName } from './naming/smart-name.js';

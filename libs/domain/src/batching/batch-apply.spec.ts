@@ -5,7 +5,7 @@ const at = { now: '2026-12-04T10:00:00.000Z', actor: 'ana' };
 const batchJobId = 'job_00000000000000b1';
 const video = { path: 'harbour/color.mp4', frames: 121, fps: 24, width: 1280, height: 704, durationSeconds: 5.04, codec: 'h264', sizeBytes: 1 };
 const harbour: QueuedPrompt = { text: 'a harbour', negativePrompt: '', name: 'harbour', modelType: 'transfer', inputs: { videoDir: 'harbour', color: video, depth: null, segmentation: null } };
-const single: BatchSource = { jobId: 'job_000000000000000a', kind: 'inference', runIds: ['rs_a'], promptIds: ['ps_1'], config: { seed: 7 }, priority: 60, queuedAt: '2026-12-04T09:05:00.000Z' };
+const single: BatchSource = { jobId: 'job_000000000000000a', kind: 'inference', runIds: ['rs_a'], promptIds: ['ps_1'], config: { seed: 7 }, priority: 60, numGpus: 2, queuedAt: '2026-12-04T09:05:00.000Z' };
 const batch: BatchSource = {
   jobId: 'job_000000000000000b',
   kind: 'batch_inference',
@@ -13,6 +13,7 @@ const batch: BatchSource = {
   promptIds: ['ps_2', 'ps_1'],
   config: { runs: [{ seed: 1 }, { seed: 2 }] },
   priority: 40,
+  numGpus: 2,
   queuedAt: '2026-12-04T09:00:00.000Z',
 };
 
@@ -43,6 +44,7 @@ describe('applying a smart batch', () => {
       promptIds: ['ps_1', 'ps_1'],
       config: { runs: [{ seed: 7 }, { seed: 2 }] },
       priority: 60,
+      numGpus: 2,
       merged: { from: [single.jobId, batch.jobId], queuedAt: batch.queuedAt },
     });
   });

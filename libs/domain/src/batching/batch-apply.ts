@@ -12,6 +12,8 @@ export interface BatchSource {
   readonly promptIds: readonly string[];
   readonly config: Readonly<Record<string, unknown>>;
   readonly priority: number;
+  /** Alike across a planned batch (the planner's key), so the batch asks for the same. */
+  readonly numGpus: number | null;
   readonly queuedAt: string;
 }
 
@@ -73,6 +75,7 @@ export function batchQueueStep(
     prompts,
     upscale: null,
     priority: merged[0]!.priority,
+    ...(merged[0]!.numGpus === null ? {} : { numGpus: merged[0]!.numGpus }),
     idempotencyKey: null,
     retryOf: null,
     merged: { from: merged.map((source) => source.jobId), queuedAt: merged.map((source) => source.queuedAt).sort()[0]! },

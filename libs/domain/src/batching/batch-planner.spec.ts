@@ -24,6 +24,7 @@ const job = (jobId: string, runs: BatchCandidateRun[], extra: Partial<BatchCandi
   jobId,
   kind: 'inference',
   priority: 50,
+  numGpus: 1,
   queuedAt: at(0),
   cancelRequested: false,
   runs,
@@ -79,6 +80,11 @@ describe('planBatches', () => {
   it('never merges jobs that differ in the negative prompt, which the batch’s base spec holds once', () => {
     const candidates = [job('job_a', [run('rs_a', {}, 'blurry')]), job('job_b', [run('rs_b', {}, 'noisy')]), job('job_c', [run('rs_c', {}, 'blurry')])];
     expect(sourcesOf(planBatches(candidates, strict))).toEqual([['job_a', 'job_c']]);
+  });
+
+  it('never merges jobs that ask for different GPU counts: the batch asks for one', () => {
+    const candidates = [sized('job_four', 1), sized('job_a', 1), sized('job_b', 1)].map((candidate, index) => ({ ...candidate, numGpus: index === 0 ? 4 : 1 }));
+    expect(sourcesOf(planBatches(candidates, strict))).toEqual([['job_a', 'job_b']]);
   });
 
   it('never merges jobs of different priorities', () => {

@@ -29,6 +29,8 @@ export interface BatchCandidate {
   /** Only inference and batch_inference jobs run transfer.py, so only they can share its invocation. */
   readonly kind: JobKind;
   readonly priority: number;
+  /** GPUs it asked for (null: queued before GPU slots); only jobs asking alike share a batch. */
+  readonly numGpus: number | null;
   readonly queuedAt: string;
   readonly cancelRequested: boolean;
   /** In the job's run order. */
@@ -136,14 +138,14 @@ function asBatchable(job: BatchCandidate, sharedRuns: ReadonlySet<string>): Batc
 /**
  * Jobs with equal keys can share one model invocation. Null when the job's own runs could not
  * share one, so it cannot join any batch. Priority is part of the key so that merging never lets
- * a job overtake one the user ranked above it.
+ * a job overtake one the user ranked above it; so are the GPUs asked for, which the batch keeps.
  */
 function groupKey({ job, configs }: Batchable, mode: BatchingMode): string | null {
   const signatures = distinct(job.runs.map((run, index) => executionSignature(configs[index]!, run.negativePrompt)));
   if (signatures.length !== 1) return null;
   const controls = controlsInKey(mode, configs);
   if (controls === null) return null;
-  return JSON.stringify([job.priority, signatures[0], controls]);
+  return JSON.stringify([job.priority, job.numGpus, signatures[0], controls]);
 }
 
 /**

@@ -36,6 +36,7 @@ interface KeyedRequest {
   readonly promptIds: readonly string[];
   readonly config: unknown;
   readonly priority: number;
+  readonly numGpus?: number;
   readonly prompts?: Readonly<Record<string, { readonly negativePrompt: string }>> | null;
 }
 
@@ -50,6 +51,8 @@ export function requestDifferences(first: KeyedRequest, again: KeyedRequest): st
   const negatives = (request: KeyedRequest) => request.promptIds.map((id) => request.prompts?.[id]?.negativePrompt);
   if (samePrompts && first.prompts && again.prompts && JSON.stringify(negatives(first)) !== JSON.stringify(negatives(again))) differences.push('negativePrompt');
   if (first.priority !== again.priority) differences.push('priority');
+  // A JobQueued from before GPU slots holds none; a command naming none asks for one.
+  if ((first.numGpus ?? 1) !== (again.numGpus ?? 1)) differences.push('numGpus');
   return differences;
 }
 

@@ -12,6 +12,8 @@ export interface QueueJob {
   /** An upscale job's source, resolved; null for every other kind. */
   readonly upscale: QueuedUpscale | null;
   readonly priority: number;
+  /** GPUs the container gets (jobGpuCountProblem's rule); absent: one. */
+  readonly numGpus?: number;
   readonly idempotencyKey: string | null;
   readonly retryOf: string | null;
   /** Only for a batch made by smart batching: the merged jobs, and the earliest one's queuedAt. */
@@ -35,6 +37,8 @@ export interface ClaimJob {
   readonly jobId: string;
   readonly node: string;
   readonly attempt: number;
+  /** The node's GPUs the attempt takes (gpu-slots.ts chose them); absent for a claim of the whole node. */
+  readonly gpus?: readonly number[];
   readonly now: string;
 }
 

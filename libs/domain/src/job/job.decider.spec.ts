@@ -130,13 +130,20 @@ describe('job decider', () => {
 
   describe('QueueJob', () => {
     it('queues a job with its runs, full config, priority and idempotency key', () => {
-      spec.given([]).when(queue({ idempotencyKey: 'cli:ana:42' })).then([queuedAs({ idempotencyKey: 'cli:ana:42' })]);
+      spec.given([]).when(queue({ idempotencyKey: 'cli:ana:42' })).then([queuedAs({ idempotencyKey: 'cli:ana:42', numGpus: 1 })]);
     });
 
     it('queues a batch with one config per run, and a retry linked to its original', () => {
       const batch = { kind: 'batch_inference', runIds: ['rs_1', 'rs_2'], promptIds: ['ps_1', 'ps_1'], config: { runs: [config, config] } } as const;
-      spec.given([]).when(queue(batch)).then([queuedAs({ ...batch, runIds: ['rs_1', 'rs_2'], promptIds: ['ps_1', 'ps_1'] })]);
-      spec.given([]).when(queue({ retryOf: copyId })).then([queuedAs({ retryOf: copyId })]);
+      spec.given([]).when(queue(batch)).then([queuedAs({ ...batch, runIds: ['rs_1', 'rs_2'], promptIds: ['ps_1', 'ps_1'], numGpus: 1 })]);
+      spec.given([]).when(queue({ retryOf: copyId })).then([queuedAs({ retryOf: copyId, numGpus: 1 })]);
+    });
+
+    it('records the GPUs a job asks for: 1, 2, 4 or 8, and one for the prompt upsampler', () => {
+      spec.given([]).when(queue({ numGpus: 4 })).then([queuedAs({ numGpus: 4 })]);
+      spec.given([]).when(queue({ numGpus: 3 })).thenThrows(InvalidInput, 'input.numGpus: must be one of 1, 2, 4, 8 (got 3)');
+      const enhance = { kind: 'enhance', config: { model: 'pixtral', mode: 'CREATE_NEW' } } as const;
+      spec.given([]).when(queue({ ...enhance, numGpus: 2 })).thenThrows(InvalidInput, 'input.numGpus: must be 1: the prompt upsampler runs on one GPU');
     });
 
     it('refuses a job id that exists', () => {
@@ -217,6 +224,13 @@ describe('job decider', () => {
 
     it('refuses a blank node', () => {
       spec.given([queued]).when(cmd.claim(1, ' ')).thenThrows(InvalidInput, 'node: name the node that claims the job');
+    });
+
+    it('records the GPUs the attempt holds, and they are part of its state', () => {
+      const onGpus: JobClaimed = { type: 'JobClaimed', data: { ...claimed().data, gpus: [2, 3] } };
+      spec.given([queued]).when({ ...cmd.claim(), gpus: [2, 3] } as JobCommand).then([onGpus]);
+      expect(fold(jobDecider, [queued, onGpus])).toMatchObject({ status: 'Claimed', gpus: [2, 3] });
+      for (const gpus of [[], [1, 1], [-1]]) spec.given([queued]).when({ ...cmd.claim(), gpus } as JobCommand).thenThrows(InvalidInput, /gpus: must be distinct GPU indices/);
     });
 
     it('refuses a job claimed already, a finished one and a missing one', () => {
@@ -418,7 +432,7 @@ describe('job decider', () => {
       spec
         .given([])
         .when(queue({ ...batch, merged: from }))
-        .then([queuedAs({ ...batch, runIds: ['rs_1', 'rs_2'], promptIds: ['ps_1', 'ps_2'], mergedFrom: [copyId, batchId], queuedAt: from.queuedAt })]);
+        .then([queuedAs({ ...batch, runIds: ['rs_1', 'rs_2'], promptIds: ['ps_1', 'ps_2'], mergedFrom: [copyId, batchId], queuedAt: from.queuedAt, numGpus: 1 })]);
     });
 
     it('refuses a merged job that is no batch, merges nothing, itself or a bad id', () => {

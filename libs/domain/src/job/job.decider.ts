@@ -36,6 +36,8 @@ export interface ClaimedJob {
   readonly attempt: number;
   readonly containerName: string;
   readonly claimedAt: string;
+  /** The node's GPUs this attempt holds; absent on a claim from before GPU slots (the node's whole setting). */
+  readonly gpus?: readonly number[];
   /** Null until the worker reports its first stage. */
   readonly stage: JobStage | null;
   readonly percent: number;
@@ -79,10 +81,11 @@ export const jobDecider: Decider<JobCommand, JobEvent, JobState> = {
         const problems = queueProblems(command);
         if (problems.length > 0) throw new InvalidInput(problems);
         const { jobId, kind, priority, idempotencyKey, retryOf, merged } = command;
+        const numGpus = command.numGpus ?? 1;
         const data = { runIds: [...command.runIds], promptIds: [...command.promptIds], config: { ...command.config }, prompts: { ...command.prompts }, upscale: command.upscale };
         const batch = merged === undefined ? {} : { mergedFrom: [...merged.from] };
         const queuedAt = merged?.queuedAt ?? command.now;
-        return [{ type: 'JobQueued', data: { jobId, kind, ...data, priority, idempotencyKey, retryOf, ...batch, queuedAt, queuedBy: command.actor } }];
+        return [{ type: 'JobQueued', data: { jobId, kind, ...data, priority, numGpus, idempotencyKey, retryOf, ...batch, queuedAt, queuedBy: command.actor } }];
       }
       case 'ChangeJobPriority': {
         const job = requireQueued(command.jobId, state, 'be reprioritized');
@@ -211,7 +214,11 @@ function claim(command: ClaimJob, job: QueuedJob): JobEvent[] {
   const next = job.attempts + 1;
   if (command.attempt !== next) throw new JobInvalidTransition(command.jobId, `is due for attempt ${next}, not ${command.attempt}`);
   const containerName = jobContainerName(job.kind, command.jobId, next);
-  return [{ type: 'JobClaimed', data: { node: command.node, attempt: next, containerName, claimedAt: command.now } }];
+  const gpus = command.gpus === undefined ? {} : { gpus: [...command.gpus] };
+  if (gpus.gpus !== undefined && (gpus.gpus.length === 0 || new Set(gpus.gpus).size !== gpus.gpus.length || gpus.gpus.some((index) => !Number.isInteger(index) || index < 0))) {
+    throw new InvalidInput([{ field: 'gpus', problem: `must be distinct GPU indices of at least 0 (got ${JSON.stringify(command.gpus)})` }]);
+  }
+  return [{ type: 'JobClaimed', data: { node: command.node, attempt: next, containerName, claimedAt: command.now, ...gpus } }];
 }
 
 /** Stages may be skipped (a job with nothing to upload), never undone; percent only grows within a stage. */

@@ -51,6 +51,11 @@ export type JobQueued = DomainEvent<
      * JobMergedIntoBatch). Absent on every other job, and on events written before batching existed.
      */
     mergedFrom?: string[];
+    /**
+     * GPUs the job's container gets on its node, each its own (1, 2, 4 or 8). Absent on events
+     * written before GPU slots: such a job takes every GPU of its node, as it did then.
+     */
+    numGpus?: number;
     /** For a merged batch, the earliest source's: the batch keeps the first job's place in the queue. */
     queuedAt: string;
     queuedBy: string;
@@ -94,7 +99,17 @@ export function jobQueuedFromV2(data: Record<string, unknown>): Record<string, u
 
 export type JobPriorityChanged = DomainEvent<'JobPriorityChanged', { priority: number; changedBy: string; at: string }>;
 
-export type JobClaimed = DomainEvent<'JobClaimed', { node: string; attempt: number; containerName: string; claimedAt: string }>;
+export type JobClaimed = DomainEvent<
+  'JobClaimed',
+  {
+    node: string;
+    attempt: number;
+    containerName: string;
+    claimedAt: string;
+    /** The node's GPU indices this attempt holds, none shared with another running attempt; absent before GPU slots (the node's whole GPU setting). */
+    gpus?: number[];
+  }
+>;
 
 export type JobStageChanged = DomainEvent<'JobStageChanged', { stage: JobStage; percent: number; at: string }>;
 

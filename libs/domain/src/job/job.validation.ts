@@ -1,7 +1,7 @@
 import type { FieldProblem } from '../shared/domain-error.js';
 import { JOB_ID } from '../shared/ids.js';
 import type { QueueJob } from './job.commands.js';
-import { JOB_KINDS } from './job.events.js';
+import { JOB_KINDS, type JobKind } from './job.events.js';
 import { idempotencyKeyProblem } from './idempotency.js';
 
 export const MIN_JOB_PRIORITY = 0;
@@ -17,6 +17,16 @@ export function jobIdProblem(jobId: unknown): string | null {
 export function priorityProblem(priority: unknown): string | null {
   if (typeof priority === 'number' && Number.isInteger(priority) && priority >= MIN_JOB_PRIORITY && priority <= MAX_JOB_PRIORITY) return null;
   return `must be a whole number from ${MIN_JOB_PRIORITY} to ${MAX_JOB_PRIORITY}, higher runs first (got ${JSON.stringify(priority)})`;
+}
+
+/** What a job may ask of its node: torchrun's process counts the model is run with (reference §1.1). */
+export const JOB_GPU_COUNTS = [1, 2, 4, 8] as const;
+
+/** The prompt upsampler runs on one GPU whatever it is given, so an enhance job asks for one. */
+export function jobGpuCountProblem(kind: JobKind, numGpus: unknown): string | null {
+  if (!(JOB_GPU_COUNTS as readonly unknown[]).includes(numGpus)) return `must be one of ${JOB_GPU_COUNTS.join(', ')} (got ${JSON.stringify(numGpus)})`;
+  if (kind === 'enhance' && numGpus !== 1) return 'must be 1: the prompt upsampler runs on one GPU';
+  return null;
 }
 
 export function percentProblem(percent: unknown): string | null {
@@ -41,6 +51,7 @@ export function queueProblems(command: QueueJob): FieldProblem[] {
   add('input.prompts', promptsProblem(command));
   add('input.upscale', upscaleProblem(command));
   add('input.priority', priorityProblem(command.priority));
+  if (command.numGpus !== undefined) add('input.numGpus', jobGpuCountProblem(command.kind, command.numGpus));
   if (command.idempotencyKey !== null) add('input.idempotencyKey', idempotencyKeyProblem(command.idempotencyKey));
   if (command.retryOf !== null) {
     add('input.retryOf', command.retryOf === command.jobId ? 'a job cannot retry itself' : jobIdProblem(command.retryOf));

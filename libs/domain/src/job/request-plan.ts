@@ -18,6 +18,8 @@ export interface JobRequest {
   readonly prompts: Readonly<Record<string, QueuedPrompt>>;
   readonly upscale: QueuedUpscale | null;
   readonly priority: number;
+  /** GPUs the container gets; a retry of a job queued before GPU slots names none (one). */
+  readonly numGpus?: number;
   readonly idempotencyKey: string | null;
   readonly retryOf: string | null;
   readonly now: string;
@@ -50,6 +52,7 @@ export function queueJobStep(request: JobRequest, freshRunIds: readonly string[]
       prompts: request.prompts,
       upscale: request.upscale,
       priority: request.priority,
+      ...(request.numGpus === undefined ? {} : { numGpus: request.numGpus }),
       idempotencyKey: request.idempotencyKey,
       retryOf: request.retryOf,
       now: request.now,
