@@ -50,7 +50,7 @@ describe('loadConfig', () => {
       generation: { negativePrompt: expect.stringMatching(/^The video captures a game playing, .* unrealistic at all\.$/) },
       log: { level: 'info' },
       gpu: { simulatedWhenEmpty: true, statusIntervalMs: 10000, simulatedDurationMs: 4000, nodes: [] },
-      jobs: { maxAttempts: 3, inferenceTimeoutSeconds: 3600, upscaleTimeoutSeconds: 3600, enhanceTimeoutSeconds: 1800, pollIntervalMs: 2000, pauseWhenRecovering: false },
+      jobs: { maxAttempts: 3, inferenceTimeoutSeconds: 3600, upscaleTimeoutSeconds: 3600, enhanceTimeoutSeconds: 1800, inferenceGpus: '1', upscaleGpus: '1', pollIntervalMs: 2000, pauseWhenRecovering: false },
       projections: { batchSize: 500, consistencyTimeoutMs: 2000 },
     });
   });

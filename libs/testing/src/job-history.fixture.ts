@@ -49,6 +49,8 @@ export interface JobSeed {
   readonly actor?: string;
   /** Only on a batch made by smart batching (see `batchQueued`). */
   readonly mergedFrom?: string[];
+  /** Absent: the job as queued before GPU slots. */
+  readonly numGpus?: number;
 }
 
 /** Appends job events to an in-memory log; `events` is what a store's `readAll` would return. */
@@ -73,6 +75,7 @@ export class JobHistory extends RecordedLog {
       prompts: Object.fromEntries(promptIds.map((promptId) => [promptId, queuedPromptOf(promptId)])),
       upscale: kind === 'upscale' ? { sourceRunId: null, sourceVideo: 'city/color.mp4', video: { root: 'inputs', path: 'city/color.mp4' } } : null,
       priority: seed.priority ?? 50,
+      ...(seed.numGpus === undefined ? {} : { numGpus: seed.numGpus }),
       idempotencyKey: seed.idempotencyKey ?? null,
       retryOf: seed.retryOf ?? null,
       ...(seed.mergedFrom === undefined ? {} : { mergedFrom: seed.mergedFrom }),
@@ -87,11 +90,12 @@ export class JobHistory extends RecordedLog {
     return this.job(jobId, 'JobPriorityChanged', { priority, changedBy: by, at }, at, by);
   }
 
-  claimed(jobId: string, at: string, node = 'gpu-1'): RecordedEvent {
+  /** `gpus` absent: a claim as made before GPU slots. */
+  claimed(jobId: string, at: string, node = 'gpu-1', gpus?: number[]): RecordedEvent {
     const attempt = (this.claims.get(jobId)?.attempt ?? 0) + 1;
     this.claims.set(jobId, { attempt, at });
     const containerName = jobContainerName(this.kindOf(jobId), jobId, attempt);
-    return this.job(jobId, 'JobClaimed', { node, attempt, containerName, claimedAt: at }, at);
+    return this.job(jobId, 'JobClaimed', { node, attempt, containerName, claimedAt: at, ...(gpus === undefined ? {} : { gpus }) }, at);
   }
 
   stageChanged(jobId: string, stage: JobStage, percent: number, at: string): RecordedEvent {

@@ -91,7 +91,7 @@ export class SmartBatching {
    * verifyIntegrity's fix runs for a batch whose apply was cut short. `merged` in queue order.
    */
   async completeBatch(batchJobId: string, merged: readonly JobDoc[], request: RequestContext): Promise<JobDoc | null> {
-    const sources = merged.map(({ id, kind, runIds, promptIds, config, priority, queuedAt }): BatchSource => ({ jobId: id, kind, runIds, promptIds, config, priority, queuedAt }));
+    const sources = merged.map(({ id, kind, runIds, promptIds, config, priority, numGpus, queuedAt }): BatchSource => ({ jobId: id, kind, runIds, promptIds, config, priority, numGpus, queuedAt }));
     const moved: RunMove[] = [];
     for (const move of moveSteps(batchJobId, sources, this.at(request))) {
       if (await this.moveRun(move, request)) moved.push(move);
@@ -142,6 +142,6 @@ export class SmartBatching {
       const negativePrompt = job.prompts?.[promptId]?.negativePrompt ?? prompt.negativePrompt;
       runs.push({ runId, promptId, config: resolveInferenceConfig(run.config), negativePrompt });
     }
-    return { jobId: job.id, kind: job.kind, priority: job.priority, queuedAt: job.queuedAt, cancelRequested: job.cancelRequested !== null, runs };
+    return { jobId: job.id, kind: job.kind, priority: job.priority, numGpus: job.numGpus ?? null, queuedAt: job.queuedAt, cancelRequested: job.cancelRequested !== null, runs };
   }
 }

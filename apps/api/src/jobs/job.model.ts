@@ -87,6 +87,9 @@ export class Job {
   @Field(() => Int, { description: '0..100, higher first.' })
   priority: number;
 
+  @Field(() => Int, { nullable: true, description: 'GPUs its container gets; null for a job queued before GPU slots, which takes every GPU of its node.' })
+  numGpus: number | null;
+
   @Field(() => String, { nullable: true })
   idempotencyKey: string | null;
 
@@ -119,6 +122,9 @@ export class Job {
 
   @Field(() => Date, { nullable: true })
   claimedAt: Date | null;
+
+  @Field(() => [Int], { nullable: true, description: "The node's GPU indices the current (or last) attempt holds, none shared with another running job; null while queued." })
+  gpus: number[] | null;
 
   @Field(() => JobStageValue, { nullable: true, description: "Null until the worker reports the attempt's first stage." })
   stage: JobStageValue | null;
@@ -154,6 +160,8 @@ export class Job {
       runIds: [...doc.runIds],
       promptIds: [...doc.promptIds],
       priority: doc.priority,
+      // Documents projected before GPU slots lack both until the read model is rebuilt.
+      numGpus: doc.numGpus ?? null,
       idempotencyKey: doc.idempotencyKey,
       retryOf: doc.retryOf,
       retriedAs: doc.retriedAs,
@@ -166,6 +174,7 @@ export class Job {
       node: doc.node,
       containerName: doc.containerName,
       claimedAt: date(doc.claimedAt),
+      gpus: doc.gpus ? [...doc.gpus] : null,
       stage: doc.stage as JobStageValue | null,
       percent: doc.percent,
       cancelRequested,

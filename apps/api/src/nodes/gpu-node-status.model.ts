@@ -53,6 +53,9 @@ export class NodeContainer {
   @Field(() => [String])
   runIds: string[];
 
+  @Field(() => [Int], { nullable: true, description: "The node's GPU indices its job holds (its cosmos.gpus label); null for a container started before GPU slots." })
+  gpus: number[] | null;
+
   @Field({ description: "Docker's state, e.g. running." })
   status: string;
 
@@ -71,6 +74,7 @@ export class NodeContainer {
       jobId: container.jobId,
       kind: container.kind,
       runIds: [...container.runIds],
+      gpus: container.gpus === null ? null : [...container.gpus],
       status: container.state,
       startedAt,
       runningForSeconds: startedAt === null ? null : Math.max(0, Math.round((checkedAt.getTime() - startedAt.getTime()) / 1000)),

@@ -1,7 +1,7 @@
 import { buildBatchSpec, buildInferenceSpec, type FieldProblem, type InferenceConfig, InvalidInput, type PromptForModel, PromptNotFound, promptTextProblem, resolveInferenceConfig, sanitizePromptText } from '../../../../libs/domain/src/index.js';
 import type { CatalogQueries, PromptDoc } from '../../../../libs/read-models/src/index.js';
 import type { RequestInferenceInput } from './request-inference.input.js';
-import { collectConfig, definedOnly, jobOptions, toDryRun } from './job-options.js';
+import { collectConfig, definedOnly, type GpuDefault, jobOptions, toDryRun } from './job-options.js';
 import type { DryRun } from './requests.results.js';
 
 /** A request that passed every check, before anything is written. */
@@ -12,6 +12,7 @@ export interface CheckedInferenceRequest {
   readonly negativePrompt: string | null;
   readonly priority: number;
   readonly idempotencyKey: string | null;
+  readonly numGpus: number;
 }
 
 /**
@@ -19,10 +20,10 @@ export interface CheckedInferenceRequest {
  * from the job rules), then the prompts: all before the first write, so a refused request leaves
  * no reserved key or half-queued job behind.
  */
-export async function checkInferenceRequest(input: RequestInferenceInput, catalog: CatalogQueries): Promise<CheckedInferenceRequest> {
+export async function checkInferenceRequest(input: RequestInferenceInput, catalog: CatalogQueries, gpus: GpuDefault): Promise<CheckedInferenceRequest> {
   const problems: FieldProblem[] = [];
   const config = collectConfig(() => resolveInferenceConfig(configInput(input)), problems);
-  const { priority, idempotencyKey } = jobOptions(input, problems);
+  const { priority, idempotencyKey, numGpus } = jobOptions(input, problems, gpus);
   const negative = input.negativePrompt ?? null;
   const negativeProblem = negative === null ? null : promptTextProblem(negative, true);
   if (negativeProblem !== null) problems.push({ field: 'input.negativePrompt', problem: negativeProblem });
@@ -37,7 +38,7 @@ export async function checkInferenceRequest(input: RequestInferenceInput, catalo
     }
     prompts.push(prompt);
   }
-  return { prompts, config, negativePrompt: negative === null ? null : sanitizePromptText(negative), priority, idempotencyKey };
+  return { prompts, config, negativePrompt: negative === null ? null : sanitizePromptText(negative), priority, idempotencyKey, numGpus };
 }
 
 /** Only the settings the user named: the loader fills the rest and refuses anything it does not know. */
@@ -54,10 +55,10 @@ export function promptForModel(prompt: PromptDoc, negativePrompt: string | null 
 
 /** The same builders the executors use, so the answer is what a node would receive. */
 export function dryRun(request: CheckedInferenceRequest, jobId: string, runIds: readonly string[]): DryRun {
-  const { prompts, config, negativePrompt } = request;
+  const { prompts, config, negativePrompt, numGpus } = request;
   const launch =
     prompts.length === 1
-      ? buildInferenceSpec({ runId: runIds[0]!, prompt: promptForModel(prompts[0]!, negativePrompt), config })
-      : buildBatchSpec({ jobId, runs: prompts.map((prompt, index) => ({ runId: runIds[index]!, prompt: promptForModel(prompt, negativePrompt), config })) });
+      ? buildInferenceSpec({ runId: runIds[0]!, prompt: promptForModel(prompts[0]!, negativePrompt), config, launch: { numGpus } })
+      : buildBatchSpec({ jobId, runs: prompts.map((prompt, index) => ({ runId: runIds[index]!, prompt: promptForModel(prompt, negativePrompt), config })), launch: { numGpus } });
   return toDryRun(launch, runIds);
 }

@@ -24,6 +24,8 @@ interface JobPlan {
   readonly runs: readonly RunPlan[];
   readonly upscale: QueuedUpscale | null;
   readonly priority: number;
+  /** Absent only for a retry of a job queued before GPU slots. */
+  readonly numGpus?: number;
   readonly idempotencyKey: string | null;
   readonly retryOf: string | null;
 }
@@ -45,19 +47,19 @@ export class JobRequests {
   ) {}
 
   async requestInference(checked: CheckedInferenceRequest, request: RequestContext): Promise<JobRequested> {
-    const { prompts, config, negativePrompt, priority, idempotencyKey } = checked;
+    const { prompts, config, negativePrompt, priority, numGpus, idempotencyKey } = checked;
     // The job's JobQueued holds the negative prompt its runs use: the request's, or each prompt's.
     const queued = (prompt: PromptDoc) => ({ ...asQueuedPrompt(prompt), ...(negativePrompt === null ? {} : { negativePrompt }) });
     const runs = prompts.map((prompt): RunPlan => ({ promptId: prompt.id, config: { ...config }, prompt: queued(prompt) }));
-    const plan: JobPlan = { kind: prompts.length === 1 ? 'inference' : 'batch_inference', runs, upscale: null, priority, idempotencyKey, retryOf: null };
+    const plan: JobPlan = { kind: prompts.length === 1 ? 'inference' : 'batch_inference', runs, upscale: null, priority, numGpus, idempotencyKey, retryOf: null };
     return this.queue(await this.jobIdFor(idempotencyKey, request), plan, request);
   }
 
   /** One upscale run, linked to its source run or video, under the source's (or the named) prompt. */
   async requestUpscale(checked: CheckedUpscaleRequest, request: RequestContext): Promise<JobRequested> {
-    const { promptId, config, sourceRunId, sourceVideo, source, priority, idempotencyKey } = checked;
+    const { promptId, config, sourceRunId, sourceVideo, source, priority, numGpus, idempotencyKey } = checked;
     const upscale: QueuedUpscale = { sourceRunId, sourceVideo, video: source };
-    const plan: JobPlan = { kind: 'upscale', runs: [{ promptId, config: { ...config } }], upscale, priority, idempotencyKey, retryOf: null };
+    const plan: JobPlan = { kind: 'upscale', runs: [{ promptId, config: { ...config } }], upscale, priority, numGpus, idempotencyKey, retryOf: null };
     return this.queue(await this.jobIdFor(idempotencyKey, request), plan, request);
   }
 
@@ -71,7 +73,7 @@ export class JobRequests {
     const run: RunPlan = { promptId: prompt.id, config: { ...config }, prompt: asQueuedPrompt(prompt) };
     const jobId = await this.jobIdFor(idempotencyKey, request);
     if ((await readJob(this.documents, jobId)) === null) await clearRuns();
-    return this.queue(jobId, { kind: 'enhance', runs: [run], upscale: null, priority, idempotencyKey, retryOf: null }, request);
+    return this.queue(jobId, { kind: 'enhance', runs: [run], upscale: null, priority, numGpus: 1, idempotencyKey, retryOf: null }, request);
   }
 
   /**
@@ -98,7 +100,8 @@ export class JobRequests {
       runs.push({ promptId: run.promptId, config: run.config });
       if (old.kind === 'upscale') upscale = await this.upscaleSourceOf(run);
     }
-    return this.queue(newJobId, { kind: old.kind, runs, upscale, priority: old.priority, idempotencyKey: null, retryOf: jobId }, request);
+    const numGpus = old.numGpus === null ? {} : { numGpus: old.numGpus };
+    return this.queue(newJobId, { kind: old.kind, runs, upscale, priority: old.priority, ...numGpus, idempotencyKey: null, retryOf: jobId }, request);
   }
 
   /** A queued job ends at once and takes its runs along; a claimed one ends when its worker confirms the kill. */
@@ -150,7 +153,9 @@ export class JobRequests {
   private async queue(jobId: string, plan: JobPlan, request: RequestContext): Promise<JobRequested> {
     const { kind, upscale, priority, idempotencyKey, retryOf } = plan;
     const asked = plan.runs.map(({ promptId, config }) => ({ promptId, config }));
-    const jobRequest = { jobId, kind, runs: asked, prompts: await queuedPrompts(this.catalog, plan.runs.map(({ promptId, prompt }) => ({ promptId, known: prompt }))), upscale, priority, idempotencyKey, retryOf, now: this.commands.now(), actor: request.actor };
+    const prompts = await queuedPrompts(this.catalog, plan.runs.map(({ promptId, prompt }) => ({ promptId, known: prompt })));
+    const numGpus = plan.numGpus === undefined ? {} : { numGpus: plan.numGpus };
+    const jobRequest = { jobId, kind, runs: asked, prompts, upscale, priority, ...numGpus, idempotencyKey, retryOf, now: this.commands.now(), actor: request.actor };
     const step = queueJobStep(jobRequest, plan.runs.map(() => ids.run()));
     const { accepted, events, eventIds } = await this.commands.issueForEvents(jobDecider, step.command, request, {
       streamId: jobStream(jobId),

@@ -38,7 +38,8 @@ export class PromptEnhancement {
   private async check(input: EnhancePromptInput): Promise<CheckedEnhanceRequest> {
     const problems: FieldProblem[] = [];
     const config = collectConfig(() => resolveEnhanceConfig(definedOnly({ model: input.model, mode: input.mode })), problems);
-    const options = jobOptions(input, problems);
+    // The prompt upsampler runs on one GPU: an enhance request has no numGpus to name.
+    const options = jobOptions(input, problems, { kind: 'enhance', numGpus: 1 });
     if (problems.length > 0 || config === null) throw new InvalidInput(problems);
 
     const prompt = await this.catalog.prompt(input.promptId);

@@ -30,6 +30,10 @@ export class RequestUpscaleInput {
   @IsOptional()
   prompt?: string | null;
 
+  @Field(() => Int, { nullable: true, description: 'GPUs its container gets on its node: 1, 2, 4 or 8 (jobs.upscale_gpus when unsaid); a node runs as many jobs at once as its free GPUs allow.' })
+  @IsOptional()
+  numGpus?: number | null;
+
   @Field(() => Int, { nullable: true, description: '0..100, higher first (50).' })
   @IsOptional()
   priority?: number | null;

@@ -10,6 +10,7 @@ import type { RequestContext } from '../graphql/request-context.js';
 import { Job } from '../jobs/job.model.js';
 import { checkInferenceRequest, dryRun } from './inference-request.js';
 import { CancelJobInput, RetryJobInput, SetJobPriorityInput } from './job-commands.inputs.js';
+import { gpuDefault } from './job-options.js';
 import { JobRequests } from './job-requests.service.js';
 import { RequestInferenceInput } from './request-inference.input.js';
 import { RequestUpscaleInput } from './request-upscale.input.js';
@@ -34,7 +35,7 @@ export class RequestsResolver {
     description: 'Queue Cosmos Transfer inference: one prompt, one inference job; several, one batch_inference job with a run per prompt.',
   })
   async requestInference(@Context() request: RequestContext, @Args('input') input: RequestInferenceInput): Promise<typeof RequestInferenceResult> {
-    const checked = await checkInferenceRequest(input, this.catalog);
+    const checked = await checkInferenceRequest(input, this.catalog, gpuDefault(this.config, 'inference'));
     if (input.dryRun) return dryRun(checked, ids.job(), checked.prompts.map(() => ids.run()));
     return this.requests.requestInference(checked, request);
   }
@@ -44,7 +45,7 @@ export class RequestsResolver {
     description: 'Queue a 4K upscale of a completed run\'s output video or of a video under the inputs root: one upscale job, one run linked to its source.',
   })
   async requestUpscale(@Context() request: RequestContext, @Args('input') input: RequestUpscaleInput): Promise<typeof RequestUpscaleResult> {
-    const checked = await checkUpscaleRequest(input, this.catalog, this.config.paths.inputsRoot);
+    const checked = await checkUpscaleRequest(input, this.catalog, this.config.paths.inputsRoot, gpuDefault(this.config, 'upscale'));
     if (input.dryRun) return upscaleDryRun(checked, ids.run());
     return this.requests.requestUpscale(checked, request);
   }

@@ -1,7 +1,7 @@
 import { buildUpscaleSpec, type FieldProblem, InvalidInput, type LocalFile, PromptNotFound, resolveUpscaleConfig, RunNotCompleted, RunNotFound, type UpscaleConfig } from '../../../../libs/domain/src/index.js';
 import { InputFolderError, resolveInputVideoFile } from '../../../../libs/media/src/index.js';
 import type { CatalogQueries } from '../../../../libs/read-models/src/index.js';
-import { collectConfig, definedOnly, jobOptions, type JobOptions, toDryRun } from './job-options.js';
+import { collectConfig, definedOnly, type GpuDefault, jobOptions, type JobOptions, toDryRun } from './job-options.js';
 import type { RequestUpscaleInput } from './request-upscale.input.js';
 import type { DryRun } from './requests.results.js';
 
@@ -20,10 +20,10 @@ export interface CheckedUpscaleRequest extends JobOptions {
  * prompt: runs always belong to a prompt, and guessing one (or creating one) for a loose file
  * would put the upscale in a lineage the user never chose.
  */
-export async function checkUpscaleRequest(input: RequestUpscaleInput, catalog: CatalogQueries, inputsRoot: string): Promise<CheckedUpscaleRequest> {
+export async function checkUpscaleRequest(input: RequestUpscaleInput, catalog: CatalogQueries, inputsRoot: string, gpus: GpuDefault): Promise<CheckedUpscaleRequest> {
   const problems: FieldProblem[] = [];
   const config = collectConfig(() => resolveUpscaleConfig(definedOnly({ controlWeight: input.controlWeight, prompt: input.prompt })), problems);
-  const options = jobOptions(input, problems);
+  const options = jobOptions(input, problems, gpus);
   const sourceRunId = input.sourceRunId ?? null;
   const sourceVideo = input.sourceVideo ?? null;
   const promptId = input.promptId ?? null;
@@ -62,5 +62,5 @@ export async function checkUpscaleRequest(input: RequestUpscaleInput, catalog: C
 
 /** The builder the upscale executor uses, so the answer is what a node would receive. */
 export function upscaleDryRun(request: CheckedUpscaleRequest, runId: string): DryRun {
-  return toDryRun(buildUpscaleSpec({ runId, source: request.source, config: request.config }), [runId]);
+  return toDryRun(buildUpscaleSpec({ runId, source: request.source, config: request.config, launch: { numGpus: request.numGpus } }), [runId]);
 }

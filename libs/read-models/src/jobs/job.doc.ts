@@ -15,6 +15,8 @@ export interface JobDoc {
   readonly config: Record<string, unknown>;
   /** 0..100, higher first. */
   readonly priority: number;
+  /** GPUs its container gets; null for a job queued before GPU slots (it takes its node's every GPU). */
+  readonly numGpus: number | null;
   readonly idempotencyKey: string | null;
   /** The failed or cancelled job this one retries. */
   readonly retryOf: string | null;
@@ -35,6 +37,8 @@ export interface JobDoc {
   readonly node: string | null;
   readonly containerName: string | null;
   readonly claimedAt: string | null;
+  /** The node's GPU indices the current (or last) attempt holds; null while queued and for claims before GPU slots. */
+  readonly gpus: readonly number[] | null;
   /** Null until the worker reports the attempt's first stage. */
   readonly stage: JobStage | null;
   readonly percent: number;

@@ -43,6 +43,7 @@ describe('jobs projection', () => {
       promptIds: [promptIdOf(10)],
       config: { num_steps: 35, guidance: 5, seed: 1 },
       priority: 60,
+      numGpus: null,
       idempotencyKey: 'key-1',
       retryOf: jobIdOf(9),
       retriedAs: null,
@@ -55,6 +56,7 @@ describe('jobs projection', () => {
       node: null,
       containerName: null,
       claimedAt: null,
+      gpus: null,
       stage: null,
       percent: 0,
       cancelRequested: null,
@@ -66,6 +68,15 @@ describe('jobs projection', () => {
       _position: 1,
       _revision: 1,
     });
+  });
+
+  it('keeps the GPUs a job asked for and the ones its attempt holds, given back with a release', () => {
+    const history = new JobHistory();
+    history.queued({ id: jobId, queuedAt: t0, numGpus: 2 });
+    history.claimed(jobId, at(1), 'gpu-1', [4, 5]);
+    expect(fold(history.events)).toMatchObject({ numGpus: 2, gpus: [4, 5], status: 'claimed' });
+    history.released(jobId, at(2));
+    expect(fold(history.events)).toMatchObject({ numGpus: 2, gpus: null, status: 'queued' });
   });
 
   it('changes the priority of a queued job', () => {

@@ -14,7 +14,7 @@ export const JOBS_COLLECTION = 'jobs';
  */
 export const jobsProjection: Projection<JobDoc> = {
   name: 'jobs',
-  version: 4, // 2: mergedInto and mergedFrom; 3: promptTexts; 4: prompts (whole, as queued)
+  version: 5, // 2: mergedInto and mergedFrom; 3: promptTexts; 4: prompts (whole, as queued); 5: numGpus and gpus
   collection: JOBS_COLLECTION,
   filter: { streamPrefixes: [JOB_STREAM_PREFIX], eventTypes: JOB_EVENT_TYPES },
   // Only MongoDB uses these; the embedded store scans its in-memory copy. They serve the queue in
@@ -33,7 +33,7 @@ export const jobsProjection: Projection<JobDoc> = {
     if (event.type === 'JobQueued') {
       // A stream has one JobQueued; a second one (never emitted) must not reset the job.
       if (doc !== null) return doc;
-      const { jobId, kind, runIds, promptIds, config, prompts, priority, idempotencyKey, retryOf, mergedFrom = [], queuedAt, queuedBy } = event.data;
+      const { jobId, kind, runIds, promptIds, config, prompts, priority, numGpus = null, idempotencyKey, retryOf, mergedFrom = [], queuedAt, queuedBy } = event.data;
       return {
         id: jobId,
         kind,
@@ -42,6 +42,7 @@ export const jobsProjection: Projection<JobDoc> = {
         promptIds,
         config,
         priority,
+        numGpus,
         idempotencyKey,
         retryOf,
         retriedAs: null,
@@ -54,6 +55,7 @@ export const jobsProjection: Projection<JobDoc> = {
         node: null,
         containerName: null,
         claimedAt: null,
+        gpus: null,
         stage: null,
         percent: 0,
         cancelRequested: null,
@@ -72,8 +74,8 @@ export const jobsProjection: Projection<JobDoc> = {
         return { ...doc, priority: event.data.priority, updatedAt: event.data.at };
       case 'JobClaimed': {
         if (doc.status !== 'queued') return doc;
-        const { node, attempt, containerName, claimedAt } = event.data;
-        return { ...doc, status: 'claimed', attempts: attempt, node, containerName, claimedAt, stage: null, percent: 0, updatedAt: claimedAt };
+        const { node, attempt, containerName, claimedAt, gpus = null } = event.data;
+        return { ...doc, status: 'claimed', attempts: attempt, node, containerName, claimedAt, gpus, stage: null, percent: 0, updatedAt: claimedAt };
       }
       case 'JobStageChanged': {
         if (!isActive(doc.status)) return doc;
@@ -88,7 +90,7 @@ export const jobsProjection: Projection<JobDoc> = {
       case 'JobReleased':
         if (!isActive(doc.status)) return doc;
         // Back in the queue at its old place; `attempts` keeps counting, so the next claim is the next attempt.
-        return { ...doc, status: 'queued', node: null, containerName: null, claimedAt: null, stage: null, percent: 0, updatedAt: event.data.at };
+        return { ...doc, status: 'queued', node: null, containerName: null, claimedAt: null, gpus: null, stage: null, percent: 0, updatedAt: event.data.at };
       case 'JobSucceeded': {
         if (isFinished(doc.status)) return doc;
         const { at, durationSeconds } = event.data;
