@@ -30,6 +30,7 @@ type Subcommand = (ctx: ProgramContext, options: ParsedOptions) => Promise<numbe
 
 export function createDockerStandIn({ behaviour, programs }: DockerStandInOptions): DockerStandIn {
   const containers = new Map<string, Container>();
+  const busyGpus = (): Set<number> => new Set([...containers.values()].filter((c) => c.state.status === 'running').flatMap((c) => c.config.gpus));
 
   const find = (reference: string): Container | undefined =>
     containers.get(reference) ?? [...containers.values()].find((c) => reference.length >= 12 && c.config.id.startsWith(reference));
@@ -67,14 +68,17 @@ export function createDockerStandIn({ behaviour, programs }: DockerStandInOption
           name,
           image,
           labels: keyValues(options.values.get('label')),
-          env: keyValues(options.values.get('env')),
+          // What the NVIDIA container runtime tells a container about the GPUs --gpus gave it.
+          env: { ...keyValues(options.values.get('env')), NVIDIA_VISIBLE_DEVICES: gpus.join(',') },
           command,
           workdir: options.values.get('workdir')?.at(-1) ?? null,
           volumes: volumes as VolumeMount[],
           gpus,
           createdAt: new Date(),
         };
-        const program = programs[command[0]];
+        // Two model processes on one board: the second one's allocation fails, as on a real GPU.
+        const shared = gpus.filter((index) => busyGpus().has(index));
+        const program = shared.length > 0 ? outOfMemoryOn(shared) : programs[command[0]];
         if (program === undefined) {
           const reason = `exec: "${command[0]}": executable file not found in $PATH`;
           containers.set(name, Container.failedToStart(config, reason));
@@ -243,7 +247,7 @@ export function createDockerStandIn({ behaviour, programs }: DockerStandInOption
   };
 
   return Object.assign(docker, {
-    busyGpus: () => new Set([...containers.values()].filter((c) => c.state.status === 'running').flatMap((c) => c.config.gpus)),
+    busyGpus,
     shutdown: async () => {
       await Promise.all([...containers.values()].map((c) => c.settle()));
     },
@@ -283,6 +287,14 @@ function one(operands: readonly string[]): string | undefined {
 
 function daemonError(ctx: ProgramContext, message: string): Promise<number> {
   return fail(ctx, `Error response from daemon: ${message}`, 1);
+}
+
+/** The model of a container given GPUs another running container holds: CUDA runs out of memory at load. */
+function outOfMemoryOn(gpus: readonly number[]): Program {
+  return async (ctx) => {
+    await write(ctx.stderr, `torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 GiB. GPU ${gpus[0]} has a total capacity of 79.19 GiB of which 5.06 GiB is free (held by another process)\n`);
+    return 1;
+  };
 }
 
 async function fail(ctx: ProgramContext, message: string, code: number): Promise<number> {

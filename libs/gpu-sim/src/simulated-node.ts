@@ -54,7 +54,8 @@ export async function startSimulatedNode(options: SimulatedNodeOptions): Promise
       remoteDir: SIMULATED_REMOTE_DIR,
       reconnect: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 500 },
     },
-    executor: { remoteDir: SIMULATED_REMOTE_DIR, image: DEFAULT_IMAGE, gpus: { count: 1 }, sudo: false, dockerArgs: ['--ipc=host'] },
+    // Every GPU its nvidia-smi reports, found when the worker connects, as on a node configuring none.
+    executor: { remoteDir: SIMULATED_REMOTE_DIR, image: DEFAULT_IMAGE, gpus: 'all', sudo: false, dockerArgs: ['--ipc=host'] },
     behaviour,
     root,
     dropConnections: () => server.dropConnections(),

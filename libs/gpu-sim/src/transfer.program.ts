@@ -40,6 +40,12 @@ export function createModelPrograms(behaviour: SimulatedBehaviour): { readonly t
       let i = 0;
       // torchrun's own options come first, as `--opt value`, `--opt=value` or a bare `--standalone`.
       while (i < args.length && args[i].startsWith('--')) i += args[i].includes('=') || args[i] === '--standalone' ? 1 : 2;
+      // One process per GPU: more processes than the container sees GPUs find no device for the rest.
+      const processes = Number(optionValue(args.slice(0, i), 'nproc_per_node') ?? 1);
+      const visible = ctx.env['NVIDIA_VISIBLE_DEVICES'];
+      if (visible !== undefined && visible !== '' && processes > visible.split(',').length) {
+        return modelVoice(ctx, { file: TRANSFER_SCRIPT, func: 'demo' }).crash(`RuntimeError: CUDA error: invalid device ordinal (local_rank ${visible.split(',').length} of ${processes}; the container sees GPUs ${visible})`);
+      }
       return runScript(ctx, args[i], args.slice(i + 1), true);
     },
     python: (ctx) => runScript(ctx, ctx.argv[1], ctx.argv.slice(2), false),
@@ -216,4 +222,13 @@ async function isFile(ctx: ProgramContext, path: string): Promise<boolean> {
 function splitOnce(text: string): [string, string | undefined] {
   const at = text.indexOf('=');
   return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+}
+
+/** A torchrun option's value, written `--name value` or `--name=value`. */
+function optionValue(options: readonly string[], name: string): string | undefined {
+  for (const [index, option] of options.entries()) {
+    if (option === `--${name}`) return options[index + 1];
+    if (option.startsWith(`--${name}=`)) return option.slice(name.length + 3);
+  }
+  return undefined;
 }

@@ -36,6 +36,7 @@ describe('dockerRun', () => {
       '--label', 'cosmos.run=rs_0123456789abcdef0123456789abcdef',
       '--label', 'cosmos.kind=inference',
       '--gpus', '"device=0,1"',
+      '--label', 'cosmos.gpus=0,1',
       '--volume', '/srv/cosmos:/workspace',
       '--volume', '/home/gpu/.cache/huggingface:/root/.cache/huggingface:ro',
       '--workdir', '/workspace',

@@ -10,7 +10,7 @@ export interface DockerInvocation {
   readonly sudo?: boolean;
 }
 
-export const CONTAINER_LABELS = { job: 'cosmos.job', run: 'cosmos.run', kind: 'cosmos.kind' } as const;
+export const CONTAINER_LABELS = { job: 'cosmos.job', run: 'cosmos.run', kind: 'cosmos.kind', gpus: 'cosmos.gpus' } as const;
 
 /** `all`, a number of GPUs, or specific device indices. */
 export type GpuSelection = 'all' | { readonly count: number } | { readonly devices: readonly number[] };
@@ -78,6 +78,8 @@ export function dockerRun(spec: DockerRunSpec): string[] {
   argv.push('--label', `${CONTAINER_LABELS.run}=${labels.runs.map((run) => checkId('run', run)).join(',')}`);
   argv.push('--label', `${CONTAINER_LABELS.kind}=${checkId('kind', labels.kind)}`);
   if (spec.gpus !== undefined) argv.push('--gpus', gpusValue(spec.gpus));
+  // The GPUs a job holds, for status and for telling slots apart: docker ps does not show --gpus.
+  if (spec.gpus !== undefined && spec.gpus !== 'all' && 'devices' in spec.gpus) argv.push('--label', `${CONTAINER_LABELS.gpus}=${spec.gpus.devices.join(',')}`);
   for (const volume of spec.volumes ?? []) {
     argv.push('--volume', `${checkMountPath(volume.host)}:${checkMountPath(volume.container)}${volume.readOnly ? ':ro' : ''}`);
   }

@@ -65,4 +65,5 @@ export { FailureStreak } from './failure-streak.js';
 export { isNodeUnreachable } from './gpu.errors.js';
 export { type CosmosContainer, killCosmosContainer, listCosmosContainers } from './nodes/cosmos-containers.js';
 export { configuredNode, GPU_NODES, gpuNode, type GpuNode, gpuNodeList, type GpuNodes } from './nodes/gpu-node.js';
+export { gpuPool } from './nodes/gpu-pool.js';
 export { type NodeStatus, PROBE_COMMAND_TIMEOUT_MS, probeNode } from './nodes/node-probe.js';

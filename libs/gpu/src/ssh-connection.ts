@@ -62,6 +62,16 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
     this.slots = new ChannelSlots(this.node.maxChannels);
   }
 
+  /**
+   * Another connection to the same host with the same settings. A node running several jobs at
+   * once needs more channels than one connection may open (OpenSSH's MaxSessions, 10 by default):
+   * each running job follows its container with two.
+   */
+  sibling(): SshConnection {
+    const passphrase = this.passphrase === undefined ? {} : { passphrase: this.passphrase };
+    return new SshConnection({ ...this.node, ...passphrase }, { ...(this.logger === undefined ? {} : { logger: this.logger }), random: this.random });
+  }
+
   get isConnected(): boolean {
     return this.client !== null;
   }

@@ -199,6 +199,8 @@ describe('SingleInferenceExecutor against a real OpenSSH sshd', () => {
     expect(failure.message).toContain(`docker wait ${name} was stopped`);
     expect(await containerState(name)).toBe('running 0');
     await eventually(() => expect(leftovers()).toEqual({ clis: [], sessions: 0 }), 10_000);
+    // It holds the host's one GPU until it ends: the next test's container would run out of memory beside it.
+    await eventually(async () => expect(await containerState(name)).toBe('exited 0'), 10_000);
   }, 20_000);
 
   // OpenSSH ignores the KILL signal request for a root login (a developer's machine without the

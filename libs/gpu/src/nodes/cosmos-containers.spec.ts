@@ -13,9 +13,15 @@ describe('parseCosmosContainers', () => {
       jobId: 'job_1',
       kind: 'batch_inference',
       runIds: ['run_a', 'run_b', 'run_c'],
+      gpus: null,
       state: 'running',
       startedAt: '2025-06-01T10:00:05.000Z',
     });
+  });
+
+  it('reads the GPUs a job holds from its cosmos.gpus label, commas and all', () => {
+    const labels = 'cosmos.gpus=2,3,cosmos.job=job_1,cosmos.run=run_a';
+    expect(parseCosmosContainers(row({ Names: 'ours', Labels: labels }))).toEqual([expect.objectContaining({ gpus: [2, 3], runIds: ['run_a'] })]);
   });
 
   it('skips blank and unreadable lines and rows without our job label', () => {

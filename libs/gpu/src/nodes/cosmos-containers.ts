@@ -9,6 +9,8 @@ export interface CosmosContainer {
   readonly jobId: string;
   readonly kind: string | null;
   readonly runIds: readonly string[];
+  /** The GPU indices it was given (its cosmos.gpus label); null for a container given a count or all. */
+  readonly gpus: readonly number[] | null;
   /** docker's state word (`running`): stable between probes, unlike its "Up 5 minutes". */
   readonly state: string;
   /** ISO time docker created it; `docker run --detach` starts it at once. Null if unreadable. */
@@ -46,6 +48,7 @@ export function parseCosmosContainers(psOutput: string): CosmosContainer[] {
     const jobId = labels.get(CONTAINER_LABELS.job);
     if (jobId === undefined || row.Names === undefined) return [];
     const runs = labels.get(CONTAINER_LABELS.run);
+    const gpus = labels.get(CONTAINER_LABELS.gpus);
     return [
       {
         name: row.Names,
@@ -54,6 +57,7 @@ export function parseCosmosContainers(psOutput: string): CosmosContainer[] {
         jobId,
         kind: labels.get(CONTAINER_LABELS.kind) ?? null,
         runIds: runs ? runs.split(',') : [],
+        gpus: gpus && /^\d+(,\d+)*$/.test(gpus) ? gpus.split(',').map(Number) : null,
         state: row.State ?? 'unknown',
         startedAt: dockerTime(row.CreatedAt ?? ''),
       },

@@ -77,12 +77,12 @@ describe('probeNode against the simulated GPU node', () => {
     });
   });
 
-  it('lists a running container of ours with its job, kind and runs, and leaves out one without our labels', async () => {
+  it('lists a running container of ours with its job, kind, runs and GPUs, and leaves out one without our labels', async () => {
     const ours = dockerRun({
       name: 'cosmos_batch_inference_job_probe_a1',
       labels: { job: 'job_probe', kind: 'batch_inference', runs: ['run_a', 'run_b'] },
       image: simulated.executor.image,
-      gpus: { count: 1 },
+      gpus: { devices: [0] },
       command: ['sleep', '60'],
       detached: true,
     });
@@ -102,6 +102,7 @@ describe('probeNode against the simulated GPU node', () => {
         jobId: 'job_probe',
         kind: 'batch_inference',
         runIds: ['run_a', 'run_b'],
+        gpus: [0],
         state: 'running',
         startedAt: expect.any(String),
       },
