@@ -5,7 +5,7 @@ import type { CosmosHarness } from './cosmos.harness.js';
 /** What the job e2e tests read back about a job and its runs. */
 export const JOB_QUERY = `query($id: String!) {
   job(id: $id) {
-    id kind status node attempts stage percent claimedAt finishedAt containerName retryOf retriedAs
+    id kind status node attempts stage percent claimedAt finishedAt containerName numGpus gpus retryOf retriedAs
     failure { reason message exitCode } cancellation { by reason }
     runs { id status promptId sourceRunId enhancedText failure { reason message } outputs { name path sizeBytes sha256 kind } }
   }

@@ -3,7 +3,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { assertNever, type ClaimedJob, type JobKind, type JobWork, outcomePlan } from '../../../../libs/domain/src/index.js';
 import { runFolder } from '../../../../libs/media/src/index.js';
-import { EXECUTION_LOG_NAME, type GpuNode } from '../../../../libs/gpu/src/index.js';
+import { EXECUTION_LOG_NAME, type ExecutorNode, type GpuNode, type SshConnection } from '../../../../libs/gpu/src/index.js';
 import { recordEnhancement } from './enhancement-result.js';
 import { executeWorkload, type RunOutcome } from './job-execution.js';
 import type { JobLedger, RunFailure } from './job-ledger.js';
@@ -30,7 +30,8 @@ export class JobDriver {
     private readonly logger: Logger,
   ) {}
 
-  async drive(work: JobWork, claim: ClaimedJob, cancel: AbortSignal): Promise<void> {
+  /** `connection` is the node's, or another one to it when the node runs many jobs at once. */
+  async drive(work: JobWork, claim: ClaimedJob, cancel: AbortSignal, connection: SshConnection = this.node.connection): Promise<void> {
     const { jobId, kind } = work;
     const runIds = work.runs.map((run) => run.runId);
     const progress = new ProgressReporter(this.ledger, { jobId, attempt: claim.attempt, runIds, node: this.node }, claim, this.logger);
@@ -40,8 +41,8 @@ export class JobDriver {
       outcomes = await executeWorkload(
         work,
         {
-          connection: this.node.connection,
-          node: this.node.executor,
+          connection,
+          node: claimExecutor(this.node.executor, claim),
           jobId,
           attempt: claim.attempt,
           inputsRoot: this.settings.inputsRoot,
@@ -131,4 +132,9 @@ class BatchLogMirror {
   async close(): Promise<void> {
     await Promise.all(this.streams.map((stream) => new Promise<void>((resolve) => stream.end(resolve))));
   }
+}
+
+/** The container sees only the GPUs its claim holds; a claim from before GPU slots keeps the node's whole setting. */
+export function claimExecutor(executor: ExecutorNode, claim: ClaimedJob): ExecutorNode {
+  return claim.gpus === undefined ? executor : { ...executor, gpus: { devices: [...claim.gpus] } };
 }

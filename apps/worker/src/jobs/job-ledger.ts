@@ -72,8 +72,8 @@ export class JobLedger {
   }
 
   /** Throws the decider's refusal (JobNotQueued…) when another claimer won. */
-  async claim(jobId: string, node: string, attempt: number): Promise<CommandResult<JobEvent>> {
-    return this.job(jobId, { type: 'ClaimJob', jobId, node, attempt, now: this.now() }, `a${attempt}:claim`, await this.trace(jobId));
+  async claim(jobId: string, node: string, attempt: number, gpus: readonly number[]): Promise<CommandResult<JobEvent>> {
+    return this.job(jobId, { type: 'ClaimJob', jobId, node, attempt, gpus, now: this.now() }, `a${attempt}:claim`, await this.trace(jobId));
   }
 
   async stage(jobId: string, attempt: number, stage: JobStage, percent: number): Promise<void> {

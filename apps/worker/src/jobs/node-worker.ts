@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
-import { type ClaimedJob, DomainError, type JobQueued, type JobWork, QUEUE_STREAM, queueDecider, recoveryAction } from '../../../../libs/domain/src/index.js';
+import { type ClaimedJob, DomainError, type JobQueued, type JobWork, QUEUE_STREAM, queueDecider, recoveryAction, slotClaims } from '../../../../libs/domain/src/index.js';
 import type { EventSourcedCommandHandler } from '../../../../libs/eventstore/src/index.js';
-import { FailureStreak, type GpuNode, isNodeUnreachable } from '../../../../libs/gpu/src/index.js';
+import { FailureStreak, type GpuNode, gpuPool, isNodeUnreachable, type SshConnection } from '../../../../libs/gpu/src/index.js';
 import type { CatalogQueries } from '../../../../libs/read-models/src/index.js';
 import { NodeContactLost } from './job-execution.js';
 import type { JobDriver } from './job-driver.js';
@@ -23,15 +23,36 @@ export interface NodeWorkerSettings {
 /** Queued jobs looked at per pass; the first one whose claim wins runs. */
 const CANDIDATES = 20;
 
+/** A job this worker drives on the node, with the GPUs its attempt holds and the connection it uses. */
+interface Slot {
+  readonly cancel: AbortController;
+  readonly gpus: readonly number[];
+  readonly lane: number;
+}
+
 /**
- * One GPU node's worker: one job at a time. At start it settles what a previous process left on
- * the node (recoveryAction decides per job); then it claims the next queued job the board shows,
- * priority first, then FIFO, unless the queue is paused, and drives it to its end from what its
- * own stream says. Claims race other nodes on the job stream: exactly one append wins, the others
- * see JobNotQueued and look further.
+ * Jobs that share one SSH connection: each follows its container with two channels (logs and
+ * wait), which leaves two of a connection's eight for docker run, inspect and a kill.
+ */
+const JOBS_PER_CONNECTION = 3;
+
+/**
+ * One GPU node's worker, running as many jobs at once as the node has GPUs for: each attempt holds
+ * its own GPUs (slotClaims chooses them, JobClaimed records them, its container sees only them).
+ * At start it settles what a previous process left on the node (recoveryAction decides per job),
+ * re-attaching every container still running; then it claims queued jobs the board shows, priority
+ * first, then FIFO, unless the queue is paused, and drives each to its end from what its own stream
+ * says. Claims race other nodes on the job stream: exactly one append wins, the others see
+ * JobNotQueued and look further.
  */
 export class NodeWorker {
-  private current: { readonly jobId: string; readonly cancel: AbortController } | null = null;
+  /** By job id: what runs here now. */
+  private readonly slots = new Map<string, Slot>();
+  private readonly driving = new Set<Promise<void>>();
+  /** The node's GPUs, known once it answered (gpuPool). */
+  private pool: readonly number[] | null = null;
+  /** Lane 0 is the node's own connection; more open as more jobs run at once, and close with the worker. */
+  private readonly lanes: SshConnection[];
   private stopped = false;
   /** A node that stays down fails every retry alike: said with backing off, not every few seconds. */
   private readonly failures = new FailureStreak();
@@ -48,9 +69,14 @@ export class NodeWorker {
     private readonly contact: NodeContact,
     private readonly settings: NodeWorkerSettings,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.lanes = [node.connection];
+  }
 
-  /** Until stop(): errors of one pass are logged and the next pass comes after the poll interval. */
+  /**
+   * Until stop(): errors of one pass are logged and the next pass comes after the poll interval.
+   * Resolves once every job it drives has let go.
+   */
   async run(): Promise<void> {
     let recovered = false;
     while (!this.stopped) {
@@ -60,24 +86,37 @@ export class NodeWorker {
         if (!recovered) await this.wakeup.sleep(this.settings.pollIntervalMs);
         continue;
       }
-      const worked = await this.guard('run the next job', () => this.runNext());
-      if (worked || this.stopped) continue;
+      const started = await this.guard('run the next job', () => this.startNext());
+      if (started || this.stopped) continue;
+      // A job ending here notifies too: its GPUs may be what a queued job waits for.
       await this.wakeup.wait(this.settings.pollIntervalMs);
     }
+    await Promise.allSettled([...this.driving]);
   }
 
-  /** Lets go of the node: the job in hand stays claimed, for the next start to recover. */
+  /** The job ids running here now, with their GPUs (for tests and logs). */
+  runningSlots(): ReadonlyMap<string, readonly number[]> {
+    return new Map([...this.slots].map(([jobId, slot]) => [jobId, slot.gpus]));
+  }
+
+  /** Lets go of the node: the jobs in hand stay claimed, for the next start to recover. */
   stop(): void {
     this.stopped = true;
+    // Closing a connection ends the follows on it; the node's own connection its owner closes.
+    for (const lane of this.lanes.slice(1)) void lane.close();
   }
 
   /** The owner asked to cancel this job: kill its container if it runs here. */
   cancelRequested(jobId: string): void {
-    if (this.current?.jobId === jobId) this.current.cancel.abort();
+    this.slots.get(jobId)?.cancel.abort();
   }
 
-  /** Settles every job a previous process left claimed on this node, then our containers nobody owns. */
+  /**
+   * Settles every job a previous process left claimed on this node, then our containers nobody
+   * owns. Containers still running are re-attached side by side, each in its slot.
+   */
   async reconcile(): Promise<void> {
+    this.pool ??= await gpuPool(this.node);
     const seen = new Set<string>();
     for (const job of this.board.heldBy([this.node.name])) {
       seen.add(job.id);
@@ -106,7 +145,7 @@ export class NodeWorker {
     switch (action) {
       case 'reattach':
       case 'finalize':
-        return this.drive(record, state as ClaimedJob);
+        return this.launch(record, state as ClaimedJob);
       case 'release':
       case 'fail_interrupted':
         return this.interrupted(record, state as ClaimedJob, action);
@@ -120,26 +159,31 @@ export class NodeWorker {
     }
   }
 
-  private async runNext(): Promise<boolean> {
+  /** Claims one job into free GPUs and starts it; false when nothing could start now. */
+  private async startNext(): Promise<boolean> {
     // Nothing is claimed for a node that does not answer: the job waits in the queue, saying why (Job.waitingFor).
     await this.node.connection.connect();
     const next = await this.claimNext();
     if (next === null) return false;
-    await this.drive(next.record, next.claim, next.work);
+    this.launch(next.record, next.claim, next.work);
     return true;
   }
 
   private async claimNext(): Promise<{ record: JobRecord; work: JobWork; claim: ClaimedJob } | null> {
-    if (this.stopped) return null;
+    if (this.stopped || this.pool === null) return null;
     const queue = await this.commands.state(queueDecider, QUEUE_STREAM);
     if (queue.status === 'Paused') return null;
-    for (const job of this.board.queued().slice(0, CANDIDATES)) {
+    const queued = this.board.queued().slice(0, CANDIDATES);
+    const byId = new Map(queued.map((job) => [job.id, job]));
+    const busy = new Set([...this.slots.values()].flatMap((slot) => slot.gpus));
+    for (const { jobId, gpus } of slotClaims(this.pool, busy, queued.map((job) => ({ jobId: job.id, numGpus: job.numGpus ?? null })))) {
+      const job = byId.get(jobId)!;
       if (this.stopped) return null;
       // A job queued before v3 runs from the catalog: it waits until the catalog shows its runs.
       if (job.legacy && (await this.workloadFrom((await this.ledger.jobRecord(job.id)).queued)) === null) continue;
       try {
         // The board may be behind the stream: a refusal, or a claim that is not ours, means look further.
-        const claimed = await this.ledger.claim(job.id, this.node.name, job.attempts + 1);
+        const claimed = await this.ledger.claim(job.id, this.node.name, job.attempts + 1, gpus);
         if (claimed.duplicate) continue;
       } catch (error) {
         if (error instanceof DomainError) continue;
@@ -160,58 +204,81 @@ export class NodeWorker {
   }
 
   /**
+   * Takes the claim's GPUs (a claim from before GPU slots takes the whole node) and drives the job
+   * in the background; when it lets go, the GPUs are free and the node looks for work again.
+   */
+  private launch(record: JobRecord, claim: ClaimedJob, known: JobWork | null = null): void {
+    const { jobId } = record;
+    if (this.slots.has(jobId)) return;
+    const cancel = new AbortController();
+    if (claim.cancelRequested !== null) cancel.abort();
+    const lane = this.freeLane();
+    this.slots.set(jobId, { cancel, gpus: claim.gpus ?? this.pool ?? [], lane });
+    const driving = this.drive(record, claim, cancel, known, this.lanes[lane]!)
+      .catch((error: unknown) => this.logger.error({ msg: 'driving a job failed', node: this.node.name, jobId, error: (error as Error).stack ?? String(error) }))
+      .finally(() => {
+        this.slots.delete(jobId);
+        this.driving.delete(driving);
+        this.wakeup.notify();
+      });
+    this.driving.add(driving);
+  }
+
+  /**
    * Runs a claimed attempt; a dropped node is retried by recovery a bounded number of times. `known`
    * is the workload a fresh claim already read; recovery reads it here. First the job's runs are
    * made if its request stopped before making them.
    */
-  private async drive(record: JobRecord, claim: ClaimedJob, known: JobWork | null = null): Promise<void> {
+  /** The first connection with room for one more job, opening another when all are full. */
+  private freeLane(): number {
+    const used = [...this.slots.values()].map((slot) => slot.lane);
+    for (let lane = 0; ; lane++) {
+      if (used.filter((taken) => taken === lane).length >= JOBS_PER_CONNECTION) continue;
+      if (lane === this.lanes.length) this.lanes.push(this.node.connection.sibling());
+      return lane;
+    }
+  }
+
+  private async drive(record: JobRecord, claim: ClaimedJob, cancel: AbortController, known: JobWork | null, connection: SshConnection): Promise<void> {
     const { jobId } = record;
-    const cancel = new AbortController();
-    if (claim.cancelRequested !== null) cancel.abort();
-    this.current = { jobId, cancel };
     let work = known;
     let current = claim;
-    try {
-      for (let contact = 1; ; contact++) {
-        try {
-          work ??= await this.requireWorkload(record);
-          if (record.queued !== null) await this.ledger.ensureRuns(record.queued);
-          await this.driver.drive(work, current, cancel.signal);
+    for (let contact = 1; ; contact++) {
+      try {
+        work ??= await this.requireWorkload(record);
+        if (record.queued !== null) await this.ledger.ensureRuns(record.queued);
+        await this.driver.drive(work, current, cancel.signal, connection);
+        return;
+      } catch (error) {
+        if (this.stopped) return;
+        if (!(error instanceof NodeContactLost)) {
+          // Not the node and not the model: a claim left open here would show as running forever.
+          this.logger.error({ msg: 'could not run the job', node: this.node.name, jobId, error: (error as Error).stack ?? String(error) });
+          const failure = { reason: 'REMOTE_ERROR' as const, message: `the worker could not run it: ${(error as Error).message ?? String(error)}`, exitCode: null };
+          await this.driver.failed(jobId, claim.attempt, runIdsOf(record), failure);
           return;
-        } catch (error) {
-          if (this.stopped) return;
-          if (!(error instanceof NodeContactLost)) {
-            // Not the node and not the model: a claim left open here would show as running forever.
-            this.logger.error({ msg: 'could not run the job', node: this.node.name, jobId, error: (error as Error).stack ?? String(error) });
-            const failure = { reason: 'REMOTE_ERROR' as const, message: `the worker could not run it: ${(error as Error).message ?? String(error)}`, exitCode: null };
-            await this.driver.failed(jobId, claim.attempt, runIdsOf(record), failure);
-            return;
-          }
-          if (contact >= this.settings.contactAttempts) {
-            const failure = { reason: 'SSH_FAILURE' as const, message: `${this.node.name} stopped answering: ${error.message}`, exitCode: null };
-            await this.driver.failed(jobId, claim.attempt, runIdsOf(record), failure);
-            return;
-          }
-          // Not reported as the node down: a killed `docker wait` ends so on a node that answers;
-          // the connection's own failed attempts report a node that does not (NodeContact.follow).
-          this.logger.warn({ msg: 'lost the node mid-job; recovering', node: this.node.name, jobId, contact, error: error.message });
-          await this.wakeup.sleep(this.settings.contactBackoffMs * 2 ** (contact - 1));
-          // The container may have finished meanwhile, or vanished: recovery's rules decide again.
-          const state = await this.ledger.jobState(jobId);
-          if (state.status !== 'Claimed') return;
-          current = state;
-          const observed = await observeContainer(this.node, state.containerName).catch(() => null);
-          if (observed === null) continue;
-          const action = recoveryAction(state, observed, this.settings.maxAttempts);
-          if (action !== 'reattach' && action !== 'finalize') {
-            this.current = null;
-            await this.recover(jobId);
-            return;
-          }
+        }
+        if (contact >= this.settings.contactAttempts) {
+          const failure = { reason: 'SSH_FAILURE' as const, message: `${this.node.name} stopped answering: ${error.message}`, exitCode: null };
+          await this.driver.failed(jobId, claim.attempt, runIdsOf(record), failure);
+          return;
+        }
+        // Not reported as the node down: a killed `docker wait` ends so on a node that answers;
+        // the connection's own failed attempts report a node that does not (NodeContact.follow).
+        this.logger.warn({ msg: 'lost the node mid-job; recovering', node: this.node.name, jobId, contact, error: error.message });
+        await this.wakeup.sleep(this.settings.contactBackoffMs * 2 ** (contact - 1));
+        // The container may have finished meanwhile, or vanished: recovery's rules decide again.
+        const state = await this.ledger.jobState(jobId);
+        if (state.status !== 'Claimed') return;
+        current = state;
+        const observed = await observeContainer(this.node, state.containerName).catch(() => null);
+        if (observed === null) continue;
+        const action = recoveryAction(state, observed, this.settings.maxAttempts);
+        if (action !== 'reattach' && action !== 'finalize') {
+          await this.recover(jobId);
+          return;
         }
       }
-    } finally {
-      this.current = null;
     }
   }
 

@@ -10,7 +10,7 @@ const fold = (events: readonly JobEvent[]) => events.reduce<OpenJob | null>((job
 
 describe('evolveOpenJob', () => {
   it('given a queued job, holds it queued with its place in the queue', () => {
-    expect(fold([queued])).toEqual({ id: jobId, kind: 'inference', priority: 50, queuedAt: at, status: 'queued', node: null, attempts: 0, cancelRequested: false, legacy: false });
+    expect(fold([queued])).toEqual({ id: jobId, kind: 'inference', priority: 50, numGpus: null, queuedAt: at, status: 'queued', node: null, attempts: 0, cancelRequested: false, legacy: false });
   });
 
   it('follows claims, releases and a cancel request; the next claim is the attempt after the last', () => {

@@ -5,6 +5,8 @@ export interface OpenJob {
   readonly id: string;
   readonly kind: JobKind;
   readonly priority: number;
+  /** GPUs it asked for; null (or absent, on a board checkpointed before GPU slots) takes its node's every GPU. */
+  readonly numGpus?: number | null;
   readonly queuedAt: string;
   readonly status: 'queued' | 'claimed';
   /** The claiming node while claimed. */
@@ -24,7 +26,7 @@ export function evolveOpenJob(job: OpenJob | null, jobId: string, event: JobEven
   if (event.type === 'JobQueued') {
     if (job !== null) return job;
     const { kind, priority, queuedAt } = event.data;
-    return { id: jobId, kind, priority, queuedAt, status: 'queued', node: null, attempts: 0, cancelRequested: false, legacy: jobWorkOf(event.data) === null };
+    return { id: jobId, kind, priority, numGpus: event.data.numGpus ?? null, queuedAt, status: 'queued', node: null, attempts: 0, cancelRequested: false, legacy: jobWorkOf(event.data) === null };
   }
   if (job === null) return null;
   switch (event.type) {

@@ -29,7 +29,7 @@ export async function startTestGpuNode(name = 'gpu-a', behaviour: Partial<Simula
     `host_key_fingerprint = ${JSON.stringify(ssh.hostKeyFingerprint)}`,
     `remote_dir = ${JSON.stringify(executor.remoteDir)}`,
     `image = ${JSON.stringify(executor.image)}`,
-    'gpu_count = 1',
+    // No gpu_devices or gpu_count: the worker takes every GPU the node's nvidia-smi reports.
     '',
   ].join('\n');
   return {
