@@ -94,7 +94,8 @@ function backToBackFigures(jobs: readonly JobTimeline[], resumedAt: number): Rec
   };
 }
 
-async function changeQueue(cosmos: CosmosHarness, mutation: string): Promise<void> {
+/** Pauses or resumes the queue, or throws saying why not. */
+export async function changeQueue(cosmos: CosmosHarness, mutation: string): Promise<void> {
   const { data, errors } = await cosmos.gql(mutation);
   const answer = data && Object.values(data)[0];
   if (errors || answer?.__typename !== 'QueueChanged') throw new Error(`${mutation}: ${JSON.stringify(errors ?? data)}`);

@@ -2,6 +2,7 @@ import { benchCatalog } from './catalog.bench.js';
 import { benchCli } from './cli.bench.js';
 import { benchDashboard } from './dashboard.bench.js';
 import { benchEventStore } from './eventstore.bench.js';
+import { benchGpuSlots } from './gpu-slots.bench.js';
 import { benchHistory } from './history.bench.js';
 import { benchOrchestration } from './orchestration.bench.js';
 import { benchSftp } from './sftp.bench.js';
@@ -16,6 +17,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   history: benchHistory,
   cli: benchCli,
   dashboard: benchDashboard,
+  gpuSlots: benchGpuSlots,
 };
 
 // Benchmarks are measurements, not tests: each figure stands beside its raw ceiling from the same run.
