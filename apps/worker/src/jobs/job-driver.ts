@@ -1,13 +1,19 @@
 import type { Logger } from '@nestjs/common';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { assertNever, type ClaimedJob, type JobKind, type JobWork, outcomePlan } from '../../../../libs/domain/src/index.js';
+import { assertNever, type ClaimedJob, type JobKind, type JobWork, outcomePlan, type RunProgressStatus } from '../../../../libs/domain/src/index.js';
 import { runFolder } from '../../../../libs/media/src/index.js';
 import { EXECUTION_LOG_NAME, type ExecutorNode, type GpuNode, type SshConnection } from '../../../../libs/gpu/src/index.js';
 import { recordEnhancement } from './enhancement-result.js';
 import { executeWorkload, type RunOutcome } from './job-execution.js';
 import type { JobLedger, RunFailure } from './job-ledger.js';
 import { ProgressReporter } from './progress-reporter.js';
+
+/** Where one job of a node runs: another connection when the node runs many at once, and who to tell when its container has exited. */
+export interface DriveLane {
+  readonly connection?: SshConnection;
+  readonly containerExited?: () => void;
+}
 
 export interface DriverSettings {
   readonly inputsRoot: string;
@@ -30,11 +36,21 @@ export class JobDriver {
     private readonly logger: Logger,
   ) {}
 
-  /** `connection` is the node's, or another one to it when the node runs many jobs at once. */
-  async drive(work: JobWork, claim: ClaimedJob, cancel: AbortSignal, connection: SshConnection = this.node.connection): Promise<void> {
+  /** `lane`: the connection to use when the node runs many jobs at once, and who to tell when the container exits. */
+  async drive(work: JobWork, claim: ClaimedJob, cancel: AbortSignal, lane: DriveLane = {}): Promise<void> {
     const { jobId, kind } = work;
     const runIds = work.runs.map((run) => run.runId);
     const progress = new ProgressReporter(this.ledger, { jobId, attempt: claim.attempt, runIds, node: this.node }, claim, this.logger);
+    let exited = false;
+    const onStage = (stage: RunProgressStatus, percent: number): void => {
+      // The outputs still download, but the container is gone: its GPUs are free for the next job.
+      if (stage === 'downloading' && !exited) {
+        exited = true;
+        lane.containerExited?.();
+      }
+      progress.report(stage, percent);
+    };
+    const connection = lane.connection ?? this.node.connection;
     const mirror = kind === 'batch_inference' ? new BatchLogMirror(this.settings.outputsRoot, runIds) : null;
     let outcomes: RunOutcome[];
     try {
@@ -49,7 +65,7 @@ export class JobDriver {
           outputsRoot: this.settings.outputsRoot,
           timeoutMs: this.settings.timeoutSeconds[kind] * 1000,
           signal: cancel,
-          onStage: progress.report,
+          onStage,
           onLog: mirror?.write,
         },
       );

@@ -4,7 +4,7 @@ import type { EventSourcedCommandHandler } from '../../../../libs/eventstore/src
 import { FailureStreak, type GpuNode, gpuPool, isNodeUnreachable, type SshConnection } from '../../../../libs/gpu/src/index.js';
 import type { CatalogQueries } from '../../../../libs/read-models/src/index.js';
 import { NodeContactLost } from './job-execution.js';
-import type { JobDriver } from './job-driver.js';
+import type { DriveLane, JobDriver } from './job-driver.js';
 import type { JobLedger, JobRecord } from './job-ledger.js';
 import type { NodeContact } from './node-contact.js';
 import type { JobBoard } from './job-board.js';
@@ -26,7 +26,8 @@ const CANDIDATES = 20;
 /** A job this worker drives on the node, with the GPUs its attempt holds and the connection it uses. */
 interface Slot {
   readonly cancel: AbortController;
-  readonly gpus: readonly number[];
+  /** Emptied when its container exits: the outputs still download, the GPUs are free. */
+  gpus: readonly number[];
   readonly lane: number;
 }
 
@@ -213,8 +214,13 @@ export class NodeWorker {
     const cancel = new AbortController();
     if (claim.cancelRequested !== null) cancel.abort();
     const lane = this.freeLane();
-    this.slots.set(jobId, { cancel, gpus: claim.gpus ?? this.pool ?? [], lane });
-    const driving = this.drive(record, claim, cancel, known, this.lanes[lane]!)
+    const slot: Slot = { cancel, gpus: claim.gpus ?? this.pool ?? [], lane };
+    this.slots.set(jobId, slot);
+    const containerExited = (): void => {
+      slot.gpus = [];
+      this.wakeup.notify();
+    };
+    const driving = this.drive(record, claim, cancel, known, { connection: this.lanes[lane]!, containerExited })
       .catch((error: unknown) => this.logger.error({ msg: 'driving a job failed', node: this.node.name, jobId, error: (error as Error).stack ?? String(error) }))
       .finally(() => {
         this.slots.delete(jobId);
@@ -239,7 +245,7 @@ export class NodeWorker {
     }
   }
 
-  private async drive(record: JobRecord, claim: ClaimedJob, cancel: AbortController, known: JobWork | null, connection: SshConnection): Promise<void> {
+  private async drive(record: JobRecord, claim: ClaimedJob, cancel: AbortController, known: JobWork | null, lane: DriveLane): Promise<void> {
     const { jobId } = record;
     let work = known;
     let current = claim;
@@ -247,7 +253,7 @@ export class NodeWorker {
       try {
         work ??= await this.requireWorkload(record);
         if (record.queued !== null) await this.ledger.ensureRuns(record.queued);
-        await this.driver.drive(work, current, cancel.signal, connection);
+        await this.driver.drive(work, current, cancel.signal, lane);
         return;
       } catch (error) {
         if (this.stopped) return;
