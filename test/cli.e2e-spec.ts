@@ -171,6 +171,13 @@ describe('the cosmos CLI, as a subprocess against the running service', () => {
     expect(ndjson((await cosmos([...url, 'list', 'runs', '--json'])).stdout)).toHaveLength(before);
   });
 
+  it('asks for GPUs with --gpus: the command runs one process per GPU; a count the model is not run with is refused before the call', async () => {
+    const { command } = JSON.parse((await cosmos([...url, 'inference', promptId, '--gpus', '2', '--dry-run', '--json'])).stdout) as { command: string[] };
+    expect(command[command.indexOf('--nproc_per_node') + 1]).toBe('2');
+    const refused = await cosmos([...url, 'inference', promptId, '--gpus', '3']);
+    expect({ code: refused.code, stderr: refused.stderr.trim() }).toEqual({ code: 2, stderr: expect.stringContaining('--gpus must be one of 1, 2, 4, 8 (got "3")') });
+  });
+
   it("gives one job a negative prompt of its own: in the spec, in the job's JobQueued, not in the prompt", async () => {
     const dry = JSON.parse((await cosmos([...url, 'inference', promptId, '--negative', 'blurry, "low" quality', '--dry-run', '--json'])).stdout);
     expect(JSON.parse(dry.specs[0].content)).toMatchObject({ negative_prompt: 'blurry, "low" quality' });

@@ -101,6 +101,7 @@ export function buildProgram(): Command {
     .option('--canny-threshold <level>', 'very_low … very_high')
     .option('--negative <text>', "this job's negative prompt instead of each prompt's own (the prompts keep theirs)")
     .option('--priority <n>', '0..100, higher first (default 50)')
+    .option('--gpus <n>', "GPUs its container gets: 1, 2, 4 or 8 (default: the service's jobs.inference_gpus)")
     .option('--dry-run', 'print the exact spec files and command; queue nothing')
     .option('--wait', 'follow the job to its end with a progress bar; exit 1 if a run failed')
     .action(action(async () => (await import('./commands/requests.js')).inference));
@@ -112,6 +113,7 @@ export function buildProgram(): Command {
     .option('--weight <x>', 'control weight')
     .option('--prompt <text>', 'text guiding the upscale')
     .option('--priority <n>', '0..100')
+    .option('--gpus <n>', "GPUs its container gets: 1, 2, 4 or 8 (default: the service's jobs.upscale_gpus)")
     .option('--dry-run', 'print the spec and command; queue nothing')
     .option('--wait', 'follow the job to its end')
     .action(action(async () => (await import('./commands/requests.js')).upscale));

@@ -32,9 +32,17 @@ export interface InferenceOptions {
   cannyThreshold?: string;
   negative?: string;
   priority?: string;
+  gpus?: string;
   dryRun?: boolean;
   wait?: boolean;
 }
+
+/** The model runs with 1, 2, 4 or 8 processes; the service says so too, this says it before the call. */
+const GPU_COUNTS = ['1', '2', '4', '8'] as const;
+const gpusOf = (value: string | undefined): number | undefined => {
+  const count = oneOf('--gpus', value, GPU_COUNTS);
+  return count === undefined ? undefined : Number(count);
+};
 
 /** One prompt queues an inference job; several one batch_inference job (run i for prompt i). */
 export async function inference(ctx: CommandContext, promptIds: readonly string[], options: InferenceOptions): Promise<void> {
@@ -52,13 +60,14 @@ export async function inference(ctx: CommandContext, promptIds: readonly string[
     cannyThreshold: oneOf('--canny-threshold', options.cannyThreshold, PRESET_LEVELS),
     negativePrompt: options.negative,
     priority: wholeNumber('--priority', options.priority, 0, 100),
+    numGpus: gpusOf(options.gpus),
     dryRun: options.dryRun === true ? true : undefined,
   };
   const { requestInference } = await ctx.client.query<{ requestInference: Typed }>(`mutation($input: RequestInferenceInput!) { requestInference(input: $input) { ${ANSWER} } }`, { input });
   await answered(ctx, requestInference, options.wait === true);
 }
 
-export async function upscale(ctx: CommandContext, runId: string | undefined, options: { video?: string; prompt?: string; promptId?: string; weight?: string; priority?: string; dryRun?: boolean; wait?: boolean }): Promise<void> {
+export async function upscale(ctx: CommandContext, runId: string | undefined, options: { video?: string; prompt?: string; promptId?: string; weight?: string; priority?: string; gpus?: string; dryRun?: boolean; wait?: boolean }): Promise<void> {
   if ((runId === undefined) === (options.video === undefined)) throw new CliError(EXIT.usage, 'name exactly one source: a RUN_ID, or --video PATH (with --prompt-id)');
   const input = {
     sourceRunId: runId,
@@ -67,6 +76,7 @@ export async function upscale(ctx: CommandContext, runId: string | undefined, op
     prompt: options.prompt,
     controlWeight: decimal('--weight', options.weight),
     priority: wholeNumber('--priority', options.priority, 0, 100),
+    numGpus: gpusOf(options.gpus),
     dryRun: options.dryRun === true ? true : undefined,
   };
   const { requestUpscale } = await ctx.client.query<{ requestUpscale: Typed }>(`mutation($input: RequestUpscaleInput!) { requestUpscale(input: $input) { ${ANSWER} } }`, { input });

@@ -10,8 +10,8 @@ describe('inferenceInput', () => {
   });
 
   it('sends typed numbers as numbers and trims the negative prompt', () => {
-    const input = inferenceInput(['ps_1', 'ps_2'], { ...DEFAULT_INFERENCE, numSteps: '35', guidance: ' 7.5 ', seed: '0', priority: '-2', blurStrength: 'high', negativePrompt: '  blurry  ' }, true);
-    expect(input).toMatchObject({ promptIds: ['ps_1', 'ps_2'], numSteps: 35, guidance: 7.5, seed: 0, priority: -2, blurStrength: 'high', negativePrompt: 'blurry', dryRun: true });
+    const input = inferenceInput(['ps_1', 'ps_2'], { ...DEFAULT_INFERENCE, numSteps: '35', guidance: ' 7.5 ', seed: '0', priority: '-2', numGpus: '4', blurStrength: 'high', negativePrompt: '  blurry  ' }, true);
+    expect(input).toMatchObject({ promptIds: ['ps_1', 'ps_2'], numSteps: 35, guidance: 7.5, seed: 0, priority: -2, numGpus: 4, blurStrength: 'high', negativePrompt: 'blurry', dryRun: true });
     expect(input).not.toHaveProperty('cannyThreshold');
     expect(input).not.toHaveProperty('sigmaMax');
   });

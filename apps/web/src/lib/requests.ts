@@ -8,6 +8,8 @@ export const CONTROLS = [
   ['seg', 'Segmentation'],
 ] as const;
 export const PRESETS: PresetLevel[] = ['very_low', 'low', 'medium', 'high', 'very_high'];
+/** The GPU counts the model is run with; blank leaves it to the service's jobs.inference_gpus. */
+export const GPU_COUNTS = ['1', '2', '4', '8'] as const;
 
 export interface InferenceSettings {
   weights: Record<(typeof CONTROLS)[number][0], number>;
@@ -20,9 +22,10 @@ export interface InferenceSettings {
   cannyThreshold: PresetLevel | '';
   negativePrompt: string;
   priority: string;
+  numGpus: (typeof GPU_COUNTS)[number] | '';
 }
 
-export const DEFAULT_INFERENCE: InferenceSettings = { weights: { vis: 0.25, edge: 0.25, depth: 0.25, seg: 0.25 }, numSteps: '', guidance: '', sigmaMax: '', seed: '', fps: '', blurStrength: '', cannyThreshold: '', negativePrompt: '', priority: '' };
+export const DEFAULT_INFERENCE: InferenceSettings = { weights: { vis: 0.25, edge: 0.25, depth: 0.25, seg: 0.25 }, numSteps: '', guidance: '', sigmaMax: '', seed: '', fps: '', blurStrength: '', cannyThreshold: '', negativePrompt: '', priority: '', numGpus: '' };
 
 /** The request the form describes: blank fields are left to the service's defaults. */
 export function inferenceInput(promptIds: readonly string[], settings: InferenceSettings, dryRun: boolean): RequestInferenceInput {
@@ -35,6 +38,7 @@ export function inferenceInput(promptIds: readonly string[], settings: Inference
     seed: number(settings.seed),
     fps: number(settings.fps),
     priority: number(settings.priority),
+    numGpus: number(settings.numGpus),
     blurStrength: settings.blurStrength || undefined,
     cannyThreshold: settings.cannyThreshold || undefined,
     negativePrompt: settings.negativePrompt.trim() || undefined,

@@ -3,7 +3,7 @@ import { DeleteChoice, Dialog, ProblemNotice } from '../components/ui';
 import { DeletePromptDocument, DeletionPreviewDocument, EnhancePromptDocument, type PresetLevel, RequestInferenceDocument } from '../graphql/generated';
 import { useMutation, useQuery } from '../lib/hooks';
 import { navigate } from '../lib/router';
-import { CONTROLS, DEFAULT_INFERENCE, inferenceInput, type InferenceSettings, PRESETS } from '../lib/requests';
+import { CONTROLS, DEFAULT_INFERENCE, GPU_COUNTS, inferenceInput, type InferenceSettings, PRESETS } from '../lib/requests';
 import { problemsOf, type Refusal } from '../lib/results';
 
 /** Run inference on the selected prompts: weights per control, the advanced parameters, a dry run of the exact spec. */
@@ -88,6 +88,17 @@ function InferenceForm({ promptIds, onClose }: { promptIds: readonly string[]; o
           {text('seed', 'Seed', '1')}
           {text('fps', 'FPS', '24')}
           {text('priority', 'Priority', '0')}
+          <span className="field">
+            <label htmlFor="inference-numGpus">GPUs</label>
+            <select id="inference-numGpus" value={settings.numGpus} onChange={(event) => set('numGpus', event.target.value as InferenceSettings['numGpus'])}>
+              <option value="">default</option>
+              {GPU_COUNTS.map((count) => (
+                <option key={count} value={count}>
+                  {count}
+                </option>
+              ))}
+            </select>
+          </span>
           {preset('blurStrength', 'Blur strength')}
           {preset('cannyThreshold', 'Canny threshold')}
         </div>

@@ -93,7 +93,8 @@ export function QueueView() {
             {queue.running.map(({ job, elapsedSeconds }) => (
               <li key={job.id} className="running-job" data-job={job.id}>
                 <div className="running-head">
-                  <Link to={`/jobs/${job.id}`}>{job.id}</Link> <span>{job.kind}</span> on <strong>{job.node ?? '—'}</strong> <StatusBadge status={job.stage ?? job.status} />
+                  <Link to={`/jobs/${job.id}`}>{job.id}</Link> <span>{job.kind}</span> on <strong>{job.node ?? '—'}</strong>
+                  {job.gpus && <span className="muted">GPU {job.gpus.join(', ')}</span>} <StatusBadge status={job.stage ?? job.status} />
                   <span className="muted">elapsed {formatDuration(elapsedSeconds)}</span>
                   <button type="button" className="danger small" onClick={() => void cancelJobs([job.id])} disabled={cancel.pending}>
                     Cancel
