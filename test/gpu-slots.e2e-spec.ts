@@ -1,5 +1,5 @@
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
-import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
+import { createTestPrompt, finished, gpuSpan, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
 import { H100 } from '../libs/gpu-sim/src/index.js';
 import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/nodes/index.js';
 
@@ -44,11 +44,11 @@ describe('GPU slots: a node runs as many jobs at once as it has free GPUs', () =
   it('runs one-GPU jobs four at a time, each on a GPU of its own, and shows the GPUs the node found', async () => {
     const jobs = await wait(await queue(8));
     expect(jobs.map((job) => [job.status, job.numGpus, job.gpus.length])).toEqual(jobs.map(() => ['succeeded', 1, 1]));
-    // At each claim, the jobs running then hold distinct GPUs, and never more than four run.
+    // At each claim, the jobs holding GPUs then (claimed, container not yet exited) hold distinct ones, never more than four.
+    const spans = await Promise.all(jobs.map((job) => gpuSpan(cosmos, job.id)));
     let peak = 0;
-    for (const job of jobs) {
-      const at = Date.parse(job.claimedAt);
-      const alongside = jobs.filter((other) => Date.parse(other.claimedAt) <= at && at < Date.parse(other.finishedAt));
+    for (const span of spans) {
+      const alongside = jobs.filter((_, index) => spans[index]!.claimed <= span.claimed && span.claimed < spans[index]!.exited);
       const held = alongside.flatMap((other) => other.gpus);
       expect(new Set(held).size).toBe(held.length);
       peak = Math.max(peak, alongside.length);
@@ -78,7 +78,8 @@ describe('GPU slots: a node runs as many jobs at once as it has free GPUs', () =
     const [bigJob, ...later] = await wait([big, ...after]);
     expect(bigJob).toMatchObject({ status: 'succeeded', gpus: [0, 1, 2, 3] });
     // The GPU left free while the first three ran waited for the big job instead of taking a later one.
-    for (const job of later) expect(Date.parse(job.claimedAt)).toBeGreaterThanOrEqual(Date.parse(bigJob!.finishedAt) - 50);
+    const bigSpan = await gpuSpan(cosmos, big);
+    for (const job of later) expect(Date.parse(job.claimedAt)).toBeGreaterThanOrEqual(bigSpan.exited);
     await wait(first);
   });
 

@@ -1,7 +1,7 @@
 import { jobStream } from '../libs/domain/src/index.js';
 import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
-import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
+import { createTestPrompt, finished, gpuSpan, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
 import { startTestGpuNode, type TestGpuNode } from '../libs/testing/src/nodes/index.js';
 
 describe('two GPU nodes share one queue', () => {
@@ -18,7 +18,7 @@ describe('two GPU nodes share one queue', () => {
     for (const node of nodes) await node?.stop();
   });
 
-  it('claims each job exactly once, uses both nodes, and never runs two jobs on one node at once', async () => {
+  it('claims each job exactly once, uses both nodes, and never runs two containers on one node at once', async () => {
     const prompt = await createTestPrompt(cosmos, 'two lanes of traffic', 'lanes');
     await cosmos.gql(`mutation { pauseQueue(input: { reason: "fill the queue" }) { __typename } }`);
     const jobIds: string[] = [];
@@ -33,12 +33,10 @@ describe('two GPU nodes share one queue', () => {
       expect(claims).toHaveLength(1);
     }
     expect(new Set(jobs.map((job) => job.node))).toEqual(new Set(['gpu-a', 'gpu-b']));
+    // One GPU each: a node claims its next job only once the last one's container has exited.
     for (const name of ['gpu-a', 'gpu-b']) {
-      const spans = jobs
-        .filter((job) => job.node === name)
-        .map((job) => [Date.parse(job.claimedAt), Date.parse(job.finishedAt)] as const)
-        .sort((a, b) => a[0] - b[0]);
-      for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
+      const spans = (await Promise.all(jobs.filter((job) => job.node === name).map((job) => gpuSpan(cosmos, job.id)))).sort((a, b) => a.claimed - b.claimed);
+      for (let i = 1; i < spans.length; i++) expect(spans[i]!.claimed).toBeGreaterThanOrEqual(spans[i - 1]!.exited);
     }
   });
 });

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { makeTestVideo } from '../../../libs/media/src/index.js';
+import { jobStream } from '../../../libs/domain/src/index.js';
+import { EVENT_STORE, type EventStore } from '../../../libs/eventstore/src/index.js';
 import type { CosmosHarness } from './cosmos.harness.js';
 
 /** What the job e2e tests read back about a job and its runs. */
@@ -23,6 +25,21 @@ export async function createTestPrompt(cosmos: CosmosHarness, text: string, fold
   });
   if (errors || data!.createPrompt.__typename !== 'PromptCreated') throw new Error(`createPrompt: ${JSON.stringify(errors ?? data)}`);
   return data!.createPrompt.prompt.id as string;
+}
+
+/**
+ * When a job held its node's GPUs, from its own stream: from its claim until its container exited
+ * (the 'downloading' stage; its outputs then download while the next job may start).
+ */
+export async function gpuSpan(cosmos: CosmosHarness, jobId: string): Promise<{ readonly claimed: number; readonly exited: number }> {
+  const events = await cosmos.get<EventStore>(EVENT_STORE).readStream(jobStream(jobId));
+  const at = (type: string, stage?: string) => {
+    const event = events.find((candidate) => candidate.type === type && (stage === undefined || (candidate.data as { stage?: string }).stage === stage));
+    if (event === undefined) throw new Error(`job ${jobId} has no ${stage ?? type}`);
+    const data = event.data as { claimedAt?: string; at?: string };
+    return Date.parse(data.claimedAt ?? data.at!);
+  };
+  return { claimed: at('JobClaimed'), exited: at('JobStageChanged', 'downloading') };
 }
 
 /** Requests inference and answers the queued job's id. */

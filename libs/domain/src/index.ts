@@ -6,11 +6,11 @@ export { type BatchLine, type HintKey, isHintKey } from './cosmos/controlnet-spe
 export { DEFAULT_ENHANCE_CONFIG, DEFAULT_INFERENCE_CONFIG, DEFAULT_UPSCALE_CONFIG, type EnhanceConfig, type EnhanceMode, type InferenceConfig, type PresetLevel, resolveEnhanceConfig, resolveInferenceConfig, resolveUpscaleConfig, type UpscaleConfig } from './cosmos/inference-config.js';
 export { validateBatchLines, validateControlnetSpec } from './cosmos/model-rules.js';
 export { buildUpsamplerBatch, type EnhanceLaunch, parseUpsamplerResult, type UpsamplerResult } from './cosmos/prompt-upsampler.builder.js';
-export { CONTAINER_ROOT, controlOutputHint, jobBatchJsonlPath, type LocalFile, type ModelOutputFiles, onHost, type RemoteFile, type RemoteUpload, runInputVideo, runSpecPath, UPSAMPLER_SCRIPT, upsamplerResultsPath } from './cosmos/remote-layout.js';
+export { CONTAINER_ROOT, controlOutputHint, jobBatchJsonlPath, type LocalFile, type ModelOutputFiles, onHost, type RemoteFile, type RemoteUpload, runInputsDir, runInputVideo, runSpecPath, UPSAMPLER_SCRIPT, upsamplerResultsPath } from './cosmos/remote-layout.js';
 export type { PromptForModel } from './cosmos/run-inputs.js';
 export { buildInferenceSpec, type InferenceLaunch } from './cosmos/single-inference.builder.js';
 export { DEFAULT_GPU_LAUNCH, type GpuLaunch, type ModelCommand, TRANSFER_SCRIPT } from './cosmos/transfer-command.js';
-export { buildUpscaleSpec } from './cosmos/upscale.builder.js';
+export { buildUpscaleSpec, type UpscaleLaunch } from './cosmos/upscale.builder.js';
 export { IDEMPOTENCY_EVENT_TYPES, idempotencyDecider, idempotencyKeyProblem, IdempotencyKeyReused, idempotencyStream, requestDifferences } from './job/idempotency.js';
 export { runConfigOf } from './job/job-config.js';
 export { ACTIVE_JOB_STATUSES, type ActiveJobStatus, FINISHED_JOB_STATUSES, type FinishedJobStatus, JOB_STATUSES, type JobStatus } from './job/job-status.js';

@@ -55,7 +55,7 @@ export {
 } from './gpu.errors.js';
 export { inspectContainer } from './container-inspect.js';
 export { BatchInferenceExecutor } from './executor/batch-inference.executor.js';
-export { asExecutionFailure, type ContainerExecution, type ExecutorNode } from './executor/container-run.js';
+export { asExecutionFailure, type ContainerExecution, type ExecutorNode, stageInputs, type StagingRequest } from './executor/container-run.js';
 export { EnhanceExecutor } from './executor/enhance.executor.js';
 export { ExecutionFailure } from './executor/execution-failure.js';
 export { EXECUTION_LOG_NAME } from './executor/run-outputs.js';

@@ -63,6 +63,20 @@ export async function upload(conn: SshConnection, localPath: string, remotePath:
   return { remotePath: target, bytes };
 }
 
+/**
+ * Whether `remotePath` already holds `localPath` as upload() leaves it: a whole file (never a
+ * `.part`) of the same size, written after the local file last changed. What staging uploaded
+ * ahead is then not sent again.
+ */
+export async function isUploaded(conn: SshConnection, localPath: string, remotePath: string): Promise<boolean> {
+  const target = resolveRemotePath(conn.node, remotePath, { allowRoot: false });
+  const local = await stat(localPath).catch(() => null);
+  if (local === null || !local.isFile()) return false;
+  const sftp = await conn.sftp();
+  const remote = await call<Stats>((done) => sftp.stat(target, done)).catch(() => null);
+  return remote !== null && remote.size === local.size && remote.mtime >= Math.floor(local.mtimeMs / 1000);
+}
+
 /** Downloads to `<local>.part`, checks the size against the remote one, hashes it, then renames it into place. */
 export async function download(conn: SshConnection, remotePath: string, localPath: string, options: TransferOptions = {}): Promise<DownloadResult> {
   const node = conn.node.name;

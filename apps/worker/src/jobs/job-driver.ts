@@ -1,11 +1,11 @@
 import type { Logger } from '@nestjs/common';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { assertNever, type ClaimedJob, type JobKind, type JobWork, outcomePlan, type RunProgressStatus } from '../../../../libs/domain/src/index.js';
+import { assertNever, type ClaimedJob, type JobKind, type JobWork, outcomePlan, runInputsDir, type RunProgressStatus } from '../../../../libs/domain/src/index.js';
 import { runFolder } from '../../../../libs/media/src/index.js';
-import { EXECUTION_LOG_NAME, type ExecutorNode, type GpuNode, type SshConnection } from '../../../../libs/gpu/src/index.js';
+import { EXECUTION_LOG_NAME, type ExecutorNode, type GpuNode, removeRemoteTree, type SshConnection } from '../../../../libs/gpu/src/index.js';
 import { recordEnhancement } from './enhancement-result.js';
-import { executeWorkload, type RunOutcome } from './job-execution.js';
+import { executeWorkload, type RunOutcome, stageWorkload } from './job-execution.js';
 import type { JobLedger, RunFailure } from './job-ledger.js';
 import { ProgressReporter } from './progress-reporter.js';
 
@@ -74,6 +74,17 @@ export class JobDriver {
       await mirror?.close();
     }
     await this.record(work, claim.attempt, outcomes, cancel.aborted);
+  }
+
+  /** Uploads a queued job's inputs ahead of its claim over the node's own connection (job-stager.ts). */
+  stage(work: JobWork, signal: AbortSignal, proceed: () => Promise<boolean>): Promise<number> {
+    const request = { connection: this.node.connection, node: this.node.executor, inputsRoot: this.settings.inputsRoot, outputsRoot: this.settings.outputsRoot, signal };
+    return stageWorkload(work, request, proceed);
+  }
+
+  /** The staged inputs of a job that will not run here (cancelled, or claimed by another node). */
+  async unstage(runIds: readonly string[]): Promise<void> {
+    for (const runId of runIds) await removeRemoteTree(this.node.connection, runInputsDir(runId));
   }
 
   /** Records the attempt as outcomePlan (libs/domain) says: runs, then the job, each step idempotent. */

@@ -8,6 +8,7 @@ import type { DriveLane, JobDriver } from './job-driver.js';
 import type { JobLedger, JobRecord } from './job-ledger.js';
 import type { NodeContact } from './node-contact.js';
 import type { JobBoard } from './job-board.js';
+import { JobStager } from './job-stager.js';
 import { workloadOf } from './job-workload.js';
 import { killContainer, observeContainer, runningJobContainers } from './node-containers.js';
 import type { Wakeup } from './wakeup.js';
@@ -54,6 +55,7 @@ export class NodeWorker {
   private pool: readonly number[] | null = null;
   /** Lane 0 is the node's own connection; more open as more jobs run at once, and close with the worker. */
   private readonly lanes: SshConnection[];
+  private readonly stager: JobStager;
   private stopped = false;
   /** A node that stays down fails every retry alike: said with backing off, not every few seconds. */
   private readonly failures = new FailureStreak();
@@ -72,6 +74,7 @@ export class NodeWorker {
     private readonly logger: Logger,
   ) {
     this.lanes = [node.connection];
+    this.stager = new JobStager(node.name, driver, ledger, async (jobId) => this.workloadFrom((await ledger.jobRecord(jobId)).queued), logger);
   }
 
   /**
@@ -89,9 +92,11 @@ export class NodeWorker {
       }
       const started = await this.guard('run the next job', () => this.startNext());
       if (started || this.stopped) continue;
+      this.planStaging();
       // A job ending here notifies too: its GPUs may be what a queued job waits for.
       await this.wakeup.wait(this.settings.pollIntervalMs);
     }
+    await this.stager.close();
     await Promise.allSettled([...this.driving]);
   }
 
@@ -103,6 +108,7 @@ export class NodeWorker {
   /** Lets go of the node: the jobs in hand stay claimed, for the next start to recover. */
   stop(): void {
     this.stopped = true;
+    void this.stager.close();
     // Closing a connection ends the follows on it; the node's own connection its owner closes.
     for (const lane of this.lanes.slice(1)) void lane.close();
   }
@@ -166,8 +172,23 @@ export class NodeWorker {
     await this.node.connection.connect();
     const next = await this.claimNext();
     if (next === null) return false;
+    await this.stager.claimed(next.record.jobId);
     this.launch(next.record, next.claim, next.work);
     return true;
+  }
+
+  /**
+   * While containers run here, the next queued jobs this node could run (one per running
+   * container, in queue order) have their inputs uploaded ahead; with none running, nothing is
+   * staged: the next job is claimed at once anyway.
+   */
+  private planStaging(): void {
+    const pool = this.pool;
+    const running = [...this.slots.values()].filter((slot) => slot.gpus.length > 0).length;
+    if (pool === null || running === 0) return this.stager.plan([]);
+    const fits = (job: { numGpus?: number | null }) => (job.numGpus ?? pool.length) <= pool.length;
+    const next = this.board.queued().filter((job) => !job.legacy && fits(job) && !this.slots.has(job.id));
+    this.stager.plan(next.slice(0, running).map((job) => job.id));
   }
 
   private async claimNext(): Promise<{ record: JobRecord; work: JobWork; claim: ClaimedJob } | null> {

@@ -37,10 +37,15 @@ export type BatchRunResult =
  * The container is removed only when every run succeeded, so a repeat finds a failed line again.
  */
 export class BatchInferenceExecutor {
+  /** What the container needs on the node and runs: also what staging uploads ahead. */
+  launch(request: BatchInferenceExecution): BatchLaunch {
+    return buildBatchSpec({ jobId: request.jobId, runs: request.runs, batchSize: request.batchSize, launch: gpuLaunch(request.node.gpus) });
+  }
+
   async execute(request: BatchInferenceExecution): Promise<BatchRunResult[]> {
     let launch: BatchLaunch;
     try {
-      launch = buildBatchSpec({ jobId: request.jobId, runs: request.runs, batchSize: request.batchSize, launch: gpuLaunch(request.node.gpus) });
+      launch = this.launch(request);
     } catch (error) {
       return request.runs.map(({ runId }) => failed(runId, error));
     }

@@ -5,7 +5,7 @@ import { CONTAINER_ROOT, DEFAULT_GPU_LAUNCH, DomainError, type GpuLaunch, jobCon
 import { ContainerInspectFailed, inspectContainer } from '../container-inspect.js';
 import { dockerRemove, dockerRun, type GpuSelection } from '../docker-command.js';
 import { GpuTransportError, TransferFailed } from '../gpu.errors.js';
-import { upload } from '../sftp-transfer.js';
+import { isUploaded, upload } from '../sftp-transfer.js';
 import type { SshConnection } from '../ssh-connection.js';
 import { followContainer } from './container-follower.js';
 import { ExecutionFailure } from './execution-failure.js';
@@ -111,26 +111,63 @@ export function asExecutionFailure(error: unknown): unknown {
 }
 
 /** The input videos and the spec files go up by SFTP (`.part`, then renamed); prompt text travels only inside spec files. */
+/** What staging needs of an execution: where files come from and go, and when to stop. */
+export type StagingRequest = Pick<ContainerExecution, 'connection' | 'node' | 'inputsRoot' | 'outputsRoot' | 'signal'>;
+
+interface Transfer {
+  readonly local: string;
+  readonly remote: string;
+  readonly bytes: number;
+  /** An input video, which staging may have uploaded already; spec files are always written. */
+  readonly input: boolean;
+}
+
+async function inputTransfers(request: StagingRequest, launch: Pick<ContainerLaunch, 'uploads'>): Promise<Transfer[]> {
+  const transfers: Transfer[] = [];
+  for (const input of launch.uploads) {
+    const local = join(input.from.root === 'inputs' ? request.inputsRoot : request.outputsRoot, input.from.path);
+    const bytes = await stat(local).then((stats) => stats.size, () => 0);
+    transfers.push({ local, remote: onHost(request.node.remoteDir, input.to), bytes, input: true });
+  }
+  return transfers;
+}
+
+/**
+ * Uploads a launch's input videos before its job is claimed, so that its container can start
+ * without waiting for SFTP (the worker stages the job likely to run next while a job runs). Stops
+ * before the next file once `signal` aborts (the job was cancelled, claimed elsewhere, or is no
+ * longer next), and when `proceed` (asked before each file) says no. Paths are the run's own, so
+ * only that run ever reuses them. Answers the bytes sent.
+ */
+export async function stageInputs(request: StagingRequest, launch: Pick<ContainerLaunch, 'uploads'>, proceed: () => Promise<boolean> = async () => true): Promise<number> {
+  let sent = 0;
+  for (const transfer of await inputTransfers(request, launch)) {
+    if (request.signal?.aborted || !(await proceed())) break;
+    if (await isUploaded(request.connection, transfer.local, transfer.remote)) continue;
+    sent += (await upload(request.connection, transfer.local, transfer.remote)).bytes;
+  }
+  return sent;
+}
+
 async function uploadLaunchFiles(request: ContainerExecution, launch: ContainerLaunch): Promise<void> {
   const { connection, node } = request;
   const staging = await mkdtemp(join(tmpdir(), 'cosmos-spec-'));
   try {
-    const transfers: { local: string; remote: string; bytes: number }[] = [];
-    for (const input of launch.uploads) {
-      const local = join(input.from.root === 'inputs' ? request.inputsRoot : request.outputsRoot, input.from.path);
-      const bytes = await stat(local).then((stats) => stats.size, () => 0);
-      transfers.push({ local, remote: onHost(node.remoteDir, input.to), bytes });
-    }
+    const transfers = await inputTransfers(request, launch);
     for (const [index, file] of launch.files.entries()) {
       const local = join(staging, `${index}-${posix.basename(file.path)}`);
       await writeFile(local, file.text, 'utf8');
-      transfers.push({ local, remote: onHost(node.remoteDir, file.path), bytes: Buffer.byteLength(file.text) });
+      transfers.push({ local, remote: onHost(node.remoteDir, file.path), bytes: Buffer.byteLength(file.text), input: false });
     }
     const totalBytes = transfers.reduce((sum, transfer) => sum + transfer.bytes, 0);
     let doneBytes = 0;
     request.onStage?.('uploading', 0);
     for (const transfer of transfers) {
       if (request.signal?.aborted) throw new ExecutionFailure('KILLED', 'the run was cancelled while its inputs were uploading');
+      if (transfer.input && (await isUploaded(connection, transfer.local, transfer.remote))) {
+        doneBytes += transfer.bytes;
+        continue;
+      }
       const result = await upload(connection, transfer.local, transfer.remote, {
         onProgress: ({ transferredBytes }) => request.onStage?.('uploading', percentOf(doneBytes + transferredBytes, totalBytes)),
       });

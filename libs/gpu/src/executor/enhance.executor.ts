@@ -36,10 +36,15 @@ export class EnhanceExecutor {
     const result = await executeOneRun(request, {
       kind: 'enhance',
       runId: run.runId,
-      build: () => buildUpsamplerBatch({ runId: run.runId, prompt: run.prompt, config: run.config }),
+      build: () => this.launch(request),
       collect: (launch, folder) => collectEnhancedPrompt(launch, folder, run.runId),
     });
     return { ...result, enhancedText: await readEnhancedText(request.outputsRoot, result.outputs) };
+  }
+
+  /** What the container needs on the node and runs: also what staging uploads ahead. */
+  launch({ run }: EnhanceExecution): EnhanceLaunch {
+    return buildUpsamplerBatch({ runId: run.runId, prompt: run.prompt, config: run.config });
   }
 }
 

@@ -1,4 +1,4 @@
-import { buildInferenceSpec, type InferenceConfig, type PromptForModel } from '../../../domain/src/index.js';
+import { buildInferenceSpec, type InferenceConfig, type InferenceLaunch, type PromptForModel } from '../../../domain/src/index.js';
 import { type ContainerExecution, gpuLaunch } from './container-run.js';
 import { executeOneRun, type RunExecutionResult } from './one-run.execution.js';
 
@@ -20,11 +20,11 @@ export type SingleInferenceResult = RunExecutionResult;
  */
 export class SingleInferenceExecutor {
   execute(request: SingleInferenceExecution): Promise<SingleInferenceResult> {
-    const { run } = request;
-    return executeOneRun(request, {
-      kind: 'inference',
-      runId: run.runId,
-      build: () => buildInferenceSpec({ runId: run.runId, prompt: run.prompt, config: run.config, launch: gpuLaunch(request.node.gpus) }),
-    });
+    return executeOneRun(request, { kind: 'inference', runId: request.run.runId, build: () => this.launch(request) });
+  }
+
+  /** What the container needs on the node and runs: also what staging uploads ahead. */
+  launch({ run, node }: SingleInferenceExecution): InferenceLaunch {
+    return buildInferenceSpec({ runId: run.runId, prompt: run.prompt, config: run.config, launch: gpuLaunch(node.gpus) });
   }
 }

@@ -1,4 +1,4 @@
-import { buildUpscaleSpec, type LocalFile, type UpscaleConfig } from '../../../domain/src/index.js';
+import { buildUpscaleSpec, type LocalFile, type UpscaleConfig, type UpscaleLaunch } from '../../../domain/src/index.js';
 import { type ContainerExecution, gpuLaunch } from './container-run.js';
 import { executeOneRun, type RunExecutionResult } from './one-run.execution.js';
 
@@ -18,11 +18,11 @@ export interface UpscaleExecution extends ContainerExecution {
  */
 export class UpscaleExecutor {
   execute(request: UpscaleExecution): Promise<RunExecutionResult> {
-    const { run } = request;
-    return executeOneRun(request, {
-      kind: 'upscale',
-      runId: run.runId,
-      build: () => buildUpscaleSpec({ runId: run.runId, source: run.source, config: run.config, launch: gpuLaunch(request.node.gpus) }),
-    });
+    return executeOneRun(request, { kind: 'upscale', runId: request.run.runId, build: () => this.launch(request) });
+  }
+
+  /** What the container needs on the node and runs: also what staging uploads ahead. */
+  launch({ run, node }: UpscaleExecution): UpscaleLaunch {
+    return buildUpscaleSpec({ runId: run.runId, source: run.source, config: run.config, launch: gpuLaunch(node.gpus) });
   }
 }
