@@ -88,6 +88,8 @@ function backToBackFigures(jobs: readonly JobTimeline[], resumedAt: number): Rec
       claimAfterPreviousSucceeded: spread(pairs.map(({ previous, next }) => next.claimed - previous.succeeded)),
       gpuIdleBetweenContainers: spread(pairs.map(({ previous, next }) => next.running - previous.downloading)),
     },
+    // Issue 13's goal for the gap above, with staging and GPUs freed at container exit.
+    gpuIdleGoalP50Ms: 50,
     wallMs,
     modelMs,
     modelShareOfWall: round(modelMs / wallMs, 3),
