@@ -1,9 +1,8 @@
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
-import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
-import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/index.js';
+import { createTestPrompt } from '../apps/server/testing/job-flows.js';
 import { H100 } from '../libs/gpu-sim/src/index.js';
 import { startTestGpuNode } from '../libs/testing/src/nodes/index.js';
-import { jobTimeline, type JobTimeline } from './job-timeline.js';
+import { benchJobs, type JobTimeline } from './job-timeline.js';
 import { changeQueue } from './orchestration.bench.js';
 import { round, spread } from './samples.js';
 
@@ -24,15 +23,8 @@ export async function benchGpuSlots(): Promise<Record<string, unknown>> {
   const gpu = await startTestGpuNode('gpu-eight', { durationMs: MODEL_MS, gpus: Array.from({ length: GPUS }, () => H100) });
   const cosmos = await CosmosHarness.start({ toml: `${gpu.toml}\n[jobs]\npoll_interval_ms = 200\n` });
   try {
-    const store = cosmos.get<EventStore>(EVENT_STORE);
     const promptId = await createTestPrompt(cosmos, 'eight lanes of traffic at night', 'slots');
-    let seed = 0;
-    const request = (): Promise<string> => requestInference(cosmos, { promptIds: [promptId], seed: ++seed });
-    const succeeded = async (jobId: string): Promise<JobTimeline> => {
-      const job = await waitForJob(cosmos, jobId, finished, 120_000);
-      if (job.status !== 'succeeded') throw new Error(`bench job ${jobId} ended ${job.status}: ${JSON.stringify(job.failure)}`);
-      return jobTimeline(store, jobId);
-    };
+    const { request, succeeded } = benchJobs(cosmos, promptId, 120_000);
 
     await succeeded(await request()); // opens the node's connection
     const alone: number[] = [];

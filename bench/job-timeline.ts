@@ -1,5 +1,7 @@
 import { type EventOfType, type JobEvent, type JobStage, jobStream } from '../libs/domain/src/index.js';
-import type { EventStore } from '../libs/eventstore/src/index.js';
+import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/index.js';
+import type { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
+import { finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
 
 /**
  * When one successful single-attempt job passed each point, in epoch ms, as its own stream tells:
@@ -40,5 +42,22 @@ export async function jobTimeline(store: EventStore, jobId: string): Promise<Job
     running: at("stage 'running'", stage('running')),
     downloading: at("stage 'downloading'", stage('downloading')),
     succeeded: at('JobSucceeded', first('JobSucceeded')?.data.at),
+  };
+}
+
+/**
+ * Bench jobs over one prompt: `request` queues one (distinct seeds, so never an idempotent
+ * repeat), `succeeded` waits for it and answers its timeline, or throws how it ended otherwise.
+ */
+export function benchJobs(cosmos: CosmosHarness, promptId: string, timeoutMs: number): { request: () => Promise<string>; succeeded: (jobId: string) => Promise<JobTimeline> } {
+  const store = cosmos.get<EventStore>(EVENT_STORE);
+  let seed = 0;
+  return {
+    request: () => requestInference(cosmos, { promptIds: [promptId], seed: ++seed }),
+    async succeeded(jobId) {
+      const job = await waitForJob(cosmos, jobId, finished, timeoutMs);
+      if (job.status !== 'succeeded') throw new Error(`bench job ${jobId} ended ${job.status}: ${JSON.stringify(job.failure)}`);
+      return jobTimeline(store, jobId);
+    },
   };
 }

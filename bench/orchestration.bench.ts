@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import { EVENT_STORE, type EventStore } from '../libs/eventstore/src/index.js';
 import { CosmosHarness } from '../apps/server/testing/cosmos.harness.js';
-import { createTestPrompt, finished, requestInference, waitForJob } from '../apps/server/testing/job-flows.js';
+import { createTestPrompt } from '../apps/server/testing/job-flows.js';
 import { benchBareRemoteOperations } from './bare-remote-operations.js';
-import { jobTimeline, type JobTimeline } from './job-timeline.js';
+import { benchJobs, type JobTimeline } from './job-timeline.js';
 import { round, spread } from './samples.js';
 
 /** How long the simulated model runs per job: the only part of a job that would be GPU time. */
@@ -22,16 +21,8 @@ const JOB_TIMEOUT_MS = 60_000;
 export async function benchOrchestration(): Promise<Record<string, unknown>> {
   const cosmos = await CosmosHarness.start({ env: { COSMOS_GPU_SIMULATED_DURATION_MS: String(MODEL_MS) } });
   try {
-    const store = cosmos.get<EventStore>(EVENT_STORE);
     const promptId = await createTestPrompt(cosmos, 'a harbor at golden hour', 'bench');
-    let seed = 0;
-    // Distinct seeds: each request is a job of its own, never an idempotent repeat.
-    const request = (): Promise<string> => requestInference(cosmos, { promptIds: [promptId], seed: ++seed });
-    const succeeded = async (jobId: string): Promise<JobTimeline> => {
-      const job = await waitForJob(cosmos, jobId, finished, JOB_TIMEOUT_MS);
-      if (job.status !== 'succeeded') throw new Error(`bench job ${jobId} ended ${job.status}: ${JSON.stringify(job.failure)}`);
-      return jobTimeline(store, jobId);
-    };
+    const { request, succeeded } = benchJobs(cosmos, promptId, JOB_TIMEOUT_MS);
 
     // The first job also opens the node's SSH connection and SFTP session.
     await succeeded(await request());
