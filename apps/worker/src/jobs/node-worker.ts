@@ -100,11 +100,6 @@ export class NodeWorker {
     await Promise.allSettled([...this.driving]);
   }
 
-  /** The job ids running here now, with their GPUs (for tests and logs). */
-  runningSlots(): ReadonlyMap<string, readonly number[]> {
-    return new Map([...this.slots].map(([jobId, slot]) => [jobId, slot.gpus]));
-  }
-
   /** Lets go of the node: the jobs in hand stay claimed, for the next start to recover. */
   stop(): void {
     this.stopped = true;

@@ -110,7 +110,6 @@ export function asExecutionFailure(error: unknown): unknown {
   return error;
 }
 
-/** The input videos and the spec files go up by SFTP (`.part`, then renamed); prompt text travels only inside spec files. */
 /** What staging needs of an execution: where files come from and go, and when to stop. */
 export type StagingRequest = Pick<ContainerExecution, 'connection' | 'node' | 'inputsRoot' | 'outputsRoot' | 'signal'>;
 
@@ -149,6 +148,10 @@ export async function stageInputs(request: StagingRequest, launch: Pick<Containe
   return sent;
 }
 
+/**
+ * The input videos and the spec files go up by SFTP (`.part`, then renamed); prompt text travels
+ * only inside spec files. An input video staging already sent is not sent again.
+ */
 async function uploadLaunchFiles(request: ContainerExecution, launch: ContainerLaunch): Promise<void> {
   const { connection, node } = request;
   const staging = await mkdtemp(join(tmpdir(), 'cosmos-spec-'));
