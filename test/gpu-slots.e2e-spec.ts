@@ -69,6 +69,13 @@ describe('GPU slots: a node runs as many jobs at once as it has free GPUs', () =
     expect(refused.data!.requestInference).toEqual({ __typename: 'InvalidInput', fields: [{ field: 'input.numGpus', problem: 'must be one of 1, 2, 4, 8 (got 3)' }] });
   });
 
+  it('says why a job asking for more GPUs than any node has waits, from the GPUs the worker recorded', async () => {
+    const jobId = await requestInference(cosmos, { promptIds: [prompt], numGpus: 8 });
+    const { data } = await cosmos.gql(`query($id: String!) { job(id: $id) { status waitingFor } }`, { id: jobId });
+    expect(data!.job).toEqual({ status: 'queued', waitingFor: 'No GPU node has 8 GPUs (gpu-quad has 4): it waits until one does; retry it asking for fewer (numGpus).' });
+    await cosmos.gql(`mutation { cancelJob(input: { jobId: "${jobId}", reason: "too big" }) { __typename } }`);
+  });
+
   it('keeps a four-GPU job from starving behind one-GPU jobs queued after it', async () => {
     gpu.behaviour.durationMs = 1500;
     const first = await queue(3);

@@ -45,7 +45,10 @@ describe('event history over GraphQL: browse, history fields, trace, time travel
     const positions = all.map((event) => Number(event.position));
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
     expect(requested(all)[0].type).toBe('PromptCreated');
-    expect(all.filter((event) => event.stream === NODE_STREAM).map((event) => [event.type, event.metadata.actor])).toEqual([['GpuNodeReachable', 'system:worker']]);
+    expect(all.filter((event) => event.stream === NODE_STREAM).map((event) => [event.type, event.metadata.actor])).toEqual([
+      ['GpuNodeReachable', 'system:worker'],
+      ['GpuNodeGpusFound', 'system:worker'],
+    ]);
 
     const first = await events({ first: 3 });
     expect(nodes(first)).toEqual(all.slice(0, 3));

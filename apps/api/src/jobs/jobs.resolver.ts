@@ -1,11 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Int, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import { type CatalogQueries, DOCUMENT_STORE, type DocumentStore, job, type JobDoc, jobs, jobsProjection, queueState } from '../../../../libs/read-models/src/index.js';
+import { type CatalogQueries, DOCUMENT_STORE, type DocumentStore, job, type JobDoc, jobs, jobsProjection, type QueueDoc, queueState } from '../../../../libs/read-models/src/index.js';
 import { CATALOG_QUERIES } from '../graphql/catalog.provider.js';
 import { connectionFields } from '../graphql/page.model.js';
 import { documentUpdates } from '../graphql/document-updates.js';
 import type { RequestContext } from '../graphql/request-context.js';
-import { queueBlocker } from '../nodes/node-health.js';
+import { gpuBlocker, type NodeReach, queueBlocker } from '../nodes/node-health.js';
 import { NodeHealth } from '../nodes/node-health.service.js';
 import { Run } from '../runs/run.model.js';
 import { JobFilterInput } from './job-filter.input.js';
@@ -18,7 +18,8 @@ export class JobsResolver {
    * settles, and shares it. Forgotten once settled, so a subscription's next push (same socket,
    * same context) reads afresh.
    */
-  private readonly blockers = new WeakMap<RequestContext, Promise<string | null>>();
+  /** Read once per request, however many jobs it lists: the queue and what the workers said of the nodes. */
+  private readonly blockers = new WeakMap<RequestContext, Promise<[QueueDoc, NodeReach[]]>>();
 
   constructor(
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
@@ -51,18 +52,20 @@ export class JobsResolver {
   @ResolveField(() => String, {
     nullable: true,
     description:
-      'Why a queued job is not being claimed: the queue is paused (by whom, why), or no GPU node can be reached (each one, since when, the error). ' +
+      'Why a queued job is not being claimed: the queue is paused (by whom, why), no GPU node can be reached (each one, since when, the error), or no node has the GPUs it asks for. ' +
       'Null once claimed, or while nothing blocks it beyond its turn (Queue.items gives position and ETA).',
   })
   waitingFor(@Parent() parent: Job, @Context() request: RequestContext): Promise<string | null> | null {
     if (parent.status !== JobStatusValue.queued) return null;
-    const shared = this.blockers.get(request);
-    if (shared) return shared;
-    const blocker = Promise.all([queueState(this.documents), this.health.reach()]).then(([queue, reach]) => queueBlocker(queue, reach));
-    this.blockers.set(request, blocker);
-    const forget = (): void => void (this.blockers.get(request) === blocker && this.blockers.delete(request));
-    blocker.then(forget, forget);
-    return blocker;
+    let facts = this.blockers.get(request);
+    if (facts === undefined) {
+      const read = Promise.all([queueState(this.documents), this.health.reach()]);
+      const forget = (): void => void (this.blockers.get(request) === read && this.blockers.delete(request));
+      read.then(forget, forget);
+      this.blockers.set(request, read);
+      facts = read;
+    }
+    return facts.then(([queue, reach]) => queueBlocker(queue, reach) ?? gpuBlocker(parent.numGpus, reach));
   }
 
   @Subscription(() => JobUpdate, {

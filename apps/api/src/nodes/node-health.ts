@@ -7,6 +7,8 @@ export interface NodeReach {
   readonly state: 'reachable' | 'unreachable' | 'not_contacted';
   readonly since: string | null;
   readonly error: string | null;
+  /** The GPUs a worker found it to share out; null until one reported them. */
+  readonly gpus: readonly number[] | null;
 }
 
 /** The configured nodes in config order, each with the nodes read model's word on it. */
@@ -14,8 +16,8 @@ export function nodeReach(configured: readonly string[], docs: readonly GpuNodeD
   const byName = new Map(docs.map((doc) => [doc.id, doc]));
   return configured.map((name) => {
     const doc = byName.get(name);
-    if (doc === undefined) return { name, state: 'not_contacted', since: null, error: null };
-    return { name, state: doc.reachable ? 'reachable' : 'unreachable', since: doc.since, error: doc.error };
+    if (doc === undefined) return { name, state: 'not_contacted', since: null, error: null, gpus: null };
+    return { name, state: doc.reachable ? 'reachable' : 'unreachable', since: doc.since, error: doc.error, gpus: doc.gpus ?? null };
   });
 }
 
@@ -48,6 +50,16 @@ export function queueBlocker(queue: QueueDoc, reach: readonly NodeReach[]): stri
     return `No worker has reported on a GPU node yet (${reach.map((node) => node.name).join(', ')}): is a worker process running?`;
   }
   return `No GPU node can be reached: ${reach.map(describe).join('; ')}.`;
+}
+
+/**
+ * A job asking for more GPUs than any node has never starts: said once every node's GPUs are
+ * known (a node not yet reported might have enough). Null when some node could run it.
+ */
+export function gpuBlocker(numGpus: number | null, reach: readonly NodeReach[]): string | null {
+  if (numGpus === null || reach.length === 0 || reach.some((node) => node.gpus === null || node.gpus.length >= numGpus)) return null;
+  const sizes = reach.map((node) => `${node.name} has ${node.gpus!.length}`).join(', ');
+  return `No GPU node has ${numGpus} GPUs (${sizes}): it waits until one does; retry it asking for fewer (numGpus).`;
 }
 
 const NO_NODES = 'no GPU node is configured ([[gpu.nodes]]) and no worker has reported one';

@@ -38,6 +38,20 @@ export class NodeContact {
     };
   }
 
+  /** The node's GPUs as the worker found them, for every process to read (a job too big for any node says so). */
+  gpusFound(gpus: readonly number[]): Promise<void> {
+    const now = this.clock.now().toISOString();
+    this.reporting = this.reporting.then(async () => {
+      try {
+        await this.commands.handle(gpuNodeDecider, gpuNodeStream(this.node), { type: 'ReportNodeGpus', node: this.node, gpus, now }, { commandId: ids.command(), actor: this.actor, now });
+      } catch (failure) {
+        // Only a report is lost: the next start of the worker says it again.
+        this.logger.warn({ msg: "could not record the GPU node's GPUs", node: this.node, error: (failure as Error).message });
+      }
+    });
+    return this.reporting;
+  }
+
   reached(): Promise<void> {
     return this.report('reachable', null);
   }

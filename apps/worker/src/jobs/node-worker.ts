@@ -118,7 +118,10 @@ export class NodeWorker {
    * owns. Containers still running are re-attached side by side, each in its slot.
    */
   async reconcile(): Promise<void> {
-    this.pool ??= await gpuPool(this.node);
+    if (this.pool === null) {
+      this.pool = await gpuPool(this.node);
+      await this.contact.gpusFound(this.pool);
+    }
     const seen = new Set<string>();
     for (const job of this.board.heldBy([this.node.name])) {
       seen.add(job.id);

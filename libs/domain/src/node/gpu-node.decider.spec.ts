@@ -1,6 +1,6 @@
 import { deciderSpec } from '../../../testing/src/index.js';
 import { gpuNodeDecider } from './gpu-node.decider.js';
-import type { GpuNodeReachable, GpuNodeUnreachable } from './gpu-node.events.js';
+import type { GpuNodeGpusFound, GpuNodeReachable, GpuNodeUnreachable } from './gpu-node.events.js';
 
 const spec = deciderSpec(gpuNodeDecider);
 const t1 = '2026-12-03T10:00:00.000Z';
@@ -38,5 +38,13 @@ describe('gpu node decider', () => {
   it('folds to the latest contact', () => {
     spec.given([down]).thenState({ status: 'Unreachable', since: t1, error: 'connect ECONNREFUSED 127.0.0.1:22' });
     spec.given([down, back]).thenState({ status: 'Reachable', since: t2 });
+  });
+
+  it('records the GPUs a worker found when they are new or changed, and keeps them across contacts', () => {
+    const found: GpuNodeGpusFound = { type: 'GpuNodeGpusFound', data: { node: 'a100', gpus: [0, 1, 2, 3], at: t2 } };
+    spec.given([back]).when({ type: 'ReportNodeGpus', node: 'a100', gpus: [0, 1, 2, 3], now: t2 }).then([found]);
+    spec.given([back, found]).when({ type: 'ReportNodeGpus', node: 'a100', gpus: [0, 1, 2, 3], now: t3 }).then([]);
+    spec.given([back, found]).when({ type: 'ReportNodeGpus', node: 'a100', gpus: [0, 1], now: t3 }).then([{ type: 'GpuNodeGpusFound', data: { node: 'a100', gpus: [0, 1], at: t3 } }]);
+    spec.given([back, found, down]).thenState({ status: 'Unreachable', since: t1, error: 'connect ECONNREFUSED 127.0.0.1:22', gpus: [0, 1, 2, 3] });
   });
 });

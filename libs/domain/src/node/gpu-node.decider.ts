@@ -11,21 +11,37 @@ export interface ReportNodeContact {
   readonly now: string;
 }
 
-export type GpuNodeState =
+/** What a worker found the node's GPUs to be (gpuPool), when it first reached it. */
+export interface ReportNodeGpus {
+  readonly type: 'ReportNodeGpus';
+  readonly node: string;
+  readonly gpus: readonly number[];
+  readonly now: string;
+}
+
+export type GpuNodeCommand = ReportNodeContact | ReportNodeGpus;
+
+/** Whether the node answers, and (once a worker found them) the GPUs it shares out. */
+export type GpuNodeState = (
   | { readonly status: 'Unknown' }
   | { readonly status: 'Reachable'; readonly since: string }
-  | { readonly status: 'Unreachable'; readonly since: string; readonly error: string };
+  | { readonly status: 'Unreachable'; readonly since: string; readonly error: string }
+) & { readonly gpus?: readonly number[] };
 
 /**
  * Records only changes: a worker reports every contact, and a node that stays down (or up) adds
  * nothing to the log however often it is tried. A changed error while down is not a change either:
  * the first reason and the time it went away are what an operator needs.
  */
-export const gpuNodeDecider: Decider<ReportNodeContact, GpuNodeEvent, GpuNodeState> = {
+export const gpuNodeDecider: Decider<GpuNodeCommand, GpuNodeEvent, GpuNodeState> = {
   name: 'gpu-node',
   initialState: { status: 'Unknown' },
 
   decide(command, state) {
+    if (command.type === 'ReportNodeGpus') {
+      if (state.gpus !== undefined && state.gpus.join(',') === command.gpus.join(',')) return [];
+      return [{ type: 'GpuNodeGpusFound', data: { node: command.node, gpus: [...command.gpus], at: command.now } }];
+    }
     if (command.error === null) {
       if (state.status === 'Reachable') return [];
       const downSince = state.status === 'Unreachable' ? state.since : null;
@@ -35,12 +51,15 @@ export const gpuNodeDecider: Decider<ReportNodeContact, GpuNodeEvent, GpuNodeSta
     return [{ type: 'GpuNodeUnreachable', data: { node: command.node, error: command.error, since: command.now } }];
   },
 
-  evolve(_state, event) {
+  evolve(state, event) {
+    const gpus = state.gpus === undefined ? {} : { gpus: state.gpus };
     switch (event.type) {
       case 'GpuNodeReachable':
-        return { status: 'Reachable', since: event.data.since };
+        return { status: 'Reachable', since: event.data.since, ...gpus };
       case 'GpuNodeUnreachable':
-        return { status: 'Unreachable', since: event.data.since, error: event.data.error };
+        return { status: 'Unreachable', since: event.data.since, error: event.data.error, ...gpus };
+      case 'GpuNodeGpusFound':
+        return { ...state, gpus: event.data.gpus };
       default:
         return assertNever(event);
     }

@@ -10,6 +10,9 @@ export type GpuNodeUnreachable = DomainEvent<'GpuNodeUnreachable', { node: strin
 /** The node answers again (or for the first time); `downSince` says how long it was away. */
 export type GpuNodeReachable = DomainEvent<'GpuNodeReachable', { node: string; since: string; downSince: string | null }>;
 
-export type GpuNodeEvent = GpuNodeUnreachable | GpuNodeReachable;
+/** The GPU indices a worker found the node to share out among its jobs: when first found, and whenever they change. */
+export type GpuNodeGpusFound = DomainEvent<'GpuNodeGpusFound', { node: string; gpus: number[]; at: string }>;
 
-export const GPU_NODE_EVENT_TYPES: readonly GpuNodeEvent['type'][] = ['GpuNodeUnreachable', 'GpuNodeReachable'];
+export type GpuNodeEvent = GpuNodeUnreachable | GpuNodeReachable | GpuNodeGpusFound;
+
+export const GPU_NODE_EVENT_TYPES: readonly GpuNodeEvent['type'][] = ['GpuNodeUnreachable', 'GpuNodeReachable', 'GpuNodeGpusFound'];

@@ -14,22 +14,29 @@ export interface GpuNodeDoc {
   readonly error: string | null;
   /** When it last went away, while it is up again; null otherwise. */
   readonly downSince: string | null;
+  /** The GPU indices it shares out among its jobs, as a worker found them; null until one did. */
+  readonly gpus?: readonly number[] | null;
   readonly [field: string]: unknown;
 }
 
 export const gpuNodesProjection: Projection<GpuNodeDoc> = {
   name: 'nodes',
+  version: 2, // 2: gpus
   collection: GPU_NODES_COLLECTION,
   filter: { streamPrefixes: [`${streamCategory(gpuNodeStream('x'))}-`], eventTypes: GPU_NODE_EVENT_TYPES },
   documentIds: (event) => [(event.data as { node: string }).node],
 
-  evolve(_doc, recorded: RecordedEvent) {
+  evolve(doc, recorded: RecordedEvent) {
     const event = recorded as unknown as GpuNodeEvent;
+    const gpus = doc?.gpus ?? null;
     switch (event.type) {
       case 'GpuNodeUnreachable':
-        return { id: event.data.node, reachable: false, since: event.data.since, error: event.data.error, downSince: null };
+        return { id: event.data.node, reachable: false, since: event.data.since, error: event.data.error, downSince: null, gpus };
       case 'GpuNodeReachable':
-        return { id: event.data.node, reachable: true, since: event.data.since, error: null, downSince: event.data.downSince };
+        return { id: event.data.node, reachable: true, since: event.data.since, error: null, downSince: event.data.downSince, gpus };
+      case 'GpuNodeGpusFound':
+        // Found once a worker reached the node, so a document exists; an unknown one is taken as reachable then.
+        return { id: event.data.node, reachable: doc?.reachable ?? true, since: doc?.since ?? event.data.at, error: doc?.error ?? null, downSince: doc?.downSince ?? null, gpus: event.data.gpus };
       default:
         return assertNever(event);
     }
