@@ -12,6 +12,7 @@ interface SlotJob {
   claimedAt: string;
   finishedAt: string;
   containerName: string;
+  failure: { reason: string; message: string } | null;
 }
 
 /**
@@ -43,7 +44,7 @@ describe('GPU slots: a node runs as many jobs at once as it has free GPUs', () =
 
   it('runs one-GPU jobs four at a time, each on a GPU of its own, and shows the GPUs the node found', async () => {
     const jobs = await wait(await queue(8));
-    expect(jobs.map((job) => [job.status, job.numGpus, job.gpus.length])).toEqual(jobs.map(() => ['succeeded', 1, 1]));
+    expect(jobs.map((job) => [job.status, job.numGpus, job.gpus.length, job.failure?.message ?? null])).toEqual(jobs.map(() => ['succeeded', 1, 1, null]));
     // At each claim, the jobs holding GPUs then (claimed, container not yet exited) hold distinct ones, never more than four.
     const spans = await Promise.all(jobs.map((job) => gpuSpan(cosmos, job.id)));
     let peak = 0;

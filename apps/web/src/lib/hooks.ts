@@ -4,6 +4,9 @@ import { type ConnectionState, type CosmosClient, GraphqlError } from './client'
 
 export const ClientContext = createContext<CosmosClient | null>(null);
 
+/** How long after a (re)connect the server surely has a view's subscriptions registered. */
+const SUBSCRIPTION_SETTLE_MS = 1000;
+
 export function useClient(): CosmosClient {
   const client = useContext(ClientContext);
   if (client === null) throw new Error('useClient outside <ClientContext.Provider>');
@@ -68,6 +71,14 @@ export function useQuery<R, V>(document: TypedDocumentString<R, V>, variables: V
       current = false;
     };
   }, [client, document, key, generation, nonce, options.skip]);
+  // The server registers a subscription a moment after it is asked for, so a change in that moment
+  // reaches neither the answer above nor the view's subscription: one more read a second after each
+  // (re)connect closes the gap. Bounded, not a poll (the CLI's --wait does the same, decisions §31).
+  useEffect(() => {
+    if (options.skip || generation < 0) return;
+    const timer = setTimeout(() => setNonce((n) => n + 1), SUBSCRIPTION_SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [client, document, key, generation, options.skip]);
   const refetch = useCallback(() => setNonce((n) => n + 1), []);
   const update = useCallback((change: (data: R) => R) => setData((held) => (held === null ? held : change(held))), []);
   return { data, error, loading, refetch, update };

@@ -19,7 +19,8 @@ interface Staging {
  */
 export class JobStager {
   private readonly staged = new Map<string, Staging>();
-  private readonly cleanups = new Set<Promise<void>>();
+  /** Stagings dropped from the plan, by job, until their last file is written and their litter removed. */
+  private readonly dropped = new Map<string, Promise<void>>();
 
   constructor(
     private readonly node: string,
@@ -37,28 +38,31 @@ export class JobStager {
   }
 
   /**
-   * The job was claimed here: its staging stops and is waited for, so the claim's own uploads
-   * never write a file staging is still writing; what staging sent, the claim does not send again.
+   * The job was claimed here: its staging stops and is waited for (a staging dropped from the
+   * plan a moment ago too), so the claim's own uploads never write a file staging is still
+   * writing; what staging sent, the claim does not send again.
    */
   async claimed(jobId: string): Promise<void> {
     const staging = this.staged.get(jobId);
-    if (staging === undefined) return;
     this.staged.delete(jobId);
-    staging.stop.abort();
-    await staging.done;
+    staging?.stop.abort();
+    await Promise.allSettled([staging?.done, this.dropped.get(jobId)]);
   }
 
   async close(): Promise<void> {
     const all = [...this.staged.values()];
     this.staged.clear();
     for (const staging of all) staging.stop.abort();
-    await Promise.allSettled([...all.map((staging) => staging.done), ...this.cleanups]);
+    await Promise.allSettled([...all.map((staging) => staging.done), ...this.dropped.values()]);
   }
 
   private start(jobId: string): void {
     const stop = new AbortController();
     const runIds: string[] = [];
+    // Planned again just after it was dropped: the dropped one finishes its file first.
+    const before = this.dropped.get(jobId);
     const done = (async () => {
+      await before;
       const work = await this.workOf(jobId);
       if (work === null || stop.signal.aborted) return;
       runIds.push(...work.runs.map((run) => run.runId));
@@ -80,8 +84,10 @@ export class JobStager {
       await this.driver.unstage(staging.runIds);
     })()
       .catch((error: unknown) => this.logger.warn({ msg: 'could not remove staged inputs', node: this.node, jobId, error: (error as Error).message ?? String(error) }))
-      .finally(() => this.cleanups.delete(cleanup));
-    this.cleanups.add(cleanup);
+      .finally(() => {
+        if (this.dropped.get(jobId) === cleanup) this.dropped.delete(jobId);
+      });
+    this.dropped.set(jobId, cleanup);
   }
 
   private async stillQueued(jobId: string): Promise<boolean> {
