@@ -56,7 +56,7 @@ export async function benchGpuSlots(): Promise<Record<string, unknown>> {
       met: wallMs <= GOAL_FACTOR * idealMs,
       // The ceiling with nothing but the model: 64 model runs spread over 8 GPUs.
       modelOnlyIdealMs: (JOBS * MODEL_MS) / GPUS,
-      mostAtOnce: mostAtOnce(jobs),
+      mostContainersAtOnce: mostContainersAtOnce(jobs),
       sideBySideMs: {
         claimToSucceeded: spread(jobs.map((job) => job.succeeded - job.claimed)),
         claimToRunning: spread(jobs.map((job) => job.running - job.claimed)),
@@ -71,7 +71,7 @@ export async function benchGpuSlots(): Promise<Record<string, unknown>> {
   }
 }
 
-/** The most jobs between claim and success at any one moment. */
-function mostAtOnce(jobs: readonly JobTimeline[]): number {
-  return Math.max(...jobs.map((job) => jobs.filter((other) => other.claimed <= job.claimed && job.claimed < other.succeeded).length));
+/** The most containers running at any one moment (a job's outputs download after its container, beside the next one). */
+function mostContainersAtOnce(jobs: readonly JobTimeline[]): number {
+  return Math.max(...jobs.map((job) => jobs.filter((other) => other.running <= job.running && job.running < other.downloading).length));
 }
