@@ -27,7 +27,7 @@ export { type ContainerObservation, recoveryAction } from './job/recovery.js';
 export { isValidPromptName, PROMPT_NAME_MAX_LENGTH } from './naming/prompt-name.js';
 export { smartName } from './naming/smart-name.js';
 export { isRelativePosixPath } from './naming/relative-path.js';
-export { gpuNodeDecider } from './node/gpu-node.decider.js';
+export { type GpuNodeCommand, gpuNodeDecider } from './node/gpu-node.decider.js';
 export { GPU_NODE_EVENT_TYPES, type GpuNodeEvent, gpuNodeStream } from './node/gpu-node.events.js';
 export { killPlan, type KillStep, type KillTarget } from './node/kill-plan.js';
 export type { CreatePrompt, PromptCommand } from './prompt/prompt.commands.js';

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { gpuNodeDecider, gpuNodeStream, ids } from '../../../../libs/domain/src/index.js';
+import { type GpuNodeCommand, gpuNodeDecider, gpuNodeStream, ids } from '../../../../libs/domain/src/index.js';
 import type { Clock, EventSourcedCommandHandler } from '../../../../libs/eventstore/src/index.js';
 import type { SshConnection } from '../../../../libs/gpu/src/index.js';
 
@@ -42,12 +42,7 @@ export class NodeContact {
   gpusFound(gpus: readonly number[]): Promise<void> {
     const now = this.clock.now().toISOString();
     this.reporting = this.reporting.then(async () => {
-      try {
-        await this.commands.handle(gpuNodeDecider, gpuNodeStream(this.node), { type: 'ReportNodeGpus', node: this.node, gpus, now }, { commandId: ids.command(), actor: this.actor, now });
-      } catch (failure) {
-        // Only a report is lost: the next start of the worker says it again.
-        this.logger.warn({ msg: "could not record the GPU node's GPUs", node: this.node, error: (failure as Error).message });
-      }
+      await this.record({ type: 'ReportNodeGpus', node: this.node, gpus, now }, now, "could not record the GPU node's GPUs");
     });
     return this.reporting;
   }
@@ -68,12 +63,17 @@ export class NodeContact {
 
   private async append(outcome: Outcome, error: string | null, now: string): Promise<void> {
     if (this.last === outcome) return;
+    if (await this.record({ type: 'ReportNodeContact', node: this.node, error, now }, now, 'could not record whether the GPU node answers')) this.last = outcome;
+  }
+
+  /** False when the store refused: only a report is lost, and the next pass (or start) says it again. */
+  private async record(command: GpuNodeCommand, now: string, failed: string): Promise<boolean> {
     try {
-      await this.commands.handle(gpuNodeDecider, gpuNodeStream(this.node), { type: 'ReportNodeContact', node: this.node, error, now }, { commandId: ids.command(), actor: this.actor, now });
-      this.last = outcome;
+      await this.commands.handle(gpuNodeDecider, gpuNodeStream(this.node), command, { commandId: ids.command(), actor: this.actor, now });
+      return true;
     } catch (failure) {
-      // Only a report is lost: the next pass says it again.
-      this.logger.warn({ msg: 'could not record whether the GPU node answers', node: this.node, outcome, error: (failure as Error).message });
+      this.logger.warn({ msg: failed, node: this.node, command: command.type, error: (failure as Error).message });
+      return false;
     }
   }
 }

@@ -249,11 +249,6 @@ export class NodeWorker {
     this.driving.add(driving);
   }
 
-  /**
-   * Runs a claimed attempt; a dropped node is retried by recovery a bounded number of times. `known`
-   * is the workload a fresh claim already read; recovery reads it here. First the job's runs are
-   * made if its request stopped before making them.
-   */
   /** The first connection with room for one more job, opening another when all are full. */
   private freeLane(): number {
     const used = [...this.slots.values()].map((slot) => slot.lane);
@@ -264,6 +259,11 @@ export class NodeWorker {
     }
   }
 
+  /**
+   * Runs a claimed attempt; a dropped node is retried by recovery a bounded number of times. `known`
+   * is the workload a fresh claim already read; recovery reads it here. First the job's runs are
+   * made if its request stopped before making them.
+   */
   private async drive(record: JobRecord, claim: ClaimedJob, cancel: AbortController, known: JobWork | null, lane: DriveLane): Promise<void> {
     const { jobId } = record;
     let work = known;

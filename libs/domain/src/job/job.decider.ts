@@ -15,7 +15,7 @@ import {
   type JobStatusWord,
 } from './job.errors.js';
 import { type JobEvent, type JobKind, JOB_STAGES, type JobStage } from './job.events.js';
-import { jobIdProblem, percentProblem, priorityProblem, queueProblems } from './job.validation.js';
+import { claimedGpusProblem, jobIdProblem, percentProblem, priorityProblem, queueProblems } from './job.validation.js';
 
 export interface QueuedJob {
   readonly status: 'Queued';
@@ -214,11 +214,10 @@ function claim(command: ClaimJob, job: QueuedJob): JobEvent[] {
   const next = job.attempts + 1;
   if (command.attempt !== next) throw new JobInvalidTransition(command.jobId, `is due for attempt ${next}, not ${command.attempt}`);
   const containerName = jobContainerName(job.kind, command.jobId, next);
-  const gpus = command.gpus === undefined ? {} : { gpus: [...command.gpus] };
-  if (gpus.gpus !== undefined && (gpus.gpus.length === 0 || new Set(gpus.gpus).size !== gpus.gpus.length || gpus.gpus.some((index) => !Number.isInteger(index) || index < 0))) {
-    throw new InvalidInput([{ field: 'gpus', problem: `must be distinct GPU indices of at least 0 (got ${JSON.stringify(command.gpus)})` }]);
-  }
-  return [{ type: 'JobClaimed', data: { node: command.node, attempt: next, containerName, claimedAt: command.now, ...gpus } }];
+  if (command.gpus === undefined) return [{ type: 'JobClaimed', data: { node: command.node, attempt: next, containerName, claimedAt: command.now } }];
+  const problem = claimedGpusProblem(command.gpus);
+  if (problem !== null) throw new InvalidInput([{ field: 'gpus', problem }]);
+  return [{ type: 'JobClaimed', data: { node: command.node, attempt: next, containerName, claimedAt: command.now, gpus: [...command.gpus] } }];
 }
 
 /** Stages may be skipped (a job with nothing to upload), never undone; percent only grows within a stage. */

@@ -29,6 +29,12 @@ export function jobGpuCountProblem(kind: JobKind, numGpus: unknown): string | nu
   return null;
 }
 
+/** The GPUs one attempt holds: at least one, each a node index, none twice. */
+export function claimedGpusProblem(gpus: readonly number[]): string | null {
+  if (gpus.length > 0 && new Set(gpus).size === gpus.length && gpus.every((index) => Number.isInteger(index) && index >= 0)) return null;
+  return `must be distinct GPU indices of at least 0 (got ${JSON.stringify(gpus)})`;
+}
+
 export function percentProblem(percent: unknown): string | null {
   if (typeof percent === 'number' && Number.isInteger(percent) && percent >= 0 && percent <= 100) return null;
   return `must be a whole number from 0 to 100 (got ${JSON.stringify(percent)})`;

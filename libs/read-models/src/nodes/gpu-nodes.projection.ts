@@ -35,8 +35,8 @@ export const gpuNodesProjection: Projection<GpuNodeDoc> = {
       case 'GpuNodeReachable':
         return { id: event.data.node, reachable: true, since: event.data.since, error: null, downSince: event.data.downSince, gpus };
       case 'GpuNodeGpusFound':
-        // Found once a worker reached the node, so a document exists; an unknown one is taken as reachable then.
-        return { id: event.data.node, reachable: doc?.reachable ?? true, since: doc?.since ?? event.data.at, error: doc?.error ?? null, downSince: doc?.downSince ?? null, gpus: event.data.gpus };
+        // Found once a worker reached the node, so a document exists; without one, it answered then.
+        return { ...(doc ?? { id: event.data.node, reachable: true, since: event.data.at, error: null, downSince: null }), gpus: event.data.gpus };
       default:
         return assertNever(event);
     }
