@@ -32,7 +32,7 @@ export function printQueue(ctx: CommandContext, queue: QueueView): void {
     ctx.out.line(table(['running', 'kind', 'node', 'stage', 'elapsed', 'runs'], rows));
   }
   if (queue.items.length === 0) return ctx.out.line('nothing queued');
-  const rows = queue.items.map(({ position, etaSeconds, job }) => [position, job.id, job.kind, job.priority, job.runIds.length, job.queuedBy, seconds(etaSeconds), job.waitingFor ?? '']);
+  const rows = queue.items.map(({ position, etaSeconds, job }) => [position, job.id, job.kind, job.priority, job.runIds.length, job.queuedBy, job.waitingFor ? '—' : seconds(etaSeconds), job.waitingFor ?? '']);
   ctx.out.line(table(['#', 'job', 'kind', 'priority', 'runs', 'by', 'eta', 'waiting for'], rows));
 }
 

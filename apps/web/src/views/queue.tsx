@@ -151,7 +151,8 @@ export function QueueView() {
                     <PriorityInput jobId={job.id} priority={job.priority} onSet={(value) => void priority.run({ jobId: job.id, priority: value })} />
                   </td>
                   {/* A paused queue starts nothing: an ETA would be a promise it does not keep. */}
-                  <td>{queue.paused ? 'on resume' : formatDuration(etaSeconds)}</td>
+                  {/* An estimate from recent durations means nothing for a job something holds (waitingFor says what). */}
+                  <td>{queue.paused ? 'on resume' : job.waitingFor ? '—' : formatDuration(etaSeconds)}</td>
                   <td>{formatRelative(job.queuedAt, now)}</td>
                 </tr>
               ))}
