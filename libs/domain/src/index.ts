@@ -5,8 +5,21 @@ export { type BatchLaunch, type BatchRunRequest, buildBatchSpec } from './cosmos
 export { type BatchLine, type HintKey, isHintKey } from './cosmos/controlnet-spec.js';
 export { DEFAULT_ENHANCE_CONFIG, DEFAULT_INFERENCE_CONFIG, DEFAULT_UPSCALE_CONFIG, type EnhanceConfig, type EnhanceMode, type InferenceConfig, type PresetLevel, resolveEnhanceConfig, resolveInferenceConfig, resolveUpscaleConfig, type UpscaleConfig } from './cosmos/inference-config.js';
 export { validateBatchLines, validateControlnetSpec } from './cosmos/model-rules.js';
+export {
+  hintsOf,
+  MODEL_SERVER_ARGS,
+  MODEL_SERVER_FPS,
+  MODEL_SERVER_HINTS,
+  MODEL_SERVER_OUTPUT_DIR,
+  MODEL_SERVER_PORT,
+  MODEL_SERVER_UPLOADS_DIR,
+  type ModelServerRequest,
+  modelServerRequestOf,
+  modelServerRequestProblem,
+  savedOutputDir,
+} from './cosmos/model-server.js';
 export { buildUpsamplerBatch, type EnhanceLaunch, parseUpsamplerResult, type UpsamplerResult } from './cosmos/prompt-upsampler.builder.js';
-export { CONTAINER_ROOT, controlOutputHint, jobBatchJsonlPath, type LocalFile, type ModelOutputFiles, onHost, type RemoteFile, type RemoteUpload, runInputsDir, runInputVideo, runSpecPath, UPSAMPLER_SCRIPT, upsamplerResultsPath } from './cosmos/remote-layout.js';
+export { CHECKPOINT_DIR, CONTAINER_ROOT, controlOutputHint, jobBatchJsonlPath, type LocalFile, type ModelOutputFiles, onHost, type RemoteFile, type RemoteUpload, runInputsDir, runInputVideo, runSpecPath, UPSAMPLER_SCRIPT, upsamplerResultsPath } from './cosmos/remote-layout.js';
 export type { PromptForModel } from './cosmos/run-inputs.js';
 export { buildInferenceSpec, type InferenceLaunch } from './cosmos/single-inference.builder.js';
 export { DEFAULT_GPU_LAUNCH, type GpuLaunch, type ModelCommand, TRANSFER_SCRIPT } from './cosmos/transfer-command.js';
@@ -23,6 +36,7 @@ export { DEFAULT_JOB_PRIORITY, JOB_GPU_COUNTS, jobGpuCountProblem, priorityProbl
 export { outcomePlan } from './job/outcome-plan.js';
 export { compareQueued, DEFAULT_JOB_DURATIONS_SECONDS, DURATION_SAMPLE_SIZE, estimateWaits, type JobDuration, median, type QueuedJobRef } from './job/queue-order.js';
 export { type SlotCandidate, type SlotClaim, slotClaims } from './job/gpu-slots.js';
+export { sameHints, type WarmCandidate, type WarmRoute, warmRoute, type WarmServerView, type WarmStart, WARM_STARTS } from './job/warm-start.js';
 export { type ContainerObservation, recoveryAction } from './job/recovery.js';
 export { isValidPromptName, PROMPT_NAME_MAX_LENGTH } from './naming/prompt-name.js';
 export { smartName } from './naming/smart-name.js';

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { Readable, Writable } from 'node:stream';
+import type { HostPorts } from './host-ports.js';
 import { abortExitCode, type Program, type ProgramContext } from './program.js';
 
 export interface VolumeMount {
@@ -20,7 +21,14 @@ export interface ContainerConfig {
   readonly volumes: readonly VolumeMount[];
   /** Indices of the simulated GPUs `--gpus` selected. */
   readonly gpus: readonly number[];
+  /** `-p 127.0.0.1:<host>:<container>`: the container ports the host's loopback reaches. */
+  readonly published: readonly PublishedPort[];
   readonly createdAt: Date;
+}
+
+export interface PublishedPort {
+  readonly hostPort: number;
+  readonly containerPort: number;
 }
 
 export type ContainerState =
@@ -47,12 +55,15 @@ export class Container {
   private readonly stopper = new AbortController();
   private wakeUps: (() => void)[] = [];
   private readonly settled: Promise<void>;
+  /** Closes what the program listens on; a container's ports close with it. */
+  private readonly unlisten: (() => void)[] = [];
 
   constructor(
     readonly config: ContainerConfig,
     program: Program,
     resolveHost: HostResolver,
     hostRootDir: string,
+    private readonly ports: HostPorts | null = null,
   ) {
     this.stateNow = { status: 'running', startedAt: new Date() };
     this.settled = this.start(program, resolveHost, hostRootDir);
@@ -113,6 +124,11 @@ export class Container {
         stderr,
         signal: this.stopper.signal,
         resolvePath,
+        listen: (port, handler) => {
+          const published = this.config.published.find((entry) => entry.containerPort === port);
+          if (published === undefined || this.ports === null || this.stateNow.status !== 'running') return;
+          this.unlisten.push(this.ports.listen(published.hostPort, handler));
+        },
       };
       code = await program(context);
     } catch (error) {
@@ -133,6 +149,7 @@ export class Container {
 
   private exit(exitCode: number): void {
     if (this.stateNow.status !== 'running') return;
+    for (const close of this.unlisten.splice(0)) close();
     this.stateNow = { status: 'exited', startedAt: this.stateNow.startedAt, finishedAt: new Date(), exitCode, error: '' };
     this.wake();
   }

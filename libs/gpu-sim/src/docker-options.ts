@@ -105,6 +105,13 @@ export function parseVolume(spec: string): VolumeMount | string {
   return { host, container, readOnly: mode === 'ro' };
 }
 
+/** `127.0.0.1:<host>:<container>` only: our client never publishes beyond the node's loopback. */
+export function parsePublish(spec: string): { hostPort: number; containerPort: number } | string {
+  const match = /^127\.0\.0\.1:(\d{1,5}):(\d{1,5})$/.exec(spec);
+  if (match === null) return `gpu-sim publishes only 127.0.0.1:<host port>:<container port>, not '${spec}'`;
+  return { hostPort: Number(match[1]), containerPort: Number(match[2]) };
+}
+
 export function keyValues(pairs: readonly string[] | undefined): Record<string, string> {
   const result: Record<string, string> = {};
   for (const pair of pairs ?? []) {

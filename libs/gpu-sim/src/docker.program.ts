@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Container, type VolumeMount } from './docker-container.js';
-import { keyValues, parseDockerOptions, parseSince, parseVolume, selectGpus, type OptionSpec, type ParsedOptions } from './docker-options.js';
+import { Container, type PublishedPort, type VolumeMount } from './docker-container.js';
+import { keyValues, parseDockerOptions, parsePublish, parseSince, parseVolume, selectGpus, type OptionSpec, type ParsedOptions } from './docker-options.js';
+import type { HostPorts } from './host-ports.js';
 import { imageView, infoView, inspectView, psView, rfc3339Nano } from './docker-views.js';
 import { renderGoTemplate } from './go-template.js';
 import { abortExitCode, write, type Program, type ProgramContext, type ProgramTable } from './program.js';
@@ -18,20 +19,24 @@ export interface DockerStandInOptions {
   readonly behaviour: SimulatedBehaviour;
   /** What a container can run (`torchrun`, `python`, the built-ins). */
   readonly programs: ProgramTable;
+  /** The host's loopback, where `-p 127.0.0.1:…` publishes a container's port. */
+  readonly ports?: HostPorts | null;
 }
 
 const RUN: OptionSpec = {
-  values: { name: '', label: 'l', gpus: '', volume: 'v', workdir: 'w', env: 'e', user: 'u', network: '', ipc: '', 'shm-size': '', ulimit: '' },
+  values: { name: '', label: 'l', gpus: '', publish: 'p', volume: 'v', workdir: 'w', env: 'e', user: 'u', network: '', ipc: '', 'shm-size': '', ulimit: '' },
   flags: { detach: 'd', interactive: 'i', tty: 't' },
   acceptAnyAssignment: true,
 };
 
 type Subcommand = (ctx: ProgramContext, options: ParsedOptions) => Promise<number>;
 
-export function createDockerStandIn({ behaviour, programs }: DockerStandInOptions): DockerStandIn {
+export function createDockerStandIn({ behaviour, programs, ports = null }: DockerStandInOptions): DockerStandIn {
   const containers = new Map<string, Container>();
   const busyGpus = (): Set<number> => new Set([...containers.values()].filter((c) => c.state.status === 'running').flatMap((c) => c.config.gpus));
 
+  const publishedByRunning = (): Set<number> =>
+    new Set([...containers.values()].filter((c) => c.state.status === 'running').flatMap((c) => c.config.published.map((p) => p.hostPort)));
   const find = (reference: string): Container | undefined =>
     containers.get(reference) ?? [...containers.values()].find((c) => reference.length >= 12 && c.config.id.startsWith(reference));
   const noSuch = (ctx: ProgramContext, reference: string): Promise<number> => daemonError(ctx, `No such container: ${reference}`);
@@ -63,6 +68,12 @@ export function createDockerStandIn({ behaviour, programs }: DockerStandInOption
         const volumes = (options.values.get('volume') ?? []).map(parseVolume);
         const badVolume = volumes.find((v) => typeof v === 'string');
         if (typeof badVolume === 'string') return fail(ctx, `docker: ${badVolume}`, 125);
+        const published = (options.values.get('publish') ?? []).map(parsePublish);
+        const badPublish = published.find((p) => typeof p === 'string');
+        if (typeof badPublish === 'string') return fail(ctx, `docker: ${badPublish}`, 125);
+        // docker binds a published port at run, before the process listens, and holds it until exit.
+        const bound = (published as PublishedPort[]).find((p) => publishedByRunning().has(p.hostPort));
+        if (bound !== undefined) return fail(ctx, `docker: Error response from daemon: driver failed programming external connectivity: Bind for 127.0.0.1:${bound.hostPort} failed: port is already allocated.`, 125);
         const config = {
           id: randomBytes(32).toString('hex'),
           name,
@@ -74,6 +85,7 @@ export function createDockerStandIn({ behaviour, programs }: DockerStandInOption
           workdir: options.values.get('workdir')?.at(-1) ?? null,
           volumes: volumes as VolumeMount[],
           gpus,
+          published: published as PublishedPort[],
           createdAt: new Date(),
         };
         // Two model processes on one board: the second one's allocation fails, as on a real GPU.
@@ -84,7 +96,7 @@ export function createDockerStandIn({ behaviour, programs }: DockerStandInOption
           containers.set(name, Container.failedToStart(config, reason));
           return fail(ctx, `docker: Error response from daemon: failed to create task for container: OCI runtime create failed: ${reason}: unknown.`, 127);
         }
-        containers.set(name, new Container(config, program, ctx.resolvePath, ctx.cwd));
+        containers.set(name, new Container(config, program, ctx.resolvePath, ctx.cwd, ports));
         await write(ctx.stdout, `${config.id}\n`);
         return 0;
       },

@@ -16,6 +16,8 @@ export {
   type StopSignal,
 } from './program.js';
 export { PathEscapeError } from './host-root.js';
+export { type ConnectionHandler, HostPorts } from './host-ports.js';
+export { createModelServerProgram, MODEL_SERVER_SCRIPT } from './model-server.program.js';
 export { simulatedGpuPrograms, type SimulatedGpuPrograms } from './simulated-gpu.programs.js';
 export { createDockerStandIn, type DockerStandIn, type DockerStandInOptions } from './docker.program.js';
 export { createModelPrograms } from './transfer.program.js';

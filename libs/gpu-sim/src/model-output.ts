@@ -92,3 +92,17 @@ function lineOf(message: string): number {
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
+
+/** Loading the pipeline: each cold transfer.py pays it, the model server at start and on a hint change. False when stopped meanwhile. */
+export async function loadPipeline(ctx: ProgramContext, voice: ModelVoice, behaviour: SimulatedBehaviour): Promise<boolean> {
+  if (behaviour.modelLoadMs <= 0) return true;
+  await voice.log('INFO', 'Loading the diffusion pipeline and its control models');
+  try {
+    await delay(behaviour.modelLoadMs, undefined, { signal: ctx.signal });
+  } catch {
+    return false;
+  }
+  await voice.log('INFO', `Pipeline loaded in ${(behaviour.modelLoadMs / 1000).toFixed(1)}s`);
+  return true;
+}
+

@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import type { Readable, Writable } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
 import { PathEscapeError } from './host-root.js';
 
 /** Why a running program was asked to stop: a signal name, as a real process would receive it. */
@@ -23,6 +23,11 @@ export interface ProgramContext {
   readonly signal: AbortSignal;
   /** The host path for a path argument, by the rule in host-root.ts; throws PathEscapeError. */
   resolvePath(path: string): Promise<string>;
+  /**
+   * Inside a container only: takes connections to a port of the container while it runs. Reachable
+   * from outside only when `docker run -p` published it; throws when that host port is taken.
+   */
+  readonly listen?: (port: number, handler: (socket: Duplex) => void) => void;
 }
 
 /**

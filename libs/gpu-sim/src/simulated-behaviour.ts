@@ -3,7 +3,11 @@
  * changes it between jobs (`behaviour.outcome = { kind: 'hang' }`) and the next launch obeys.
  */
 
-/** How the next model process ends; each is a way a real cosmos-transfer1 run ends (reference §3, §8). */
+/**
+ * How the next model process ends; each is a way a real cosmos-transfer1 run ends (reference §3, §8).
+ * The model server meets them per request: a `fail` whose exit code is a signal's (≥ 128) kills the
+ * server process; any other is the pipeline's exception, which Gradio answers as `Error: …`.
+ */
 export type ModelOutcome =
   | { readonly kind: 'succeed' }
   /** Dies halfway through sampling: `message` is the last traceback line, e.g. `torch.OutOfMemoryError: CUDA out of memory`. */
@@ -26,6 +30,13 @@ export interface SimulatedBehaviour {
   outcome: ModelOutcome;
   /** Wall time of one model process from start to its outputs; a batch shares it across lines. */
   durationMs: number;
+  /**
+   * Loading the pipeline onto the GPUs, paid before sampling by every cold transfer.py process and
+   * by the model server once at start and again when a request changes the set of hints (§7).
+   */
+  modelLoadMs: number;
+  /** How often the model server's event stream says it is still working (Gradio sends one every 15 s). */
+  serverHeartbeatMs: number;
   gpus: SimulatedGpu[];
   /** Image references `docker run` finds locally; any other is "Unable to find image". */
   images: string[];
@@ -52,6 +63,8 @@ export function createSimulatedBehaviour(overrides: Partial<SimulatedBehaviour> 
   return {
     outcome: { kind: 'succeed' },
     durationMs: 300,
+    modelLoadMs: 0,
+    serverHeartbeatMs: 1000,
     gpus: [H100],
     images: [DEFAULT_IMAGE],
     driverVersion: '570.124.06',

@@ -1,3 +1,4 @@
+import type { HostPorts } from './host-ports.js';
 import { createDockerStandIn, type DockerStandIn } from './docker.program.js';
 import { createNvidiaSmiStandIn } from './nvidia-smi.program.js';
 import type { ProgramTable } from './program.js';
@@ -10,10 +11,13 @@ export interface SimulatedGpuPrograms extends ProgramTable {
   readonly docker: DockerStandIn;
 }
 
-/** Every stand-in over one shared behaviour: docker runs the model programs, nvidia-smi sees its load. */
-export function simulatedGpuPrograms(behaviour: SimulatedBehaviour): SimulatedGpuPrograms {
+/**
+ * Every stand-in over one shared behaviour: docker runs the model programs (and the model server,
+ * whose published port lands in `ports`), nvidia-smi sees its load.
+ */
+export function simulatedGpuPrograms(behaviour: SimulatedBehaviour, ports: HostPorts | null = null): SimulatedGpuPrograms {
   const insideContainers: ProgramTable = { ...BUILTIN_PROGRAMS, ...createModelPrograms(behaviour) };
-  const docker = createDockerStandIn({ behaviour, programs: insideContainers });
+  const docker = createDockerStandIn({ behaviour, programs: insideContainers, ports });
   return {
     ...insideContainers,
     docker,

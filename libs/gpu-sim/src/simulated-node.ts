@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecutorNode, SshNodeConfig } from '../../gpu/src/index.js';
+import { HostPorts } from './host-ports.js';
 import { createSimulatedBehaviour, DEFAULT_IMAGE, type SimulatedBehaviour } from './simulated-behaviour.js';
 import { simulatedGpuPrograms } from './simulated-gpu.programs.js';
 import { generateEd25519KeyPair } from './ssh-key-pair.js';
@@ -41,8 +42,9 @@ export async function startSimulatedNode(options: SimulatedNodeOptions): Promise
   const privateKeyPath = join(options.dir, 'client_ed25519');
   writeFileSync(privateKeyPath, key.private, { mode: 0o600 });
   const behaviour = createSimulatedBehaviour(options.behaviour);
-  const programs = simulatedGpuPrograms(behaviour);
-  const server = await startSimulatedSshServer({ root, authorizedKeys: [key.public], programs });
+  const ports = new HostPorts();
+  const programs = simulatedGpuPrograms(behaviour, ports);
+  const server = await startSimulatedSshServer({ root, authorizedKeys: [key.public], programs, ports });
   return {
     ssh: {
       name: options.name,

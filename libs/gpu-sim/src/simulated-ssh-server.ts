@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { Server, utils, type AuthContext, type Connection, type ParsedKey, type Session } from 'ssh2';
 import { runExec, type ExecHost } from './exec.handler.js';
+import { HostPorts } from './host-ports.js';
 import { HostRoot } from './host-root.js';
 import type { Program, ProgramTable } from './program.js';
 import { serveSftp } from './sftp.js';
@@ -21,6 +22,8 @@ export interface SimulatedSshServerOptions {
   readonly authorizedKeys: readonly string[];
   /** Commands besides BUILTIN_PROGRAMS; a name in both replaces the built-in. */
   readonly programs?: ProgramTable;
+  /** The host's loopback ports that forwarded connections (`direct-tcpip`) reach; none listen when absent. */
+  readonly ports?: HostPorts;
 }
 
 export interface SimulatedSshServer {
@@ -38,6 +41,8 @@ export interface SimulatedSshServer {
   dropConnections(): void;
 }
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
 /** How long stop() lets a client answer the disconnect before its socket is destroyed. */
 const DISCONNECT_GRACE_MS = 1000;
 
@@ -50,6 +55,7 @@ export async function startSimulatedSshServer(options: SimulatedSshServerOptions
     programs: new Map<string, Program>(Object.entries({ ...BUILTIN_PROGRAMS, ...options.programs })),
   };
 
+  const ports = options.ports ?? new HostPorts();
   const sockets = new Set<Socket>();
   const connections = new Set<Connection>();
   const hangups = new Set<AbortController>();
@@ -74,6 +80,12 @@ export async function startSimulatedSshServer(options: SimulatedSshServerOptions
       connections.delete(connection);
     });
     connection.on('ready', () => {
+      // Port forwarding reaches only the host's own loopback, as sshd's connect to 127.0.0.1 would.
+      connection.on('tcpip', (accept, reject, { destIP, destPort }) => {
+        const handler = LOOPBACK.has(destIP) ? ports.handlerOf(destPort) : undefined;
+        if (handler === undefined) return reject();
+        handler(accept());
+      });
       connection.on('session', (accept) => {
         serveSession(accept(), { username, gone: hangup.signal }, host, (work) => {
           execCount += 1;

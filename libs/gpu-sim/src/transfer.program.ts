@@ -1,6 +1,7 @@
 import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { type HintKey, isHintKey, TRANSFER_SCRIPT, UPSAMPLER_SCRIPT, validateBatchLines, validateControlnetSpec } from '../../domain/src/index.js';
-import { failHere, modelVoice, type ModelVoice } from './model-output.js';
+import { failHere, loadPipeline, modelVoice, type ModelVoice } from './model-output.js';
+import { createModelServerProgram, MODEL_SERVER_SCRIPT } from './model-server.program.js';
 import { write, type Program, type ProgramContext } from './program.js';
 import { runPromptUpsampler, upsampledPrompt } from './prompt-upsampler.program.js';
 import type { SimulatedBehaviour } from './simulated-behaviour.js';
@@ -23,8 +24,10 @@ const GENERATED_HINTS: readonly HintKey[] = ['vis', 'seg', 'edge', 'depth', 'key
 type Script = (ctx: ProgramContext, args: readonly string[], underTorchrun: boolean) => Promise<number>;
 
 /** `torchrun` and `python` running the two model entry points our builders launch. */
-export function createModelPrograms(behaviour: SimulatedBehaviour): { readonly torchrun: Program; readonly python: Program } {
+export function createModelPrograms(behaviour: SimulatedBehaviour): { readonly torchrun: Program; readonly python: Program; readonly python3: Program } {
+  const modelServer = createModelServerProgram(behaviour);
   const scripts: Readonly<Record<string, Script>> = {
+    [MODEL_SERVER_SCRIPT]: (ctx) => modelServer(ctx),
     [TRANSFER_SCRIPT]: (ctx, args, underTorchrun) => runTransfer(ctx, [...args, ...behaviour.imageModelArgs], underTorchrun, behaviour),
     [UPSAMPLER_SCRIPT]: (ctx, args) => runPromptUpsampler(ctx, args, behaviour),
   };
@@ -49,6 +52,7 @@ export function createModelPrograms(behaviour: SimulatedBehaviour): { readonly t
       return runScript(ctx, args[i], args.slice(i + 1), true);
     },
     python: (ctx) => runScript(ctx, ctx.argv[1], ctx.argv.slice(2), false),
+    python3: (ctx) => runScript(ctx, ctx.argv[1], ctx.argv.slice(2), false),
   };
 }
 
@@ -103,6 +107,7 @@ async function runTransfer(ctx: ProgramContext, args: readonly string[], underTo
     }
   }
 
+  if (!(await loadPipeline(ctx, voice, behaviour))) return voice.hang();
   if (batchText !== null) await voice.log('INFO', `Running batch generation with batch_size=${values.get('batch_size') ?? 1}`);
   const steps = Number(setting('num_steps') ?? 35);
   for (const [index, item] of items.entries()) {

@@ -10,7 +10,7 @@ export interface DockerInvocation {
   readonly sudo?: boolean;
 }
 
-export const CONTAINER_LABELS = { job: 'cosmos.job', run: 'cosmos.run', kind: 'cosmos.kind', gpus: 'cosmos.gpus' } as const;
+export const CONTAINER_LABELS = { job: 'cosmos.job', run: 'cosmos.run', kind: 'cosmos.kind', gpus: 'cosmos.gpus', server: 'cosmos.server' } as const;
 
 /** `all`, a number of GPUs, or specific device indices. */
 export type GpuSelection = 'all' | { readonly count: number } | { readonly devices: readonly number[] };
@@ -28,9 +28,21 @@ export interface ContainerLabels {
   readonly runs: readonly string[];
 }
 
+/** A long-lived model server is ours but runs no job: it never carries the job labels recovery looks for. */
+export interface ServerLabels {
+  readonly server: string;
+}
+
+/** `-p 127.0.0.1:<hostPort>:<containerPort>`: only ever the node's loopback, reached through SSH. */
+export interface PublishedPort {
+  readonly hostPort: number;
+  readonly containerPort: number;
+}
+
 export interface DockerRunSpec extends DockerInvocation {
   readonly name: string;
-  readonly labels: ContainerLabels;
+  readonly labels: ContainerLabels | ServerLabels;
+  readonly publish?: readonly PublishedPort[];
   readonly image: string;
   readonly gpus?: GpuSelection;
   readonly volumes?: readonly VolumeMount[];
@@ -71,12 +83,16 @@ const SINCE = /^[0-9][0-9A-Za-z:.+-]*$/;
 export function dockerRun(spec: DockerRunSpec): string[] {
   const { labels } = spec;
   if (!IMAGE.test(spec.image)) throw new TypeError(`docker image reference ${JSON.stringify(spec.image)} is not valid`);
-  if (labels.runs.length === 0) throw new TypeError('a container must be labelled with at least one run');
+  if ('runs' in labels && labels.runs.length === 0) throw new TypeError('a container must be labelled with at least one run');
   if (spec.command.length === 0) throw new TypeError('docker run needs a command');
   const argv = [...docker(spec), 'run', '--detach', '--name', checkName(spec.name)];
-  argv.push('--label', `${CONTAINER_LABELS.job}=${checkId('job', labels.job)}`);
-  argv.push('--label', `${CONTAINER_LABELS.run}=${labels.runs.map((run) => checkId('run', run)).join(',')}`);
-  argv.push('--label', `${CONTAINER_LABELS.kind}=${checkId('kind', labels.kind)}`);
+  if ('server' in labels) argv.push('--label', `${CONTAINER_LABELS.server}=${checkId('server', labels.server)}`);
+  else {
+    argv.push('--label', `${CONTAINER_LABELS.job}=${checkId('job', labels.job)}`);
+    argv.push('--label', `${CONTAINER_LABELS.run}=${labels.runs.map((run) => checkId('run', run)).join(',')}`);
+    argv.push('--label', `${CONTAINER_LABELS.kind}=${checkId('kind', labels.kind)}`);
+  }
+  for (const port of spec.publish ?? []) argv.push('--publish', `127.0.0.1:${checkPort(port.hostPort)}:${checkPort(port.containerPort)}`);
   if (spec.gpus !== undefined) argv.push('--gpus', gpusValue(spec.gpus));
   // The GPUs a job holds, for status and for telling slots apart: docker ps does not show --gpus.
   if (spec.gpus !== undefined && spec.gpus !== 'all' && 'devices' in spec.gpus) argv.push('--label', `${CONTAINER_LABELS.gpus}=${spec.gpus.devices.join(',')}`);
@@ -143,6 +159,11 @@ export function dockerInfo(options: DockerInvocation = {}): string[] {
 /** One JSON object per line. */
 export function dockerImages(options: DockerInvocation = {}): string[] {
   return [...docker(options), 'images', '--format', '{{json .}}'];
+}
+
+function checkPort(port: number): number {
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new TypeError(`port ${port} is not a TCP port`);
+  return port;
 }
 
 function docker({ sudo }: DockerInvocation): string[] {

@@ -139,3 +139,17 @@ function describeRejection(reason: HostKeyRejection): string {
 export function isNodeUnreachable(error: unknown): boolean {
   return error instanceof SshUnavailable || error instanceof SshHostKeyRejected || error instanceof SshAuthFailed;
 }
+
+/**
+ * The node answered, but nothing listens on that loopback port (a model server still loading, or
+ * gone). Not a transport failure: the connection is fine.
+ */
+export class PortForwardRefused extends Error {
+  constructor(
+    readonly port: number,
+    detail: string,
+  ) {
+    super(`nothing accepts connections on the node's 127.0.0.1:${port} (${detail})`);
+    this.name = 'PortForwardRefused';
+  }
+}

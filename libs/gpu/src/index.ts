@@ -18,6 +18,8 @@ export {
   type GpuSelection,
   type VolumeMount,
 } from './docker-command.js';
+export { GradioClient, type GradioOutcome, ModelServerUnreachable, type ResultOptions } from './model-server/gradio-client.js';
+export { MODEL_SERVER_CONTAINER, type ModelServerLaunch, modelServerRun } from './model-server/model-server-container.js';
 export { NVIDIA_SMI_CUDA_QUERY, NVIDIA_SMI_QUERY, parseNvidiaSmi, type GpuReading, type NvidiaSmiReport } from './nvidia-smi.js';
 export { SshConnection, type SshConnectionEvents, type SshConnectionOptions, type SshLogger } from './ssh-connection.js';
 export type { ExecOptions, ExecResult } from './ssh-exec.js';
@@ -62,7 +64,7 @@ export { EXECUTION_LOG_NAME } from './executor/run-outputs.js';
 export { SingleInferenceExecutor } from './executor/single-inference.executor.js';
 export { UpscaleExecutor } from './executor/upscale.executor.js';
 export { FailureStreak } from './failure-streak.js';
-export { isNodeUnreachable } from './gpu.errors.js';
+export { isNodeUnreachable, PortForwardRefused } from './gpu.errors.js';
 export { type CosmosContainer, killCosmosContainer, listCosmosContainers } from './nodes/cosmos-containers.js';
 export { configuredNode, GPU_NODES, gpuNode, type GpuNode, gpuNodeList, type GpuNodes } from './nodes/gpu-node.js';
 export { gpuPool } from './nodes/gpu-pool.js';

@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
+import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { FailureStreak } from './failure-streak.js';
-import { SshAborted, SshAuthFailed, SshHostKeyRejected, SshUnavailable } from './gpu.errors.js';
+import { PortForwardRefused, SshAborted, SshAuthFailed, SshHostKeyRejected, SshTimeout, SshUnavailable } from './gpu.errors.js';
 import { hostKeyAlgorithms, judgeHostKey, knownHostsLine, type HostKeyVerdict } from './host-key.js';
 import { shellCommand } from './shell-quote.js';
 import { ChannelNotOpened, runRemoteCommand, type ExecOptions, type ExecResult } from './ssh-exec.js';
@@ -121,6 +122,32 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
     };
     sftp.then((opened) => opened.once('close', forget), forget);
     return sftp;
+  }
+
+  /**
+   * A TCP stream to `port` on the node's own loopback, through this connection (`direct-tcpip`,
+   * as `ssh -L` does): a service on the node listens nowhere else, and nothing listens here.
+   * Throws PortForwardRefused when nothing listens there, SshTimeout when the node does not answer.
+   */
+  async forward(port: number, options: { readonly timeoutMs: number }): Promise<Duplex> {
+    return this.withLiveClient(
+      (client) =>
+        new Promise<Duplex>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new SshTimeout(this.node.name, `a forward to 127.0.0.1:${port}`, options.timeoutMs)), options.timeoutMs);
+          try {
+            client.forwardOut('127.0.0.1', 0, '127.0.0.1', port, (error, stream) => {
+              clearTimeout(timer);
+              if (error === undefined || error === null) return resolve(stream);
+              // ssh2 says so when the socket went before the channel opened: withLiveClient reconnects once.
+              if (error.message === 'Not connected') return reject(new ChannelNotOpened(error.message, { cause: error }));
+              reject(new PortForwardRefused(port, error.message));
+            });
+          } catch (error) {
+            clearTimeout(timer);
+            reject(new ChannelNotOpened((error as Error).message, { cause: error }));
+          }
+        }),
+    );
   }
 
   /** Ends the connection; running commands fail with SshConnectionLost and later calls with SshUnavailable. */
