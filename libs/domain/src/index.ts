@@ -12,6 +12,7 @@ export {
   MODEL_SERVER_HINTS,
   MODEL_SERVER_OUTPUT_DIR,
   MODEL_SERVER_PORT,
+  MODEL_SERVER_REQUESTS_DIR,
   MODEL_SERVER_UPLOADS_DIR,
   type ModelServerRequest,
   modelServerRequestOf,

@@ -19,6 +19,7 @@ export {
   type VolumeMount,
 } from './docker-command.js';
 export { GradioClient, type GradioOutcome, ModelServerUnreachable, type ResultOptions } from './model-server/gradio-client.js';
+export { executeWarmInference, type WarmServerTarget } from './executor/warm-inference.executor.js';
 export { MODEL_SERVER_CONTAINER, type ModelServerLaunch, modelServerRun } from './model-server/model-server-container.js';
 export { NVIDIA_SMI_CUDA_QUERY, NVIDIA_SMI_QUERY, parseNvidiaSmi, type GpuReading, type NvidiaSmiReport } from './nvidia-smi.js';
 export { SshConnection, type SshConnectionEvents, type SshConnectionOptions, type SshLogger } from './ssh-connection.js';

@@ -19,6 +19,8 @@ export const MODEL_SERVER_PORT = 8080;
 /** Under the remote dir, as the container sees it: what the server writes, and our inputs, both in its allowed paths. */
 export const MODEL_SERVER_OUTPUT_DIR = 'model-server/outputs';
 export const MODEL_SERVER_UPLOADS_DIR = 'runs';
+/** Ours, not the server's: one folder per submitted attempt, holding the server's event id, so a restarted worker re-reads it. */
+export const MODEL_SERVER_REQUESTS_DIR = 'model-server/requests';
 
 export type ModelServerRequest = Record<string, unknown>;
 
