@@ -61,11 +61,8 @@ async function executeOnce<L extends ContainerLaunch>(request: ContainerExecutio
   const localDir = runFolder(request.outputsRoot, job.runId);
   await mkdir(localDir, { recursive: true });
 
-  const finished = await readFinishedManifest(localDir, jobId, attempt);
-  if (finished !== null) {
-    const manifest = await describeLocalFile(request.outputsRoot, join(localDir, MANIFEST_NAME), 'json');
-    return { exitCode: finished.exitCode, outputs: [...finished.files, manifest], manifestPath: manifest.path };
-  }
+  const finished = await finishedRun(request, localDir);
+  if (finished !== null) return finished;
 
   const log = join(localDir, EXECUTION_LOG_NAME);
   const exitCode = await runContainer(request, { kind: job.kind, runIds: [job.runId], launch, logPath: log });
@@ -83,6 +80,14 @@ async function executeOnce<L extends ContainerLaunch>(request: ContainerExecutio
   const manifest = await writeManifest(request.outputsRoot, localDir, { runId: job.runId, jobId, attempt, container, exitCode, files });
   await removeContainer(request, job.kind);
   return { exitCode, outputs: [...files, manifest], manifestPath: manifest.path };
+}
+
+/** What an attempt that already finished left in its run folder (its manifest), so a repeat answers at once. */
+export async function finishedRun(request: Pick<ContainerExecution, 'outputsRoot' | 'jobId' | 'attempt'>, localDir: string): Promise<RunExecutionResult | null> {
+  const finished = await readFinishedManifest(localDir, request.jobId, request.attempt);
+  if (finished === null) return null;
+  const manifest = await describeLocalFile(request.outputsRoot, join(localDir, MANIFEST_NAME), 'json');
+  return { exitCode: finished.exitCode, outputs: [...finished.files, manifest], manifestPath: manifest.path };
 }
 
 function prepare<L extends ContainerLaunch>(job: OneRunJob<L>): { launch: ContainerLaunch; collect: (folder: RunFolder) => Promise<OutputFile[]> } {

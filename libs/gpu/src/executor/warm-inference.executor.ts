@@ -7,8 +7,8 @@ import { GradioClient, type GradioOutcome, ModelServerUnreachable } from '../mod
 import { download, removeRemoteTree, upload } from '../sftp-transfer.js';
 import { asExecutionFailure, stageInputs } from './container-run.js';
 import { ExecutionFailure } from './execution-failure.js';
-import type { RunExecutionResult } from './one-run.execution.js';
-import { describeLocalFile, downloadModelOutputs, EXECUTION_LOG_NAME, MANIFEST_NAME, readFinishedManifest, writeManifest } from './run-outputs.js';
+import { finishedRun, type RunExecutionResult } from './one-run.execution.js';
+import { describeLocalFile, downloadModelOutputs, EXECUTION_LOG_NAME, writeManifest } from './run-outputs.js';
 import { SingleInferenceExecutor, type SingleInferenceExecution } from './single-inference.executor.js';
 
 const API = 'generate_video';
@@ -42,11 +42,8 @@ async function executeOnce(request: SingleInferenceExecution, server: WarmServer
   const { connection, jobId, attempt, run } = request;
   const localDir = runFolder(request.outputsRoot, run.runId);
   await mkdir(localDir, { recursive: true });
-  const finished = await readFinishedManifest(localDir, jobId, attempt);
-  if (finished !== null) {
-    const manifest = await describeLocalFile(request.outputsRoot, join(localDir, MANIFEST_NAME), 'json');
-    return { exitCode: finished.exitCode, outputs: [...finished.files, manifest], manifestPath: manifest.path };
-  }
+  const finished = await finishedRun(request, localDir);
+  if (finished !== null) return finished;
 
   const launch = new SingleInferenceExecutor().launch(request);
   const built = modelServerRequestOf(launch.spec);
